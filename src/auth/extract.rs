@@ -1,0 +1,159 @@
+//! Role extractors: a handler's signature says who may call it. Scope comes only from the
+//! session (never from a path segment or a form field). A logged-out request is sent to the
+//! login page; a logged-in user of the wrong role gets 404 and an audit event.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use crate::AppState;
+use crate::audit;
+use crate::db;
+use crate::domain::ids::{CommunityId, VolunteerId};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::web::context::RequestContext;
+use crate::web::links;
+
+pub use crate::auth::session::SessionUser;
+
+/// Any logged-in user, even one who must still change their one-time password.
+#[derive(Debug, Clone)]
+pub struct AnyUser(pub SessionUser);
+
+/// Any logged-in user whose password is settled.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub SessionUser);
+
+/// A street admin: the whole street.
+#[derive(Debug, Clone)]
+pub struct StreetAdmin(pub SessionUser);
+
+/// Which communities a staff request may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommunityScope {
+    /// Street admin: every community of the street.
+    All,
+    /// Community staff: their own community only.
+    One(CommunityId),
+}
+
+impl CommunityScope {
+    pub fn allows(self, community: CommunityId) -> bool {
+        match self {
+            CommunityScope::All => true,
+            CommunityScope::One(own) => own == community,
+        }
+    }
+
+    /// The community to filter on in SQL, `None` meaning all of the street.
+    pub fn filter(self) -> Option<uuid::Uuid> {
+        match self {
+            CommunityScope::All => None,
+            CommunityScope::One(c) => Some(c.0),
+        }
+    }
+}
+
+/// A street admin or community staff, with the communities they may see.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: SessionUser,
+    pub scope: CommunityScope,
+}
+
+/// A volunteer with a login, linked to their volunteer record.
+#[derive(Debug, Clone)]
+pub struct VolunteerUser {
+    pub user: SessionUser,
+    pub volunteer_id: VolunteerId,
+}
+
+fn login_redirect(parts: &Parts) -> Response {
+    let next = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+    Redirect::to(&links::login_with_next(next)).into_response()
+}
+
+impl FromRequestParts<AppState> for AnyUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = RequestContext::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        match ctx.user {
+            Some(user) => Ok(AnyUser(user)),
+            None => Err(login_redirect(parts)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
+        if user.must_change_password {
+            return Err(Redirect::to(links::PASSWORD).into_response());
+        }
+        Ok(CurrentUser(user))
+    }
+}
+
+/// Record that a user reached for something outside their role, then answer 404.
+async fn deny(state: &AppState, parts: &Parts, user: &SessionUser) -> Response {
+    let path = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let result = async {
+        let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+        let ip = parts.extensions.get::<RequestContext>().map(|c| c.ip.to_string()).unwrap_or_default();
+        audit::record(&mut tx, "access_denied", "route", None, &ip, json!({ "route": path, "method": parts.method.as_str() }))
+            .await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(err) = result {
+        return AppError::from(err).into_response();
+    }
+    AppError::NotFound.into_response()
+}
+
+impl FromRequestParts<AppState> for StreetAdmin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        if user.role != Role::StreetAdmin {
+            return Err(deny(state, parts, &user).await);
+        }
+        Ok(StreetAdmin(user))
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let scope = match (user.role, user.community_id) {
+            (Role::StreetAdmin, _) => CommunityScope::All,
+            (Role::CommunityStaff, Some(community)) => CommunityScope::One(community),
+            _ => return Err(deny(state, parts, &user).await),
+        };
+        Ok(Staff { user, scope })
+    }
+}
+
+impl FromRequestParts<AppState> for VolunteerUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        match (user.role, user.volunteer_id) {
+            (Role::Volunteer, Some(volunteer_id)) => Ok(VolunteerUser { user, volunteer_id }),
+            _ => Err(deny(state, parts, &user).await),
+        }
+    }
+}

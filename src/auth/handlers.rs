@@ -1,0 +1,292 @@
+//! Login, logout, password change.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::audit;
+use crate::auth::extract::AnyUser;
+use crate::auth::{password, session, throttle};
+use crate::db;
+use crate::domain::ids::{StreetId, UserId};
+use crate::error::{AppError, Result};
+use crate::web::context::{PageCtx, RequestContext, set_cookie};
+use crate::web::links;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    ctx: PageCtx,
+    login: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to(links::HOME).into_response();
+    }
+    let next = q.next.filter(|n| links::is_local_path(n)).unwrap_or_default();
+    LoginPage { ctx, login: String::new(), next, error: None }.into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// One message for every refusal, so the page never tells whether an account exists.
+const LOGIN_FAILED: &str = "login.error.failed";
+
+pub async fn login(State(state): State<AppState>, rctx: RequestContext, Form(form): Form<LoginForm>) -> Result<Response> {
+    let ip = rctx.ip;
+    let ctx = PageCtx::from(rctx);
+    let next = if links::is_local_path(&form.next) { form.next.clone() } else { String::new() };
+    let refuse = |ctx: PageCtx, error: &'static str| {
+        LoginPage { ctx, login: form.login.trim().to_string(), next: next.clone(), error: Some(error) }
+    };
+    if !state.ip_limiter.allow(ip) {
+        let mut response = refuse(ctx, "login.error.too_many").into_response();
+        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(response);
+    }
+
+    let mut tx = db::begin_anonymous(&state.pool).await?;
+    let account = sqlx::query!(
+        r#"SELECT street_id AS "street_id!", user_id AS "user_id!", password_hash AS "password_hash!",
+                  disabled AS "disabled!", locked_until, fail_window_start, fail_window_count AS "fail_window_count!"
+           FROM auth_user_by_login($1)"#,
+        form.login,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let Some(account) = account else {
+        // Same work as a real check, so timing does not reveal missing accounts.
+        password::verify(form.password.clone(), password::DUMMY_HASH.clone()).await;
+        tracing::info!("login failed: no such account");
+        return Ok(refuse(ctx, LOGIN_FAILED).into_response());
+    };
+    let street = StreetId(account.street_id);
+    let user = UserId(account.user_id);
+    let now = Utc::now();
+    let hour_ago = now - Duration::hours(1);
+    let over_hourly = account.fail_window_start.is_some_and(|s| s > hour_ago)
+        && account.fail_window_count >= throttle::PER_ACCOUNT_PER_HOUR;
+    let locked = account.locked_until.is_some_and(|t| t > now) || over_hourly;
+
+    let password_ok = if locked {
+        password::verify(form.password.clone(), password::DUMMY_HASH.clone()).await;
+        false
+    } else {
+        password::verify(form.password.clone(), account.password_hash.clone()).await
+    };
+
+    let mut tx = db::begin(&state.pool, street, Some(user)).await?;
+    let ip_text = ip.to_string();
+    if !password_ok || account.disabled {
+        if !locked && !password_ok {
+            record_failure(&mut tx, street, user).await?;
+        }
+        let reason = if locked { "locked" } else if !password_ok { "password" } else { "disabled" };
+        audit::record(&mut tx, "login_failed", "app_user", Some(user.0), &ip_text, json!({ "reason": reason })).await?;
+        tx.commit().await?;
+        return Ok(refuse(ctx, LOGIN_FAILED).into_response());
+    }
+
+    let must_change = sqlx::query_scalar!(
+        "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login_at = now()
+         WHERE street_id = $1 AND id = $2 RETURNING must_change_password",
+        street.0,
+        user.0,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    // A new session id at every login; whatever session this browser had is ended.
+    if let Some(old) = &ctx.user {
+        if old.street_id == street {
+            session::end(&mut tx, street, old.session_id).await?;
+        }
+    }
+    let cookie = session::create(&mut tx, street, user).await?;
+    audit::record(&mut tx, "login", "app_user", Some(user.0), &ip_text, json!({})).await?;
+    tx.commit().await?;
+
+    let target = if must_change {
+        links::PASSWORD.to_string()
+    } else if next.is_empty() {
+        links::HOME.to_string()
+    } else {
+        next
+    };
+    let mut response = Redirect::to(&target).into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, &cookie, None, state.secure_cookies));
+    Ok(response)
+}
+
+/// Count a failed password: a growing delay after five in a row, and at most 100 an hour.
+async fn record_failure(tx: &mut db::Tx, street: StreetId, user: UserId) -> Result<(), sqlx::Error> {
+    let row = sqlx::query!(
+        "UPDATE app_user SET
+             failed_logins = failed_logins + 1,
+             fail_window_count = CASE WHEN fail_window_start IS NULL OR fail_window_start < now() - interval '1 hour'
+                                      THEN 1 ELSE fail_window_count + 1 END,
+             fail_window_start = CASE WHEN fail_window_start IS NULL OR fail_window_start < now() - interval '1 hour'
+                                      THEN now() ELSE fail_window_start END
+         WHERE street_id = $1 AND id = $2
+         RETURNING failed_logins",
+        street.0,
+        user.0,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let delay = throttle::lock_seconds(row.failed_logins);
+    if delay > 0 {
+        sqlx::query!(
+            "UPDATE app_user SET locked_until = now() + make_interval(secs => $3) WHERE street_id = $1 AND id = $2",
+            street.0,
+            user.0,
+            delay as f64,
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn logout(State(state): State<AppState>, AnyUser(user): AnyUser, rctx: RequestContext) -> Result<Response> {
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    session::end(&mut tx, user.street_id, user.session_id).await?;
+    audit::record(&mut tx, "logout", "app_user", Some(user.user_id.0), &rctx.ip.to_string(), json!({})).await?;
+    tx.commit().await?;
+    let mut response = Redirect::to(links::LOGIN).into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, "", Some(0), state.secure_cookies));
+    Ok(response)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/password.html")]
+pub struct PasswordPage {
+    ctx: PageCtx,
+    forced: bool,
+    errors: PasswordErrors,
+}
+
+#[derive(Debug, Default)]
+pub struct PasswordErrors {
+    current: Option<&'static str>,
+    new: Option<&'static str>,
+    confirm: Option<&'static str>,
+}
+
+pub async fn password_form(ctx: PageCtx, AnyUser(user): AnyUser) -> PasswordPage {
+    PasswordPage { ctx, forced: user.must_change_password, errors: PasswordErrors::default() }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    AnyUser(user): AnyUser,
+    rctx: RequestContext,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let ctx = PageCtx::from(rctx);
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let stored = sqlx::query_scalar!(
+        "SELECT password_hash FROM app_user WHERE street_id = $1 AND id = $2",
+        user.street_id.0,
+        user.user_id.0,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mut errors = PasswordErrors::default();
+    if !password::verify(form.current.clone(), stored).await {
+        errors.current = Some("password.error.current_wrong");
+    }
+    errors.new = password::check_new(&form.new, &user.login);
+    if errors.new.is_none() && form.new == form.current {
+        errors.new = Some("password.error.unchanged");
+    }
+    if form.new != form.confirm {
+        errors.confirm = Some("password.error.mismatch");
+    }
+    if errors.current.is_some() || errors.new.is_some() || errors.confirm.is_some() {
+        let mut response = PasswordPage { ctx, forced: user.must_change_password, errors }.into_response();
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
+
+    let hash = password::hash(form.new).await?;
+    sqlx::query!(
+        "UPDATE app_user SET password_hash = $3, must_change_password = false, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2",
+        user.street_id.0,
+        user.user_id.0,
+        hash,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Every session of the user ends, this one included; this browser gets a fresh one.
+    session::end_all(&mut tx, user.street_id, user.user_id).await?;
+    let cookie = session::create(&mut tx, user.street_id, user.user_id).await?;
+    audit::record(&mut tx, "password_changed", "app_user", Some(user.user_id.0), &ip, json!({})).await?;
+    tx.commit().await?;
+    let mut response = Redirect::to(links::HOME).into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, &cookie, None, state.secure_cookies));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct LocaleForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switch the interface language: a cookie for this browser, and the account's setting.
+pub async fn set_locale(State(state): State<AppState>, rctx: RequestContext, Form(form): Form<LocaleForm>) -> Result<Response> {
+    let lang = crate::i18n::Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
+    if let Some(user) = &rctx.user {
+        let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+        sqlx::query!(
+            "UPDATE app_user SET locale = $3 WHERE street_id = $1 AND id = $2",
+            user.street_id.0,
+            user.user_id.0,
+            lang.code(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let back = if links::is_local_path(&form.back) { form.back } else { links::HOME.to_string() };
+    let mut response = Redirect::to(&back).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(crate::web::context::LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), state.secure_cookies),
+    );
+    Ok(response)
+}

@@ -1,0 +1,184 @@
+//! Server-side sessions in Postgres.
+//!
+//! The cookie holds the street id and a 32-byte random secret; the table keeps only the
+//! secret's SHA-256. Knowing the street from the cookie lets the lookup run inside that
+//! tenant (RLS on) instead of through a cross-tenant function; a forged street id just finds
+//! no matching hash.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::db;
+use crate::domain::ids::{CommunityId, SessionId, StreetId, UserId, VolunteerId};
+use crate::domain::role::Role;
+
+pub const COOKIE: &str = "shouhu_session";
+/// A session unused this long is over.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session this old is over however busy it is.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often, not on every request.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// A fresh session token: what goes into the cookie, and the hash that goes into the table.
+pub struct NewToken {
+    pub cookie_value: String,
+    pub hash: Vec<u8>,
+}
+
+pub fn new_token(street: StreetId) -> NewToken {
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let mut raw = Vec::with_capacity(48);
+    raw.extend_from_slice(street.0.as_bytes());
+    raw.extend_from_slice(&secret);
+    NewToken { cookie_value: URL_SAFE_NO_PAD.encode(raw), hash: Sha256::digest(secret).to_vec() }
+}
+
+/// The street and secret hash a cookie value names, if it is well-formed.
+pub fn parse_token(value: &str) -> Option<(StreetId, Vec<u8>)> {
+    let raw = URL_SAFE_NO_PAD.decode(value.trim()).ok()?;
+    if raw.len() != 48 {
+        return None;
+    }
+    let street = Uuid::from_slice(&raw[..16]).ok()?;
+    Some((StreetId(street), Sha256::digest(&raw[16..]).to_vec()))
+}
+
+/// A random token for CSRF fields.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The logged-in user of a request, as the session says. Scope comes only from here.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub street_id: StreetId,
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub role: Role,
+    pub community_id: Option<CommunityId>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub display_name: String,
+    pub login: String,
+    pub locale: Option<String>,
+    pub must_change_password: bool,
+    pub csrf_token: String,
+}
+
+/// Insert a session for a user who just proved who they are; returns the cookie value.
+pub async fn create(conn: &mut PgConnection, street: StreetId, user: UserId) -> Result<String, sqlx::Error> {
+    let token = new_token(street);
+    sqlx::query!(
+        "INSERT INTO session (street_id, id, user_id, token_hash, csrf_token) VALUES ($1, $2, $3, $4, $5)",
+        street.0,
+        SessionId::new().0,
+        user.0,
+        token.hash,
+        random_token(),
+    )
+    .execute(conn)
+    .await?;
+    Ok(token.cookie_value)
+}
+
+/// Resolve a session cookie, ending it if it has timed out. `None` means anonymous.
+pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    let Some((street, hash)) = parse_token(cookie_value) else {
+        return Ok(None);
+    };
+    let mut tx = db::begin(pool, street, None).await?;
+    let row = sqlx::query!(
+        r#"SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
+                  u.role AS "role: Role", u.community_id, u.volunteer_id, u.display_name, u.login,
+                  u.locale, u.must_change_password, u.disabled_at
+           FROM session s
+           JOIN app_user u ON u.street_id = s.street_id AND u.id = s.user_id
+           WHERE s.street_id = $1 AND s.token_hash = $2"#,
+        street.0,
+        hash,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if is_expired(row.created_at, row.last_seen_at, now) || row.disabled_at.is_some() {
+        sqlx::query!("DELETE FROM session WHERE street_id = $1 AND id = $2", street.0, row.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at > TOUCH_EVERY {
+        sqlx::query!("UPDATE session SET last_seen_at = now() WHERE street_id = $1 AND id = $2", street.0, row.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(SessionUser {
+        street_id: street,
+        user_id: UserId(row.user_id),
+        session_id: SessionId(row.id),
+        role: row.role,
+        community_id: row.community_id.map(CommunityId),
+        volunteer_id: row.volunteer_id.map(VolunteerId),
+        display_name: row.display_name,
+        login: row.login,
+        locale: row.locale,
+        must_change_password: row.must_change_password,
+        csrf_token: row.csrf_token,
+    }))
+}
+
+pub fn is_expired(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT
+}
+
+/// End one session (logout).
+pub async fn end(conn: &mut PgConnection, street: StreetId, session: SessionId) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM session WHERE street_id = $1 AND id = $2", street.0, session.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// End every session of a user (password change, reset, account disabled).
+pub async fn end_all(conn: &mut PgConnection, street: StreetId, user: UserId) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM session WHERE street_id = $1 AND user_id = $2", street.0, user.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_round_trip_and_tamper() {
+        let street = StreetId::new();
+        let token = new_token(street);
+        let (s, hash) = parse_token(&token.cookie_value).unwrap();
+        assert_eq!(s, street);
+        assert_eq!(hash, token.hash);
+        assert!(parse_token("garbage").is_none());
+        assert!(parse_token(&token.cookie_value[..20]).is_none());
+    }
+
+    #[test]
+    fn idle_and_absolute_timeouts() {
+        let now = Utc::now();
+        assert!(!is_expired(now - Duration::hours(1), now - Duration::minutes(29), now));
+        assert!(is_expired(now - Duration::hours(1), now - Duration::minutes(31), now));
+        assert!(is_expired(now - Duration::hours(12) - Duration::minutes(1), now, now));
+    }
+}

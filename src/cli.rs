@@ -1,0 +1,151 @@
+//! The subcommands: serve, migrate, create-street, demo.
+
+use std::net::SocketAddr;
+
+use sqlx::PgPool;
+use sqlx::migrate::MigrateDatabase;
+
+use crate::auth::password;
+use crate::config::{Cli, Command, CreateStreetArgs, ServeArgs};
+use crate::domain::ids::{StreetId, UserId};
+use crate::domain::login::Login;
+use crate::{AppState, app, db, demo, telemetry};
+
+pub type CliResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub async fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(args)) => {
+            telemetry::init(false);
+            let pool = db::connect(&args.database_url, 2).await?;
+            db::migrate(&pool).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Some(Command::CreateStreet(args)) => {
+            telemetry::init(false);
+            create_street_command(args).await
+        }
+        Some(Command::Demo(args)) => {
+            telemetry::init(args.log_json);
+            if !sqlx::Postgres::database_exists(&args.db.database_url).await? {
+                sqlx::Postgres::create_database(&args.db.database_url).await?;
+                println!("created database");
+            }
+            let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
+            db::migrate(&pool).await?;
+            let logins = demo::load(&pool).await?;
+            println!("\n守护 Shouhu demo — logins (password for all: {}):", demo::PASSWORD);
+            for (role, login) in logins {
+                println!("  {role:<16} {login}");
+            }
+            println!("  open http://{}/\n", args.bind);
+            serve_with(pool, args).await
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> CliResult {
+    telemetry::init(args.log_json);
+    let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
+    serve_with(pool, args).await
+}
+
+async fn serve_with(pool: PgPool, args: ServeArgs) -> CliResult {
+    let state = AppState::new(pool, args.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(&args.bind).await?;
+    tracing::info!(bind = %args.bind, "listening");
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Finish in-flight requests on SIGTERM (what `docker stop` sends) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn create_street_command(args: CreateStreetArgs) -> CliResult {
+    let pool = db::connect(&args.db.database_url, 2).await?;
+    let generated = args.admin_password.is_none();
+    let password = args.admin_password.clone().unwrap_or_else(password::generate_one_time);
+    let (street, _) = create_street(&pool, &args.name, &args.admin_email, &args.admin_name, &password, generated).await?;
+    println!("street {} created: {street}", args.name);
+    println!("admin login: {}", Login::parse(&args.admin_email).map(|l| l.to_string()).unwrap_or_default());
+    if generated {
+        println!("one-time password (shown once, must be changed at first login): {password}");
+    }
+    Ok(())
+}
+
+/// Create a street and its first admin (operator command, also used by tests and the demo).
+/// Runs on the owner connection: a new tenant has no tenant yet to run in.
+pub async fn create_street(
+    pool: &PgPool,
+    name: &str,
+    admin_login: &str,
+    admin_name: &str,
+    password: &str,
+    must_change_password: bool,
+) -> CliResult<(StreetId, UserId)> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the street needs a name".into());
+    }
+    let login = Login::parse(admin_login).map_err(|_| "the admin login must be an email or a mainland mobile number")?;
+    if password.chars().count() < password::MIN_LENGTH {
+        return Err(format!("the admin password needs at least {} characters", password::MIN_LENGTH).into());
+    }
+    let hash = password::hash(password.to_string()).await?;
+    let street = StreetId::new();
+    let user = UserId::new();
+    let mut tx = pool.begin().await?;
+    // The tenant is set first so the street row passes its policy even for a non-superuser owner.
+    sqlx::query("SELECT set_config('app.street_id', $1, true)").bind(street.0.to_string()).execute(&mut *tx).await?;
+    sqlx::query!("INSERT INTO street (id, name) VALUES ($1, $2)", street.0, name).execute(&mut *tx).await?;
+    // From here on the app role, RLS on, like any request.
+    sqlx::query("SELECT set_config('role', $1, true)").bind(db::APP_ROLE).execute(&mut *tx).await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO app_user (street_id, id, login, display_name, role, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, 'street_admin', $5, $6)",
+        street.0,
+        user.0,
+        login.as_str(),
+        admin_name,
+        hash,
+        must_change_password,
+    )
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(e)) = &inserted {
+        if e.constraint() == Some("app_user_login_key") {
+            return Err(format!("the login {login} is already in use").into());
+        }
+    }
+    inserted?;
+    crate::audit::record(&mut tx, "street_created", "street", Some(street.0), "", serde_json::json!({ "by": "operator" })).await?;
+    tx.commit().await?;
+    Ok((street, user))
+}

@@ -1,0 +1,71 @@
+//! Settings: every one is a command-line flag with an environment variable.
+
+use clap::{Args, Parser, Subcommand};
+
+/// The Postgres this machine kind runs, used when nothing is configured.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/shouhu";
+
+#[derive(Debug, Parser)]
+#[command(name = "shouhu", version, about = "守护 — care programmes for left-behind children")]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Create a street office (tenant) and its first admin.
+    CreateStreet(CreateStreetArgs),
+    /// Create the database if missing, migrate, load a demo street, then serve.
+    Demo(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Postgres URL of the owner role (migrations run as it; requests drop to `shouhu_app`).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SHOUHU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Mark cookies `Secure` (set when served over HTTPS, directly or behind a proxy).
+    #[arg(long, env = "SHOUHU_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Log as JSON lines instead of pretty text.
+    #[arg(long, env = "SHOUHU_LOG_JSON", default_value_t = false)]
+    pub log_json: bool,
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
+    pub db_pool_size: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateStreetArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The street office's name, e.g. 城关街道.
+    #[arg(long)]
+    pub name: String,
+    /// The first admin's login (an email or a mainland mobile number).
+    #[arg(long)]
+    pub admin_email: String,
+    /// The admin's display name.
+    #[arg(long, default_value = "街道管理员")]
+    pub admin_name: String,
+    /// Initial password; when absent a one-time password is generated and printed.
+    #[arg(long = "admin-password", env = "SHOUHU_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+}

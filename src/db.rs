@@ -1,0 +1,62 @@
+//! The pool, migrations, and the per-request transactions that carry the tenant.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::domain::ids::{StreetId, UserId};
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// The database role every request runs as: not superuser, not BYPASSRLS, owns no table.
+pub const APP_ROLE: &str = "shouhu_app";
+
+pub type Tx = Transaction<'static, Postgres>;
+
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?.application_name("shouhu");
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// Whether every embedded migration has been applied (for `/readyz`).
+pub async fn migrations_current(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+    Ok(MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)))
+}
+
+/// A request transaction in a tenant. Its first statement drops to the app role and sets the
+/// tenant and user *locally* (`true`): a session-wide setting would leak through the pool.
+pub async fn begin(pool: &PgPool, street: StreetId, user: Option<UserId>) -> Result<Tx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "SELECT set_config('role', $1, true), set_config('app.street_id', $2, true), \
+         set_config('app.user_id', $3, true)",
+    )
+    .bind(APP_ROLE)
+    .bind(street.0.to_string())
+    .bind(user.map(|u| u.0.to_string()).unwrap_or_default())
+    .execute(&mut *tx)
+    .await?;
+    Ok(tx)
+}
+
+/// A request transaction before the tenant is known (login): the app role, no tenant, so every
+/// tenant table reads as empty and only the SECURITY DEFINER login lookup can see accounts.
+pub async fn begin_anonymous(pool: &PgPool) -> Result<Tx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('role', $1, true)").bind(APP_ROLE).execute(&mut *tx).await?;
+    Ok(tx)
+}

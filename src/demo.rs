@@ -1,0 +1,214 @@
+//! `shouhu demo`: a small, realistic street office to try Shouhu with. Deterministic, so every
+//! run shows the same people; loaded once (a second run finds it and only prints the logins).
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::auth::password;
+use crate::cli::{CliResult, create_street};
+use crate::db;
+use crate::domain::ids::{ChildId, CommunityId, GridId, StreetId, UserId, VolunteerId};
+
+/// The password of every demo account (demo data only; never used outside `shouhu demo`).
+pub const PASSWORD: &str = "shouhu-demo-2026";
+pub const ADMIN_LOGIN: &str = "admin@demo.shouhu.cn";
+pub const STAFF_LOGIN: &str = "13800000001";
+pub const VOLUNTEER_LOGIN: &str = "13900000001";
+
+const SURNAMES: [&str; 20] =
+    ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+const GIVEN: [&str; 24] = [
+    "小明", "欣怡", "子轩", "梓涵", "浩然", "雨桐", "宇航", "思琪", "俊杰", "佳怡", "博文", "诗涵", "子豪", "若曦",
+    "天佑", "可欣", "明轩", "一诺", "嘉豪", "紫萱", "晨阳", "雨萱", "志强", "梦瑶",
+];
+const COMMUNITIES: [(&str, &str, [&str; 2]); 3] = [
+    ("幸福社区", "城关街道幸福路18号", ["一网格", "二网格"]),
+    ("和平社区", "城关街道和平街5号", ["东片网格", "西片网格"]),
+    ("东风社区", "城关街道东风大道102号", ["一网格", "二网格"]),
+];
+const WORK_PLACES: [&str; 6] = ["广东省东莞市", "浙江省义乌市", "江苏省苏州市", "上海市", "福建省晋江市", "广东省深圳市"];
+const SCHOOLS: [&str; 3] = ["城关第一小学", "城关第二小学", "城关中学"];
+
+/// A small deterministic generator (no randomness: the demo looks the same every time).
+struct Seq(u64);
+
+impl Seq {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// Load the demo street unless it is there already; returns one login per role.
+pub async fn load(pool: &PgPool) -> CliResult<Vec<(&'static str, &'static str)>> {
+    let logins = vec![("street admin", ADMIN_LOGIN), ("community staff", STAFF_LOGIN), ("volunteer", VOLUNTEER_LOGIN)];
+    let mut tx = db::begin_anonymous(pool).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))")
+        .bind(ADMIN_LOGIN)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if exists {
+        println!("demo street already loaded");
+        return Ok(logins);
+    }
+    let (street, admin) = create_street(pool, "城关街道（演示）", ADMIN_LOGIN, "街道管理员 周丽", PASSWORD, false).await?;
+    let hash = password::hash(PASSWORD.to_string()).await?;
+    let mut tx = db::begin(pool, street, Some(admin)).await?;
+    fill(&mut tx, street, admin, &hash).await?;
+    tx.commit().await?;
+    Ok(logins)
+}
+
+async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &str) -> Result<(), sqlx::Error> {
+    let mut seq = Seq(20261128);
+    let today = Utc::now().date_naive();
+    for (ci, (name, address, grids)) in COMMUNITIES.iter().enumerate() {
+        let community = CommunityId::new();
+        sqlx::query!("INSERT INTO community (street_id, id, name, address) VALUES ($1, $2, $3, $4)", street.0, community.0, name, address)
+            .execute(&mut *conn)
+            .await?;
+        let mut grid_ids = Vec::new();
+        for grid in grids {
+            let id = GridId::new();
+            sqlx::query!("INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)", street.0, id.0, community.0, grid)
+                .execute(&mut *conn)
+                .await?;
+            grid_ids.push(id);
+        }
+        // One staff account per community; the first community's is the printed demo login.
+        let staff = UserId::new();
+        let staff_login = format!("1380000000{}", ci + 1);
+        let staff_name = format!("{}社工", SURNAMES[ci + 3]);
+        sqlx::query!(
+            "INSERT INTO app_user (street_id, id, login, display_name, role, community_id, password_hash, must_change_password)
+             VALUES ($1, $2, $3, $4, 'community_staff', $5, $6, false)",
+            street.0, staff.0, staff_login, staff_name, community.0, hash,
+        )
+        .execute(&mut *conn)
+        .await?;
+
+        // Five volunteers per community.
+        let kinds = ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre"];
+        let mut volunteers = Vec::new();
+        for (vi, kind) in kinds.iter().enumerate() {
+            let id = VolunteerId::new();
+            let vname = format!("{}{}", SURNAMES[seq.next(20)], ["秀英", "桂兰", "建国", "志红", "海燕"][vi]);
+            let phone = format!("1390000{}{:03}", ci, vi + 1);
+            sqlx::query!(
+                "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind, record_check_seen_on, training_done_on,
+                                        conduct_accepted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::volunteer_kind, $7, $7, now())",
+                street.0, id.0, community.0, vname, phone, kind, today - Duration::days(200),
+            )
+            .execute(&mut *conn)
+            .await?;
+            volunteers.push((id, vname, phone));
+        }
+        // The first volunteer of the first community has a login.
+        if ci == 0 {
+            let (vid, vname, _) = &volunteers[0];
+            sqlx::query!(
+                "INSERT INTO app_user (street_id, id, login, display_name, role, community_id, volunteer_id, password_hash,
+                                       must_change_password)
+                 VALUES ($1, $2, $3, $4, 'volunteer', $5, $6, $7, false)",
+                street.0, UserId::new().0, VOLUNTEER_LOGIN, vname, community.0, vid.0, hash,
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+
+        // Twenty children per community, each with a grandparent guardian and a parent away.
+        for k in 0..20 {
+            let child = ChildId::new();
+            let cname = format!("{}{}", SURNAMES[seq.next(20)], GIVEN[seq.next(24)]);
+            let age = 6 + seq.next(9) as i32;
+            let birth = NaiveDate::from_ymd_opt(today.year() - age, 1 + seq.next(12) as u32, 1 + seq.next(28) as u32).expect("valid date");
+            let gender = if seq.next(2) == 0 { "male" } else { "female" };
+            let left_behind = ["both_parents_away", "father_away", "mother_away"][seq.next(3)];
+            let care = ["grandparents", "grandparents", "relatives", "self_care"][seq.next(4)];
+            let grade = format!("{}年级", ["一", "二", "三", "四", "五", "六", "七", "八", "九"][(age - 6).clamp(0, 8) as usize]);
+            let school = SCHOOLS[if age >= 12 { 2 } else { seq.next(2) }];
+            sqlx::query!(
+                "INSERT INTO child (street_id, id, community_id, grid_id, name, gender, birth_date, address, school, grade,
+                                    class_name, left_behind, parents_work_place, parents_return_frequency, care_situation,
+                                    risk_level, verified_on)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::gender, $7, $8, $9, $10, $11, $12::text::left_behind_kind, $13, $14,
+                         $15::text::care_situation, $16::text::risk_level, $17)",
+                street.0, child.0, community.0, grid_ids[k % 2].0, cname, gender, birth,
+                format!("{}{}号", address, k + 1), school, grade, format!("{}班", 1 + seq.next(4)),
+                left_behind, WORK_PLACES[seq.next(6)], "每年春节回家一次", care,
+                ["low", "low", "medium", "high"][seq.next(4)], today - Duration::days(seq.next(120) as i64),
+            )
+            .execute(&mut *conn)
+            .await?;
+            let surname: String = cname.chars().take(1).collect();
+            sqlx::query!(
+                "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_entrusted, agreement_signed_on)
+                 VALUES ($1, $2, $3, $4, 'paternal_grandmother', $5, true, $6)",
+                street.0, uuid::Uuid::now_v7(), child.0, format!("{surname}奶奶"),
+                format!("1350000{}{:03}", ci, k), today - Duration::days(300),
+            )
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query!(
+                "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, work_place, family_phone,
+                                       return_frequency)
+                 VALUES ($1, $2, $3, $4, 'father', $5, true, $6, $5, '每年春节')",
+                street.0, uuid::Uuid::now_v7(), child.0, format!("{surname}爸爸"),
+                format!("1360000{}{:03}", ci, k), WORK_PLACES[seq.next(6)],
+            )
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query!(
+                "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by)
+                 VALUES ($1, $2, $3, 'file', $4, 'paternal_grandmother', $5, 'written', '2026-v1', $6)",
+                street.0, uuid::Uuid::now_v7(), child.0, format!("{surname}奶奶"), today - Duration::days(300), staff.0,
+            )
+            .execute(&mut *conn)
+            .await?;
+
+            // Pair the first ten children of each community, two per volunteer.
+            if k < 10 {
+                let (vid, _, _) = &volunteers[k / 2];
+                let pairing = uuid::Uuid::now_v7();
+                sqlx::query!(
+                    "INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on, card_signed_on, goals)
+                     VALUES ($1, $2, $3, $4, $5, $6, $6, '每月谈心一次，关注学习和情绪')",
+                    street.0, pairing, community.0, vid.0, child.0, today - Duration::days(150),
+                )
+                .execute(&mut *conn)
+                .await?;
+                for (n, kind) in ["home_visit", "talk", "parent_call"].iter().enumerate() {
+                    if seq.next(3) == 0 && n > 0 {
+                        continue;
+                    }
+                    sqlx::query!(
+                        "INSERT INTO visit (street_id, id, child_id, pairing_id, author_id, kind, visited_on, duration_minutes,
+                                            study_score, life_score, health_score, mood_score, notes)
+                         VALUES ($1, $2, $3, $4, $5, $6::text::visit_kind, $7, $8, 4, 4, 5, $9, $10)",
+                        street.0, uuid::Uuid::now_v7(), child.0, pairing, staff.0, kind,
+                        today - Duration::days(5 + seq.next(100) as i64), 30 + 15 * seq.next(4) as i32,
+                        (2 + seq.next(4)) as i16, "孩子学习认真，和奶奶相处融洽。",
+                    )
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+
+        for (title, kind, days) in [("“两地书·亲子情”书信活动", "family_letter_day", -40i64), ("暑期安全知识讲座", "legal_safety_lecture", 12)] {
+            let starts = (today + Duration::days(days)).and_hms_opt(9, 0, 0).expect("time").and_utc();
+            sqlx::query!(
+                "INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, created_by, status)
+                 VALUES ($1, $2, $3, $4::text::activity_kind, $5, $6, $7, $8, 40, $9, $10::text::activity_status)",
+                street.0, uuid::Uuid::now_v7(), community.0, kind, format!("{name}{title}"), starts,
+                starts + Duration::hours(2), format!("{name}活动室"), staff.0, if days < 0 { "held" } else { "planned" },
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    let _ = admin;
+    Ok(())
+}

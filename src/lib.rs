@@ -1,0 +1,92 @@
+//! Shouhu (守护): care programmes for left-behind children, for street offices and communities.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod telemetry;
+pub mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use axum::routing::post;
+use sqlx::PgPool;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::auth::throttle::IpLimiter;
+use crate::error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    /// Mark cookies `Secure` (HTTPS).
+    pub secure_cookies: bool,
+    pub ip_limiter: Arc<IpLimiter>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, secure_cookies: bool) -> AppState {
+        AppState { pool, secure_cookies, ip_limiter: Arc::new(IpLimiter::default()) }
+    }
+}
+
+impl axum::extract::FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> PgPool {
+        state.pool.clone()
+    }
+}
+
+/// The whole application as one router, so tests can drive it without a socket.
+pub fn app(state: AppState) -> Router {
+    let static_files = Router::new()
+        .nest_service("/static", ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")));
+
+    let pages = Router::new()
+        .route("/login", axum::routing::get(auth::handlers::login_form).post(auth::handlers::login))
+        .route("/logout", post(auth::handlers::logout))
+        .route("/password", axum::routing::get(auth::handlers::password_form).post(auth::handlers::change_password))
+        .route("/locale", post(auth::handlers::set_locale))
+        .merge(web::home::router())
+        .merge(web::communities::router())
+        .merge(web::users::router())
+        .fallback(|| async { AppError::NotFound });
+
+    Router::new()
+        .merge(pages)
+        .merge(static_files)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::context::middleware))
+        .merge(web::ops::router())
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            web::context::security_headers(response.headers_mut());
+            response
+        }))
+        .layer(
+            // Spans carry method, matched route, status and latency: never the raw path or query
+            // (they may hold names), never bodies.
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _span: &Span| {
+                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                }),
+        )
+        .with_state(state)
+}

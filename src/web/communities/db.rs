@@ -1,0 +1,130 @@
+//! Community and grid queries; each runs inside the request's tenant transaction.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::ids::{CommunityId, GridId, StreetId};
+
+/// A community with the counts the home pages show.
+#[derive(Debug, Clone)]
+pub struct CommunitySummary {
+    pub id: CommunityId,
+    pub name: String,
+    pub address: String,
+    pub children: i64,
+    pub volunteers: i64,
+    pub pairings: i64,
+    pub staff: i64,
+    pub grids: i64,
+}
+
+/// Communities in scope (`only = None`: all of the street), with their counts.
+pub async fn summaries(conn: &mut PgConnection, street: StreetId, only: Option<Uuid>) -> Result<Vec<CommunitySummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.name, c.address,
+             (SELECT count(*) FROM child x WHERE x.street_id = c.street_id AND x.community_id = c.id
+                 AND x.status = 'active') AS "children!",
+             (SELECT count(*) FROM volunteer x WHERE x.street_id = c.street_id AND x.community_id = c.id
+                 AND x.status = 'active') AS "volunteers!",
+             (SELECT count(*) FROM pairing x WHERE x.street_id = c.street_id AND x.community_id = c.id
+                 AND x.ended_on IS NULL) AS "pairings!",
+             (SELECT count(*) FROM app_user x WHERE x.street_id = c.street_id AND x.community_id = c.id
+                 AND x.role = 'community_staff' AND x.disabled_at IS NULL) AS "staff!",
+             (SELECT count(*) FROM grid x WHERE x.street_id = c.street_id AND x.community_id = c.id) AS "grids!"
+           FROM community c
+           WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.id = $2)
+           ORDER BY c.name"#,
+        street.0,
+        only,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CommunitySummary {
+            id: CommunityId(r.id),
+            name: r.name,
+            address: r.address,
+            children: r.children,
+            volunteers: r.volunteers,
+            pairings: r.pairings,
+            staff: r.staff,
+            grids: r.grids,
+        })
+        .collect())
+}
+
+pub async fn name_of(conn: &mut PgConnection, street: StreetId, id: CommunityId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT name FROM community WHERE street_id = $1 AND id = $2", street.0, id.0)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Insert a community; `Ok(false)` when the street already has one of that name.
+pub async fn insert(conn: &mut PgConnection, street: StreetId, name: &str, address: &str) -> Result<Option<CommunityId>, sqlx::Error> {
+    let id = CommunityId::new();
+    let done = sqlx::query!(
+        "INSERT INTO community (street_id, id, name, address) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ON CONSTRAINT community_name_key DO NOTHING",
+        street.0,
+        id.0,
+        name,
+        address,
+    )
+    .execute(conn)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(id))
+}
+
+#[derive(Debug, Clone)]
+pub struct GridRow {
+    pub name: String,
+    pub children: i64,
+}
+
+pub async fn grids(conn: &mut PgConnection, street: StreetId, community: CommunityId) -> Result<Vec<GridRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT g.name,
+             (SELECT count(*) FROM child x WHERE x.street_id = g.street_id AND x.grid_id = g.id
+                 AND x.status = 'active') AS "children!"
+           FROM grid g WHERE g.street_id = $1 AND g.community_id = $2 ORDER BY g.name"#,
+        street.0,
+        community.0,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| GridRow { name: r.name, children: r.children }).collect())
+}
+
+pub async fn insert_grid(conn: &mut PgConnection, street: StreetId, community: CommunityId, name: &str) -> Result<Option<GridId>, sqlx::Error> {
+    let id = GridId::new();
+    let done = sqlx::query!(
+        "INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ON CONSTRAINT grid_name_key DO NOTHING",
+        street.0,
+        id.0,
+        community.0,
+        name,
+    )
+    .execute(conn)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(id))
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub display_name: String,
+    pub disabled: bool,
+}
+
+pub async fn staff(conn: &mut PgConnection, street: StreetId, community: CommunityId) -> Result<Vec<StaffRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT display_name, disabled_at IS NOT NULL AS "disabled!" FROM app_user
+           WHERE street_id = $1 AND community_id = $2 AND role = 'community_staff' ORDER BY display_name"#,
+        street.0,
+        community.0,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| StaffRow { display_name: r.display_name, disabled: r.disabled }).collect())
+}

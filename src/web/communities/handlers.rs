@@ -1,0 +1,142 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::db::{self as queries, CommunitySummary, GridRow, StaffRow};
+use crate::AppState;
+use crate::audit;
+use crate::auth::{Staff, StreetAdmin};
+use crate::db;
+use crate::domain::ids::CommunityId;
+use crate::error::{AppError, Result};
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::{PathId, links, required_text};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "communities/list.html")]
+pub struct CommunitiesPage {
+    ctx: PageCtx,
+    communities: Vec<CommunitySummary>,
+    form: CommunityForm,
+    errors: CommunityErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CommunityForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+}
+
+#[derive(Debug, Default)]
+pub struct CommunityErrors {
+    name: Option<&'static str>,
+    address: Option<&'static str>,
+}
+
+pub async fn list_communities(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<CommunitiesPage> {
+    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let communities = queries::summaries(&mut tx, admin.street_id, None).await?;
+    tx.commit().await?;
+    Ok(CommunitiesPage { ctx, communities, form: CommunityForm::default(), errors: CommunityErrors::default() })
+}
+
+pub async fn create_community(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    Form(form): Form<CommunityForm>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let mut errors = CommunityErrors::default();
+    let name = required_text(&form.name, 100).map_err(|e| errors.name = Some(e)).ok();
+    let address = form.address.trim().to_string();
+    if address.chars().count() > 200 {
+        errors.address = Some("form.error.too_long");
+    }
+    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    if let (Some(name), None) = (&name, errors.address) {
+        match queries::insert(&mut tx, admin.street_id, name, &address).await? {
+            Some(id) => {
+                audit::record(&mut tx, "community_created", "community", Some(id.0), &ip, json!({})).await?;
+                tx.commit().await?;
+                return Ok(Redirect::to(&links::community(id)).into_response());
+            }
+            None => errors.name = Some("community.error.name_taken"),
+        }
+    }
+    let communities = queries::summaries(&mut tx, admin.street_id, None).await?;
+    tx.commit().await?;
+    let page = CommunitiesPage { ctx: PageCtx::from(rctx), communities, form, errors };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "communities/show.html")]
+pub struct CommunityPage {
+    ctx: PageCtx,
+    id: CommunityId,
+    name: String,
+    grids: Vec<GridRow>,
+    staff: Vec<StaffRow>,
+    grid_name: String,
+    grid_error: Option<&'static str>,
+}
+
+async fn community_page(state: &AppState, ctx: PageCtx, staff: &Staff, id: CommunityId) -> Result<CommunityPage> {
+    if !staff.scope.allows(id) {
+        return Err(AppError::NotFound);
+    }
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let name = queries::name_of(&mut tx, user.street_id, id).await?.ok_or(AppError::NotFound)?;
+    let grids = queries::grids(&mut tx, user.street_id, id).await?;
+    let staff_rows = queries::staff(&mut tx, user.street_id, id).await?;
+    tx.commit().await?;
+    Ok(CommunityPage { ctx, id, name, grids, staff: staff_rows, grid_name: String::new(), grid_error: None })
+}
+
+pub async fn show_community(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<CommunityId>) -> Result<CommunityPage> {
+    community_page(&state, ctx, &staff, id).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GridForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_grid(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    PathId(id): PathId<CommunityId>,
+    Form(form): Form<GridForm>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    queries::name_of(&mut tx, admin.street_id, id).await?.ok_or(AppError::NotFound)?;
+    let error = match required_text(&form.name, 100) {
+        Ok(name) => match queries::insert_grid(&mut tx, admin.street_id, id, &name).await? {
+            Some(grid) => {
+                audit::record(&mut tx, "grid_created", "grid", Some(grid.0), &ip, json!({ "community": id })).await?;
+                tx.commit().await?;
+                return Ok(Redirect::to(&links::community(id)).into_response());
+            }
+            None => "community.error.grid_taken",
+        },
+        Err(e) => e,
+    };
+    tx.commit().await?;
+    let staff = Staff { user: admin, scope: crate::auth::extract::CommunityScope::All };
+    let mut page = community_page(&state, PageCtx::from(rctx), &staff, id).await?;
+    page.grid_name = form.name;
+    page.grid_error = Some(error);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

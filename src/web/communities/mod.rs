@@ -1,0 +1,16 @@
+//! Communities (社区) and their grids (网格).
+
+pub mod db;
+mod handlers;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/communities", get(handlers::list_communities).post(handlers::create_community))
+        .route("/communities/{id}", get(handlers::show_community))
+        .route("/communities/{id}/grids", post(handlers::create_grid))
+}

@@ -1,0 +1,12 @@
+//! The home page of each role.
+
+mod handlers;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(handlers::home))
+}

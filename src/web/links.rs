@@ -1,0 +1,64 @@
+//! Every path the pages link to, in one place.
+
+use crate::domain::ids::{CommunityId, UserId};
+
+pub const HOME: &str = "/";
+pub const LOGIN: &str = "/login";
+pub const LOGOUT: &str = "/logout";
+pub const PASSWORD: &str = "/password";
+pub const LOCALE: &str = "/locale";
+pub const COMMUNITIES: &str = "/communities";
+pub const USERS: &str = "/users";
+pub const NEW_USER: &str = "/users/new";
+
+pub fn login_with_next(next: &str) -> String {
+    if next == "/" || !is_local_path(next) {
+        LOGIN.to_string()
+    } else {
+        format!("{LOGIN}?next={}", urlencode(next))
+    }
+}
+
+pub fn community(id: CommunityId) -> String {
+    format!("/communities/{id}")
+}
+
+pub fn community_grids(id: CommunityId) -> String {
+    format!("/communities/{id}/grids")
+}
+
+pub fn user_disable(id: UserId) -> String {
+    format!("/users/{id}/disable")
+}
+
+pub fn user_enable(id: UserId) -> String {
+    format!("/users/{id}/enable")
+}
+
+pub fn user_reset_password(id: UserId) -> String {
+    format!("/users/{id}/reset-password")
+}
+
+/// Only paths on this site may be redirect targets (no `//evil.example`, no schemes).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains("://")
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_redirects() {
+        assert!(is_local_path("/users?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert_eq!(login_with_next("/users?a=b"), "/login?next=%2Fusers%3Fa%3Db");
+        assert_eq!(login_with_next("//evil"), "/login");
+    }
+}

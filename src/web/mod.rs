@@ -1,0 +1,39 @@
+//! The web interface: one module per resource, each exposing `router()`.
+
+pub mod communities;
+pub mod context;
+pub mod home;
+pub mod links;
+pub mod ops;
+pub mod users;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+
+/// An id from the path. A malformed id answers 404 like a missing one: nothing to learn.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId<T>(pub T);
+
+impl<S: Send + Sync, T: std::str::FromStr + Send> FromRequestParts<S> for PathId<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        raw.parse().map(PathId).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// A trimmed form value that must be present and at most `max` characters: the catalog key of
+/// what is wrong, if anything.
+pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err("form.error.required")
+    } else if value.chars().count() > max {
+        Err("form.error.too_long")
+    } else {
+        Ok(value.to_string())
+    }
+}
