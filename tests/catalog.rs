@@ -1,0 +1,84 @@
+//! Every message key that a template or handler asks for exists in both catalogs.
+
+use shouhu::i18n::{Lang, catalog};
+
+fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(path.to_str().unwrap(), ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+/// Quoted strings that look like catalog keys (`area.name[.more]`).
+fn keys_in(source: &str) -> Vec<String> {
+    const AREAS: [&str; 13] =
+        ["app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child"];
+    source
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| {
+            s.split_once('.').is_some_and(|(area, rest)| {
+                AREAS.contains(&area)
+                    && !rest.is_empty()
+                    && !rest.ends_with('.')
+                    && !s.ends_with(".html")
+                    && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
+            })
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_key_used_exists_in_both_languages() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut paths = Vec::new();
+    files(&format!("{root}/templates"), "html", &mut paths);
+    files(&format!("{root}/src"), "rs", &mut paths);
+    let mut used = std::collections::BTreeSet::new();
+    for path in &paths {
+        used.extend(keys_in(&std::fs::read_to_string(path).unwrap()));
+    }
+    // Keys built at run time.
+    for role in shouhu::domain::role::Role::ALL {
+        used.insert(format!("role.{}", role.key()));
+    }
+    for kind in ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre", "student", "youth_volunteer"] {
+        used.insert(format!("volunteer.kind.{kind}"));
+    }
+    for status in ["400", "403", "404", "429", "500"] {
+        used.insert(format!("error.{status}.title"));
+        used.insert(format!("error.{status}.message"));
+    }
+    assert!(used.len() > 60, "found only {} keys: {used:?}", used.len());
+    let mut missing = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for key in &used {
+            if !catalog(lang).has(key) {
+                missing.push(format!("{}: {key}", lang.code()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing catalog keys:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn templates_hold_no_hard_coded_chinese() {
+    let mut paths = Vec::new();
+    files(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), "html", &mut paths);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The only literal CJK allowed is the language switch's own name.
+        let stripped = text.replace("中文", "");
+        assert!(
+            !stripped.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{} has user-facing Chinese outside the catalog",
+            path.display()
+        );
+    }
+}

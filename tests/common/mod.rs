@@ -1,0 +1,273 @@
+//! Test helpers: a cookie-keeping client that drives `app()` without a socket, and a fixture of
+//! two streets with users of every role.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use scraper::{Html, Selector};
+use shouhu::auth::password;
+use shouhu::{AppState, app};
+use sqlx::PgPool;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "test-password-2026";
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The trimmed text of every element matching `css`.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let selector = Selector::parse(css).expect("valid selector");
+        self.html().select(&selector).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        self.texts(css).into_iter().next().unwrap_or_else(|| panic!("no element {css} in:\n{}", self.body))
+    }
+
+    pub fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let selector = Selector::parse(css).expect("valid selector");
+        self.html().select(&selector).next().and_then(|e| e.value().attr(name).map(str::to_string))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A browser stand-in: keeps cookies, remembers the last CSRF token a page showed.
+pub struct TestClient {
+    pub app: Router,
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+    pub addr: SocketAddr,
+}
+
+impl TestClient {
+    pub fn new(pool: &PgPool) -> TestClient {
+        TestClient::with_app(app(AppState::new(pool.clone(), false)))
+    }
+
+    pub fn with_app(app: Router) -> TestClient {
+        TestClient { app, cookies: HashMap::new(), csrf: None, addr: "203.0.113.7:40000".parse().unwrap() }
+    }
+
+    /// Another browser on the same server (own cookies).
+    pub fn fresh(&self) -> TestClient {
+        TestClient::with_app(self.app.clone())
+    }
+
+    pub async fn request(&mut self, mut req: Request<Body>) -> TestResponse {
+        if !self.cookies.is_empty() {
+            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        req.headers_mut().insert(header::HOST, "shouhu.test".parse().unwrap());
+        req.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.app.clone().oneshot(req).await.expect("infallible");
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            let pair = value.split(';').next().unwrap();
+            let (name, val) = pair.split_once('=').unwrap();
+            if val.is_empty() || value.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), val.to_string());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        let out = TestResponse { status, headers, body };
+        if let Some(token) = out.attr("input[name=csrf]", "value") {
+            self.csrf = Some(token);
+        }
+        out
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.request(Request::builder().uri(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// POST a form with the CSRF token the client last saw.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone().unwrap_or_default();
+        all.push(("csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// POST exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(req).await
+    }
+
+    /// Log in through the login page; panics unless it redirects away from it.
+    pub async fn login(&mut self, login: &str, password: &str) -> TestResponse {
+        let response = self.try_login(login, password).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "login of {login} failed:\n{}", response.body);
+        // Load the next page so the session's CSRF token is known.
+        let next = response.location().unwrap().to_string();
+        self.get(&next).await;
+        response
+    }
+
+    pub async fn try_login(&mut self, login: &str, password: &str) -> TestResponse {
+        self.get("/login").await;
+        self.post("/login", &[("login", login), ("password", password)]).await
+    }
+}
+
+/// One street office with two communities and users of every role.
+#[derive(Debug, Clone)]
+pub struct Street {
+    pub id: Uuid,
+    pub name: String,
+    pub admin: Uuid,
+    pub admin_login: String,
+    pub community: Uuid,
+    pub community_name: String,
+    pub other_community: Uuid,
+    pub other_community_name: String,
+    pub staff: Uuid,
+    pub staff_login: String,
+    pub other_staff_login: String,
+    pub volunteer: Uuid,
+    pub volunteer_user: Uuid,
+    pub volunteer_login: String,
+    /// A staff account nobody logs in with, for admin actions in tests.
+    pub spare: Uuid,
+    pub child: Uuid,
+    pub child_name: String,
+    pub grid: Uuid,
+}
+
+pub struct Fixture {
+    pub a: Street,
+    pub b: Street,
+}
+
+impl Fixture {
+    /// Streets A and B. Every name carries a marker so a leak shows up in any page body.
+    pub async fn new(pool: &PgPool) -> Fixture {
+        let hash = password::hash(PASSWORD.to_string()).await.unwrap();
+        let a = make_street(pool, "甲", "a", &hash).await;
+        let b = make_street(pool, "乙", "b", &hash).await;
+        Fixture { a, b }
+    }
+}
+
+async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street {
+    let street = Uuid::now_v7();
+    let name = format!("{tag}街道");
+    let mut tx = pool.begin().await.unwrap();
+    let exec = |sql: &'static str| sqlx::query(sql);
+    exec("INSERT INTO street (id, name) VALUES ($1, $2)").bind(street).bind(&name).execute(&mut *tx).await.unwrap();
+    let community = Uuid::now_v7();
+    let other_community = Uuid::now_v7();
+    let community_name = format!("{tag}一社区SECRET{key}");
+    let other_community_name = format!("{tag}二社区SECRET{key}");
+    for (id, n) in [(community, &community_name), (other_community, &other_community_name)] {
+        exec("INSERT INTO community (street_id, id, name) VALUES ($1, $2, $3)").bind(street).bind(id).bind(n).execute(&mut *tx).await.unwrap();
+    }
+    let grid = Uuid::now_v7();
+    exec("INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)")
+        .bind(street).bind(grid).bind(community).bind(format!("{tag}网格SECRET{key}"))
+        .execute(&mut *tx).await.unwrap();
+    let user = |login: String, name: String, role: &'static str, community: Option<Uuid>, volunteer: Option<Uuid>| {
+        (login, name, role, community, volunteer)
+    };
+    let admin = Uuid::now_v7();
+    let staff = Uuid::now_v7();
+    let other_staff = Uuid::now_v7();
+    let volunteer = Uuid::now_v7();
+    let volunteer_user = Uuid::now_v7();
+    let spare = Uuid::now_v7();
+    exec("INSERT INTO volunteer (street_id, id, community_id, name, kind) VALUES ($1, $2, $3, $4, 'caring_mother')")
+        .bind(street).bind(volunteer).bind(community).bind(format!("{tag}志愿者"))
+        .execute(&mut *tx).await.unwrap();
+    let n = if key == "a" { 1 } else { 2 };
+    let users = [
+        (admin, user(format!("admin-{key}@test.cn"), format!("{tag}管理员"), "street_admin", None, None)),
+        (staff, user(format!("1380000{n}001"), format!("{tag}社工"), "community_staff", Some(community), None)),
+        (other_staff, user(format!("1380000{n}002"), format!("{tag}二社工"), "community_staff", Some(other_community), None)),
+        (volunteer_user, user(format!("1390000{n}001"), format!("{tag}志愿者"), "volunteer", Some(community), Some(volunteer))),
+        (spare, user(format!("spare-{key}@test.cn"), format!("{tag}备用"), "community_staff", Some(community), None)),
+    ];
+    for (id, (login, display, role, c, v)) in &users {
+        exec("INSERT INTO app_user (street_id, id, login, display_name, role, community_id, volunteer_id, password_hash, must_change_password)
+              VALUES ($1, $2, $3, $4, $5::text::user_role, $6, $7, $8, false)")
+            .bind(street).bind(id).bind(login).bind(display).bind(role).bind(c).bind(v).bind(hash)
+            .execute(&mut *tx).await.unwrap();
+    }
+    let child = Uuid::now_v7();
+    let child_name = format!("{tag}童SECRET{key}");
+    exec("INSERT INTO child (street_id, id, community_id, grid_id, name, gender, birth_date, left_behind, care_situation, grade)
+          VALUES ($1, $2, $3, $4, $5, 'female', '2016-03-01', 'both_parents_away', 'grandparents', '四年级')")
+        .bind(street).bind(child).bind(community).bind(grid).bind(&child_name)
+        .execute(&mut *tx).await.unwrap();
+    exec("INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on) VALUES ($1, $2, $3, $4, $5, '2026-09-01')")
+        .bind(street).bind(Uuid::now_v7()).bind(community).bind(volunteer).bind(child)
+        .execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    Street {
+        id: street,
+        name,
+        admin,
+        admin_login: users[0].1.0.clone(),
+        community,
+        community_name,
+        other_community,
+        other_community_name,
+        staff,
+        staff_login: users[1].1.0.clone(),
+        other_staff_login: users[2].1.0.clone(),
+        volunteer,
+        volunteer_user,
+        volunteer_login: users[3].1.0.clone(),
+        spare,
+        child,
+        child_name,
+        grid,
+    }
+}
+
+/// Run `sql` as the app role inside street `street` (or no tenant), returning the rows' count.
+pub async fn count_as_app(pool: &PgPool, street: Option<Uuid>, sql: &str) -> i64 {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)")
+        .bind(street.map(|s| s.to_string()).unwrap_or_default())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM ({sql}) q"))).fetch_one(&mut *tx).await.unwrap();
+    tx.rollback().await.unwrap();
+    n
+}

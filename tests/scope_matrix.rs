@@ -1,0 +1,189 @@
+//! Every route registered so far, driven as each role, logged out, and as a user of another
+//! street: out of scope is a redirect to the login page or a 404, never data.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Fixture, PASSWORD, Street, TestClient, TestResponse};
+use sqlx::PgPool;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Access {
+    /// Login page, health checks, language switch.
+    Public,
+    /// Any logged-in user.
+    AnyUser,
+    /// Street admins only.
+    Admin,
+    /// Street admins and the staff of the community in the path.
+    CommunityStaff,
+}
+
+/// (method, route as registered, who may use it)
+const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/readyz", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("POST", "/login", Access::Public),
+    ("POST", "/locale", Access::Public),
+    ("POST", "/logout", Access::AnyUser),
+    ("GET", "/password", Access::AnyUser),
+    ("POST", "/password", Access::AnyUser),
+    ("GET", "/", Access::AnyUser),
+    ("GET", "/communities", Access::Admin),
+    ("POST", "/communities", Access::Admin),
+    ("GET", "/communities/{id}", Access::CommunityStaff),
+    ("POST", "/communities/{id}/grids", Access::Admin),
+    ("GET", "/users", Access::Admin),
+    ("POST", "/users", Access::Admin),
+    ("GET", "/users/new", Access::Admin),
+    ("POST", "/users/{id}/disable", Access::Admin),
+    ("POST", "/users/{id}/enable", Access::Admin),
+    ("POST", "/users/{id}/reset-password", Access::Admin),
+];
+
+/// The route with street A's ids filled in.
+fn concrete(route: &str, a: &Street) -> String {
+    if route.starts_with("/communities/{id}") {
+        route.replace("{id}", &a.community.to_string())
+    } else if route.starts_with("/users/{id}") {
+        route.replace("{id}", &a.spare.to_string())
+    } else {
+        route.to_string()
+    }
+}
+
+async fn call(client: &mut TestClient, method: &str, path: &str) -> TestResponse {
+    match method {
+        "GET" => client.get(path).await,
+        _ => client.post(path, &[("name", "")]).await,
+    }
+}
+
+fn assert_no_data(r: &TestResponse, a: &Street, who: &str, route: &str) {
+    for marker in [&a.community_name, &a.other_community_name, &a.child_name, &a.staff_login, &a.admin_login] {
+        assert!(!r.body.contains(marker.as_str()), "{who} {route}: body leaks {marker}");
+    }
+}
+
+fn assert_login_redirect(r: &TestResponse, who: &str, route: &str) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{who} {route}: {}", r.body);
+    assert!(r.location().unwrap_or("").starts_with("/login"), "{who} {route}: -> {:?}", r.location());
+}
+
+#[sqlx::test]
+async fn every_route_as_every_role(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let a = &f.a;
+    let logins = [
+        ("admin A", Some(a.admin_login.clone())),
+        ("staff A (own community)", Some(a.staff_login.clone())),
+        ("staff A (other community)", Some(a.other_staff_login.clone())),
+        ("volunteer A", Some(a.volunteer_login.clone())),
+        ("admin B", Some(f.b.admin_login.clone())),
+        ("staff B", Some(f.b.staff_login.clone())),
+        ("volunteer B", Some(f.b.volunteer_login.clone())),
+        ("logged out", None),
+    ];
+    for (method, route, access) in ROUTES {
+        if *access == Access::Public || *route == "/logout" || *route == "/password" {
+            continue;
+        }
+        let path = concrete(route, a);
+        for (who, login) in &logins {
+            let mut client = TestClient::new(&pool);
+            match login {
+                Some(login) => {
+                    client.login(login, PASSWORD).await;
+                }
+                None => {
+                    client.get("/login").await;
+                }
+            }
+            let r = call(&mut client, method, &path).await;
+            let label = format!("{method} {route}");
+            let allowed = match (access, *who) {
+                (_, "logged out") => {
+                    assert_login_redirect(&r, who, &label);
+                    assert_no_data(&r, a, who, &label);
+                    continue;
+                }
+                (Access::AnyUser, _) => true,
+                (Access::Admin, "admin A") => true,
+                (Access::CommunityStaff, "admin A" | "staff A (own community)") => true,
+                // An admin of B on a route without ids sees B's own pages.
+                (Access::Admin, "admin B") if !route.contains("{id}") => {
+                    assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);
+                    assert_no_data(&r, a, who, &label);
+                    continue;
+                }
+                _ => false,
+            };
+            if allowed {
+                assert!(r.status.is_success() || r.status.is_redirection() || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+                    "{who} {label}: expected access, got {}", r.status);
+            } else {
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} {label}: expected 404\n{}", r.body);
+                assert_no_data(&r, a, who, &label);
+                if *who != "admin B" && *who != "staff B" && *who != "volunteer B" {
+                    assert!(!r.body.contains("SECRETb"), "{who} {label}");
+                }
+            }
+        }
+    }
+    // Nothing done out of scope stuck: only admin A's own actions changed the spare account.
+    let (disabled, must_change): (bool, bool) =
+        sqlx::query_as("SELECT disabled_at IS NOT NULL, must_change_password FROM app_user WHERE id = $1")
+            .bind(a.spare)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!disabled);
+    // Admin A's own reset of the password in the matrix sets must_change; nobody else could.
+    assert!(must_change);
+    let denied: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied'").fetch_one(&pool).await.unwrap();
+    assert!(denied > 10, "out-of-role requests are audited ({denied})");
+}
+
+#[sqlx::test]
+async fn out_of_scope_ids_look_like_missing_ones(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut client = TestClient::new(&pool);
+    client.login(&f.b.admin_login, PASSWORD).await;
+    let other_street = client.get(&format!("/communities/{}", f.a.community)).await;
+    let missing = client.get(&format!("/communities/{}", uuid::Uuid::now_v7())).await;
+    let malformed = client.get("/communities/not-a-uuid").await;
+    for r in [&other_street, &missing, &malformed] {
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(other_street.texts("h1"), missing.texts("h1"));
+}
+
+/// Guards the matrix: a route added to the app but not to ROUTES fails here.
+#[test]
+fn the_matrix_lists_every_registered_route() {
+    let mut registered = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                for piece in source.split(".route(\"").skip(1) {
+                    registered.push(piece.split('"').next().unwrap().to_string());
+                }
+            }
+        }
+    }
+    registered.sort();
+    registered.dedup();
+    assert!(registered.len() >= 12, "{registered:?}");
+    for route in &registered {
+        assert!(ROUTES.iter().any(|(_, r, _)| r == route), "route {route} is missing from the scope matrix");
+    }
+    for (_, route, _) in ROUTES {
+        assert!(registered.contains(&route.to_string()), "matrix lists {route}, which is not registered");
+    }
+}
