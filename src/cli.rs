@@ -50,6 +50,10 @@ pub async fn run(cli: Cli) -> CliResult {
 async fn serve(args: ServeArgs) -> CliResult {
     telemetry::init(args.log_json);
     let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
+    if args.migrate {
+        db::migrate(&pool).await?;
+        tracing::info!("migrations applied");
+    }
     serve_with(pool, args).await
 }
 

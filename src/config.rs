@@ -47,6 +47,9 @@ pub struct ServeArgs {
     /// Log as JSON lines instead of pretty text.
     #[arg(long, env = "SHOUHU_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+    /// Apply pending migrations before serving (for container deployments).
+    #[arg(long, env = "SHOUHU_MIGRATE", default_value_t = false)]
+    pub migrate: bool,
     /// Maximum database connections in the pool.
     #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

@@ -17,12 +17,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use axum::routing::post;
 use sqlx::PgPool;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -52,10 +49,6 @@ impl axum::extract::FromRef<AppState> for PgPool {
 
 /// The whole application as one router, so tests can drive it without a socket.
 pub fn app(state: AppState) -> Router {
-    let static_files = Router::new()
-        .nest_service("/static", ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")));
-
     let pages = Router::new()
         .route("/login", axum::routing::get(auth::handlers::login_form).post(auth::handlers::login))
         .route("/logout", post(auth::handlers::logout))
@@ -68,7 +61,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
-        .merge(static_files)
+        .merge(web::assets::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::context::middleware))
         .merge(web::ops::router())
         .layer(axum::middleware::map_response(|mut response: Response| async move {

@@ -26,7 +26,7 @@ fn keys_in(source: &str) -> Vec<String> {
                 AREAS.contains(&area)
                     && !rest.is_empty()
                     && !rest.ends_with('.')
-                    && !s.ends_with(".html")
+                    && ![".html", ".css", ".js", ".png"].iter().any(|ext| s.ends_with(ext))
                     && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
             })
         })

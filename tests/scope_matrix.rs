@@ -23,6 +23,7 @@ enum Access {
 const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
+    ("GET", "/static/{name}", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/locale", Access::Public),

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, database, HTTP and browser tests. Works on a fresh machine of
+# our kind (Debian, Rust, PostgreSQL on 127.0.0.1:5432 with trust auth): it installs the browser
+# the tests drive, waits for Postgres, and builds with the committed query data (.sqlx/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Browser tests need Debian's chromium and chromedriver; fonts-noto-cjk draws Chinese in
+# screenshots. Installed only when missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Tests create a fresh database per test through this server (the role needs CREATEDB).
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+for _ in $(seq 1 30); do
+    pg_isready -q -d "$DATABASE_URL" && break
+    sleep 1
+done
+pg_isready -d "$DATABASE_URL"
+
+# Queries are checked at compile time against .sqlx/, so the build needs no database.
+export SQLX_OFFLINE=true
+# A target directory outside the clone keeps repeated CI runs fast.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shouhu-target}"
+cargo test --locked --no-fail-fast

@@ -1,0 +1,26 @@
+//! Static assets, compiled into the binary so a deployment is one file. Cached for an hour;
+//! everything else is `no-store`.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::AppState;
+use crate::error::AppError;
+
+const ASSETS: &[(&str, &str, &[u8])] = &[("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css"))];
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/static/{name}", get(asset))
+}
+
+async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
+    let (_, content_type, bytes) = ASSETS.iter().find(|(n, _, _)| *n == name).ok_or(AppError::NotFound)?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    Ok(response)
+}

@@ -1,0 +1,148 @@
+//! Browser test: headless Chromium logs in as each role and sees its home page. It must run
+//! wherever the suite runs (CI installs chromium and chromium-driver); it never skips.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{Fixture, PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use sqlx::PgPool;
+
+/// A chromedriver process, stopped when dropped.
+pub struct Driver {
+    process: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub async fn start_driver() -> Driver {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_string());
+    let port = free_port();
+    let process = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {binary} ({e}): install Debian's chromium and chromium-driver (scripts/test.sh does)"));
+    let driver = Driver { process, port };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            format!("--window-size={width},{height}"), "--lang=zh-CN"
+        ],
+        // A phone in China asks for Chinese first.
+        "prefs": { "intl.accept_languages": "zh-CN,zh" }
+    });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = serde_json::json!("/usr/bin/chromium");
+    }
+    caps.insert("goog:chromeOptions".to_string(), options);
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("connect to chromedriver");
+    client.set_window_size(width, height).await.expect("window size");
+    client
+}
+
+/// Serve the app on a free local port for the browser.
+pub async fn serve(pool: &PgPool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = shouhu::app(shouhu::AppState::new(pool.clone(), false));
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+async fn login(client: &Client, base: &str, login: &str, password: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.find(Locator::Css("#login")).await.unwrap().send_keys(login).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+    client.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("SHOUHU_SCREENSHOTS") {
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+    }
+}
+
+#[sqlx::test]
+async fn each_role_logs_in_and_sees_its_home_page(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    for (login_name, role, width, height) in [
+        (f.a.admin_login.clone(), "street_admin", 1280, 900),
+        (f.a.staff_login.clone(), "community_staff", 1280, 900),
+        (f.a.volunteer_login.clone(), "volunteer", 360, 740),
+    ] {
+        let client = browser(&driver, width, height).await;
+        login(&client, &base, &login_name, PASSWORD).await;
+        let heading = client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+        assert_eq!(heading.attr("data-role").await.unwrap().as_deref(), Some(role));
+        match role {
+            "street_admin" => {
+                let rows = client.find_all(Locator::Css("#community-table tbody tr")).await.unwrap();
+                assert_eq!(rows.len(), 2);
+            }
+            "community_staff" => assert_eq!(heading.text().await.unwrap(), f.a.community_name),
+            _ => {
+                let text = client.find(Locator::Css("#my-children")).await.unwrap().text().await.unwrap();
+                assert!(text.contains(&f.a.child_name), "{text}");
+                // Usable at 360 px: nothing wider than the screen.
+                let overflow = client
+                    .execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![])
+                    .await
+                    .unwrap();
+                assert_eq!(overflow, serde_json::json!(false), "the page scrolls sideways at 360 px");
+            }
+        }
+        screenshot(&client, role).await;
+        // Log out through the button in the header.
+        client.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+        client.wait().for_element(Locator::Css("#login")).await.unwrap();
+        client.close().await.unwrap();
+    }
+}
+
+#[sqlx::test]
+async fn a_wrong_password_shows_the_message_in_the_browser(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let client = browser(&driver, 1280, 900).await;
+    login(&client, &base, &f.a.admin_login, "wrong password").await;
+    let message = client.wait().for_element(Locator::Css("#login-error")).await.unwrap().text().await.unwrap();
+    assert!(message.contains("登录名或密码不正确"), "{message}");
+    client.close().await.unwrap();
+}
