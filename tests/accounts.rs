@@ -196,3 +196,17 @@ async fn health_and_readiness(pool: PgPool) {
     let r = client.get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[sqlx::test]
+async fn a_server_error_shows_no_internals(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    sqlx::query("ALTER TABLE grid RENAME TO grid_gone").execute(&pool).await.unwrap();
+    let r = admin.get("/communities").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.text("h1"), "系统出错了");
+    for internal in ["grid", "relation", "sqlx", "panicked", "database"] {
+        assert!(!r.body.contains(internal), "500 page shows {internal}");
+    }
+}

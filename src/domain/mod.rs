@@ -1,5 +1,11 @@
-//! Domain values: typed ids, roles, logins. Pure code with unit tests; no database access.
+//! Domain values: typed ids, roles, logins, ID numbers, encryption at rest,
+//! pinyin initials. Pure code with unit tests; no database access.
 
+pub mod crypto;
+pub mod id_number;
 pub mod ids;
 pub mod login;
+pub mod pinyin;
 pub mod role;
+pub mod child;
+pub mod semester;
