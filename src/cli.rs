@@ -7,6 +7,7 @@ use sqlx::migrate::MigrateDatabase;
 
 use crate::auth::password;
 use crate::config::{Cli, Command, CreateStreetArgs, ServeArgs};
+use crate::domain::crypto::DataKey;
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::login::Login;
 use crate::{AppState, app, db, demo, telemetry};
@@ -34,31 +35,38 @@ pub async fn run(cli: Cli) -> CliResult {
                 sqlx::Postgres::create_database(&args.db.database_url).await?;
                 println!("created database");
             }
+            let key = demo::data_key(args.data_key.as_deref())?;
             let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
             db::migrate(&pool).await?;
-            let logins = demo::load(&pool).await?;
+            let logins = demo::load(&pool, &key).await?;
             println!("\n守护 Shouhu demo — logins (password for all: {}):", demo::PASSWORD);
             for (role, login) in logins {
                 println!("  {role:<16} {login}");
             }
             println!("  open http://{}/\n", args.bind);
-            serve_with(pool, args).await
+            serve_with(pool, args, key).await
         }
     }
 }
 
 async fn serve(args: ServeArgs) -> CliResult {
     telemetry::init(args.log_json);
+    let Some(encoded) = args.data_key.as_deref() else {
+        return Err("SHOUHU_DATA_KEY is not set: give the 32-byte base64 key that encrypts ID numbers \
+                    (generate one with `openssl rand -base64 32` and keep it outside the database)"
+            .into());
+    };
+    let key = DataKey::from_base64(encoded).map_err(|e| format!("SHOUHU_DATA_KEY: {e}"))?;
     let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
     if args.migrate {
         db::migrate(&pool).await?;
         tracing::info!("migrations applied");
     }
-    serve_with(pool, args).await
+    serve_with(pool, args, key).await
 }
 
-async fn serve_with(pool: PgPool, args: ServeArgs) -> CliResult {
-    let state = AppState::new(pool, args.secure_cookies);
+async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
+    let state = AppState::new(pool, args.secure_cookies, key);
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())

@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Log as JSON lines instead of pretty text.
     #[arg(long, env = "SHOUHU_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+    /// The key that encrypts ID numbers at rest: 32 random bytes, base64
+    /// (`openssl rand -base64 32`). Kept outside the database; `serve` refuses to start without it.
+    #[arg(long, env = "SHOUHU_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
     /// Apply pending migrations before serving (for container deployments).
     #[arg(long, env = "SHOUHU_MIGRATE", default_value_t = false)]
     pub migrate: bool,

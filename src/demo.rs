@@ -7,6 +7,9 @@ use sqlx::{PgConnection, PgPool};
 use crate::auth::password;
 use crate::cli::{CliResult, create_street};
 use crate::db;
+use crate::domain::crypto::DataKey;
+use crate::domain::id_number::IdNumber;
+use crate::domain::pinyin;
 use crate::domain::ids::{ChildId, CommunityId, GridId, StreetId, UserId, VolunteerId};
 
 /// The password of every demo account (demo data only; never used outside `shouhu demo`).
@@ -39,8 +42,32 @@ impl Seq {
     }
 }
 
+/// Where `shouhu demo` keeps the key it generated, so a restarted demo can still read its data.
+pub const KEY_FILE: &str = "data/demo-data-key";
+
+/// The demo's data key: the one configured, else the one saved by an earlier run, else a new
+/// one saved for the next run.
+pub fn data_key(configured: Option<&str>) -> CliResult<DataKey> {
+    if let Some(encoded) = configured {
+        return Ok(DataKey::from_base64(encoded).map_err(|e| format!("SHOUHU_DATA_KEY: {e}"))?);
+    }
+    if let Ok(saved) = std::fs::read_to_string(KEY_FILE) {
+        return Ok(DataKey::from_base64(&saved).map_err(|e| format!("{KEY_FILE}: {e}"))?);
+    }
+    let (key, encoded) = DataKey::generate();
+    std::fs::create_dir_all("data")?;
+    std::fs::write(KEY_FILE, format!("{encoded}\n"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(KEY_FILE, std::fs::Permissions::from_mode(0o600))?;
+    }
+    println!("generated a development data key in {KEY_FILE} (demo only)");
+    Ok(key)
+}
+
 /// Load the demo street unless it is there already; returns one login per role.
-pub async fn load(pool: &PgPool) -> CliResult<Vec<(&'static str, &'static str)>> {
+pub async fn load(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, &'static str)>> {
     let logins = vec![("street admin", ADMIN_LOGIN), ("community staff", STAFF_LOGIN), ("volunteer", VOLUNTEER_LOGIN)];
     let mut tx = db::begin_anonymous(pool).await?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))")
@@ -55,12 +82,12 @@ pub async fn load(pool: &PgPool) -> CliResult<Vec<(&'static str, &'static str)>>
     let (street, admin) = create_street(pool, "城关街道（演示）", ADMIN_LOGIN, "街道管理员 周丽", PASSWORD, false).await?;
     let hash = password::hash(PASSWORD.to_string()).await?;
     let mut tx = db::begin(pool, street, Some(admin)).await?;
-    fill(&mut tx, street, admin, &hash).await?;
+    fill(&mut tx, street, admin, &hash, key).await?;
     tx.commit().await?;
     Ok(logins)
 }
 
-async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &str) -> Result<(), sqlx::Error> {
+async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &str, key: &DataKey) -> Result<(), sqlx::Error> {
     let mut seq = Seq(20261128);
     let today = Utc::now().date_naive();
     for (ci, (name, address, grids)) in COMMUNITIES.iter().enumerate() {
@@ -129,16 +156,22 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             let care = ["grandparents", "grandparents", "relatives", "self_care"][seq.next(4)];
             let grade = format!("{}年级", ["一", "二", "三", "四", "五", "六", "七", "八", "九"][(age - 6).clamp(0, 8) as usize]);
             let school = SCHOOLS[if age >= 12 { 2 } else { seq.next(2) }];
+// A valid ID number that agrees with the birth date and gender (odd 17th digit: male).
+            let sequence = 100 + 2 * (ci * 20 + k) as u32 + u32::from(gender == "male");
+            let id_number = IdNumber::with_check_digit(&format!("360781{}{:03}", birth.format("%Y%m%d"), sequence % 1000))
+                .expect("demo ID numbers are valid");
             sqlx::query!(
-                "INSERT INTO child (street_id, id, community_id, grid_id, name, gender, birth_date, address, school, grade,
+                "INSERT INTO child (street_id, id, community_id, grid_id, name, name_initials, gender, birth_date,
+                                    id_number_enc, id_number_hash, id_number_masked, address, school, grade,
                                     class_name, left_behind, parents_work_place, parents_return_frequency, care_situation,
-                                    risk_level, verified_on)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::gender, $7, $8, $9, $10, $11, $12::text::left_behind_kind, $13, $14,
-                         $15::text::care_situation, $16::text::risk_level, $17)",
-                street.0, child.0, community.0, grid_ids[k % 2].0, cname, gender, birth,
+                                    risk_level, verified_on, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::gender, $8, $9, $10, $11, $12, $13, $14, $15,
+                         $16::text::left_behind_kind, $17, $18, $19::text::care_situation, $20::text::risk_level, $21, $22)",
+                street.0, child.0, community.0, grid_ids[k % 2].0, cname, pinyin::initials(&cname), gender, birth,
+                key.encrypt(id_number.as_str()), key.keyed_hash(id_number.as_str()), id_number.masked(),
                 format!("{}{}号", address, k + 1), school, grade, format!("{}班", 1 + seq.next(4)),
                 left_behind, WORK_PLACES[seq.next(6)], "每年春节回家一次", care,
-                ["low", "low", "medium", "high"][seq.next(4)], today - Duration::days(seq.next(120) as i64),
+                ["low", "low", "medium", "high"][seq.next(4)], today - Duration::days(seq.next(120) as i64), staff.0,
             )
             .execute(&mut *conn)
             .await?;
@@ -160,6 +193,8 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             )
             .execute(&mut *conn)
             .await?;
+            // A few files still lack the guardian's consent: the demo's 建档率 is not 100%.
+            if k % 7 != 6 {
             sqlx::query!(
                 "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by)
                  VALUES ($1, $2, $3, 'file', $4, 'paternal_grandmother', $5, 'written', '2026-v1', $6)",
@@ -167,6 +202,7 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             )
             .execute(&mut *conn)
             .await?;
+            }
 
             // Pair the first ten children of each community, two per volunteer.
             if k < 10 {

@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::throttle::IpLimiter;
+use crate::domain::crypto::DataKey;
 use crate::error::AppError;
 
 /// What every handler can reach.
@@ -33,11 +34,13 @@ pub struct AppState {
     /// Mark cookies `Secure` (HTTPS).
     pub secure_cookies: bool,
     pub ip_limiter: Arc<IpLimiter>,
+    /// Encrypts and hashes ID numbers; never stored in the database.
+    pub data_key: Arc<DataKey>,
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, secure_cookies: bool) -> AppState {
-        AppState { pool, secure_cookies, ip_limiter: Arc::new(IpLimiter::default()) }
+    pub fn new(pool: PgPool, secure_cookies: bool, data_key: DataKey) -> AppState {
+        AppState { pool, secure_cookies, ip_limiter: Arc::new(IpLimiter::default()), data_key: Arc::new(data_key) }
     }
 }
 
@@ -56,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .route("/locale", post(auth::handlers::set_locale))
         .merge(web::home::router())
         .merge(web::communities::router())
+        .merge(web::children::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

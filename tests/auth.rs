@@ -37,7 +37,7 @@ async fn login_sets_a_strict_cookie_and_rotates_the_session(pool: PgPool) {
 #[sqlx::test]
 async fn secure_cookie_over_https(pool: PgPool) {
     let f = Fixture::new(&pool).await;
-    let mut client = TestClient::with_app(shouhu::app(shouhu::AppState::new(pool.clone(), true)));
+    let mut client = TestClient::with_app(shouhu::app(common::test_state(&pool, true)));
     let response = client.login(&f.a.admin_login, PASSWORD).await;
     assert!(response.header("set-cookie").unwrap().contains("Secure"));
 }

@@ -75,7 +75,7 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
 pub async fn serve(pool: &PgPool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = shouhu::app(shouhu::AppState::new(pool.clone(), false));
+    let app = shouhu::app(common::test_state(pool, false));
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
     });

@@ -15,8 +15,10 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 13] =
-        ["app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child"];
+    const AREAS: [&str; 16] = [
+        "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
+        "guardian", "consent", "timeline",
+    ];
     source
         .split('"')
         .skip(1)
@@ -51,11 +53,29 @@ fn every_key_used_exists_in_both_languages() {
     for kind in ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre", "student", "youth_volunteer"] {
         used.insert(format!("volunteer.kind.{kind}"));
     }
+    use shouhu::domain::child::*;
+    let lists: Vec<Vec<String>> = vec![
+        Gender::ALL.iter().map(|v| v.label_key()).collect(),
+        LeftBehind::ALL.iter().map(|v| v.label_key()).collect(),
+        CareSituation::ALL.iter().map(|v| v.label_key()).collect(),
+        RiskLevel::ALL.iter().map(|v| v.label_key()).collect(),
+        ChildStatus::ALL.iter().map(|v| v.label_key()).collect(),
+        Relation::ALL.iter().map(|v| v.label_key()).collect(),
+        ConsentScope::ALL.iter().map(|v| v.label_key()).collect(),
+        ConsentMethod::ALL.iter().map(|v| v.label_key()).collect(),
+        MISSING_KEYS.iter().map(|k| format!("child.missing.{k}")).collect(),
+        shouhu::web::children::db::TIMELINE_ACTIONS.iter().map(|k| format!("timeline.{k}")).collect(),
+        shouhu::web::children::db::CHANGED_FIELDS.iter().map(|k| format!("child.changed.{k}")).collect(),
+    ];
+    used.extend(lists.into_iter().flatten());
     for status in ["400", "403", "404", "429", "500"] {
         used.insert(format!("error.{status}.title"));
         used.insert(format!("error.{status}.message"));
     }
     assert!(used.len() > 60, "found only {} keys: {used:?}", used.len());
+    // Prefixes of whole families of keys (`child.care` for `child.care.*`) are not keys.
+    let all_zh: Vec<&str> = catalog(Lang::Zh).keys().collect();
+    used.retain(|k| !all_zh.iter().any(|full| full.starts_with(&format!("{k}."))));
     let mut missing = Vec::new();
     for lang in [Lang::Zh, Lang::En] {
         for key in &used {

@@ -42,10 +42,25 @@ async fn migrate_create_street_serve_and_stop(pool: PgPool) {
         .unwrap();
     assert_eq!((login.as_str(), must_change), ("admin@chengxi.cn", true));
 
+    // Without the data key, serve refuses to start and says why.
+    let out = Command::new(bin)
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+        .env_remove("SHOUHU_DATA_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SHOUHU_DATA_KEY"));
+    let out = Command::new(bin)
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--data-key", "c2hvcnQ="])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a key of the wrong length is refused");
+
     // serve, answer /healthz, then stop cleanly on SIGTERM.
     let port = free_port();
     let mut child = Command::new(bin)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--database-url", &url])
+        .env("SHOUHU_DATA_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 #[sqlx::test]
 async fn the_demo_street_loads_once_and_each_role_logs_in(pool: PgPool) {
-    let logins = demo::load(&pool).await.unwrap();
+    let logins = demo::load(&pool, &common::test_key()).await.unwrap();
     assert_eq!(logins.len(), 3);
     let count = |sql: &'static str| {
         let pool = pool.clone();
@@ -21,9 +21,17 @@ async fn the_demo_street_loads_once_and_each_role_logs_in(pool: PgPool) {
     assert_eq!(count("SELECT count(*) FROM pairing WHERE ended_on IS NULL").await, 30);
     assert!(count("SELECT count(*) FROM visit").await >= 30);
     assert_eq!(count("SELECT count(*) FROM activity").await, 6);
+    // Every demo child has a valid, encrypted ID number that decrypts with the key.
+    assert_eq!(count("SELECT count(*) FROM child WHERE id_number_enc IS NOT NULL AND name_initials <> ''").await, 60);
+    let blob: Vec<u8> = sqlx::query_scalar("SELECT id_number_enc FROM child LIMIT 1").fetch_one(&pool).await.unwrap();
+    let number = common::test_key().decrypt(&blob).unwrap();
+    assert!(shouhu::domain::id_number::IdNumber::parse(&number).is_ok());
+    // Most files are complete; a few lack consent, so the rate is real.
+    let complete = count("SELECT count(*) FROM child c WHERE cardinality(child_missing(c)) = 0").await;
+    assert!((45..60).contains(&complete), "{complete}");
 
     // A second run adds nothing.
-    demo::load(&pool).await.unwrap();
+    demo::load(&pool, &common::test_key()).await.unwrap();
     assert_eq!(count("SELECT count(*) FROM child").await, 60);
 
     for (role, login) in [("street_admin", demo::ADMIN_LOGIN), ("community_staff", demo::STAFF_LOGIN), ("volunteer", demo::VOLUNTEER_LOGIN)] {

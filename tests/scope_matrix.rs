@@ -17,6 +17,10 @@ enum Access {
     Admin,
     /// Street admins and the staff of the community in the path.
     CommunityStaff,
+    /// Street admins and any community staff (each sees their own scope).
+    AnyStaff,
+    /// Street admins and the staff of the child's community.
+    ChildStaff,
 }
 
 /// (method, route as registered, who may use it)
@@ -41,6 +45,24 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/users/{id}/disable", Access::Admin),
     ("POST", "/users/{id}/enable", Access::Admin),
     ("POST", "/users/{id}/reset-password", Access::Admin),
+    ("GET", "/children", Access::AnyStaff),
+    ("POST", "/children", Access::AnyStaff),
+    ("GET", "/children/new", Access::AnyStaff),
+    ("GET", "/children/{id}", Access::ChildStaff),
+    ("POST", "/children/{id}", Access::ChildStaff),
+    ("GET", "/children/{id}/edit", Access::ChildStaff),
+    ("GET", "/children/{id}/print", Access::ChildStaff),
+    ("POST", "/children/{id}/reveal", Access::ChildStaff),
+    ("POST", "/children/{id}/status", Access::ChildStaff),
+    ("POST", "/children/{id}/verify", Access::ChildStaff),
+    ("POST", "/children/{id}/transfer", Access::Admin),
+    ("POST", "/children/{id}/guardians", Access::ChildStaff),
+    ("GET", "/children/{id}/guardians/new", Access::ChildStaff),
+    ("POST", "/children/{id}/guardians/{guardian_id}", Access::ChildStaff),
+    ("GET", "/children/{id}/guardians/{guardian_id}/edit", Access::ChildStaff),
+    ("POST", "/children/{id}/guardians/{guardian_id}/delete", Access::ChildStaff),
+    ("POST", "/children/{id}/consents", Access::ChildStaff),
+    ("POST", "/children/{id}/consents/{consent_id}/withdraw", Access::ChildStaff),
 ];
 
 /// The route with street A's ids filled in.
@@ -49,6 +71,11 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.community.to_string())
     } else if route.starts_with("/users/{id}") {
         route.replace("{id}", &a.spare.to_string())
+    } else if route.starts_with("/children/{id}") {
+        route
+            .replace("{id}", &a.child.to_string())
+            .replace("{guardian_id}", &a.guardian.to_string())
+            .replace("{consent_id}", &a.consent.to_string())
     } else {
         route.to_string()
     }
@@ -65,6 +92,8 @@ fn assert_no_data(r: &TestResponse, a: &Street, who: &str, route: &str) {
     for marker in [&a.community_name, &a.other_community_name, &a.child_name, &a.staff_login, &a.admin_login] {
         assert!(!r.body.contains(marker.as_str()), "{who} {route}: body leaks {marker}");
     }
+    // Every name in street A's fixture carries this marker (communities, grid, child, guardian).
+    assert!(!r.body.contains("SECRETa"), "{who} {route}: body leaks street A data");
 }
 
 fn assert_login_redirect(r: &TestResponse, who: &str, route: &str) {
@@ -92,6 +121,10 @@ async fn every_route_as_every_role(pool: PgPool) {
         }
         let path = concrete(route, a);
         for (who, login) in &logins {
+            // Allowed deletes really delete: put the guardian back before each attempt.
+            let mut conn = pool.acquire().await.unwrap();
+            common::insert_guardian(&mut conn, a.id, a.child, a.guardian, "甲奶奶").await;
+            drop(conn);
             let mut client = TestClient::new(&pool);
             match login {
                 Some(login) => {
@@ -111,7 +144,17 @@ async fn every_route_as_every_role(pool: PgPool) {
                 }
                 (Access::AnyUser, _) => true,
                 (Access::Admin, "admin A") => true,
-                (Access::CommunityStaff, "admin A" | "staff A (own community)") => true,
+                (Access::CommunityStaff | Access::ChildStaff, "admin A" | "staff A (own community)") => true,
+                (Access::AnyStaff, "admin A" | "staff A (own community)") => true,
+                // Staff of the other community, and the staff and admin of B, see their own scope.
+                (Access::AnyStaff, "staff A (other community)" | "admin B" | "staff B") => {
+                    assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);
+                    assert!(!r.body.contains(&a.child_name), "{who} {label}: sees a child out of scope");
+                    if *who != "staff A (other community)" {
+                        assert_no_data(&r, a, who, &label);
+                    }
+                    continue;
+                }
                 // An admin of B on a route without ids sees B's own pages.
                 (Access::Admin, "admin B") if !route.contains("{id}") => {
                     assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);
@@ -121,7 +164,8 @@ async fn every_route_as_every_role(pool: PgPool) {
                 _ => false,
             };
             if allowed {
-                assert!(r.status.is_success() || r.status.is_redirection() || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+                assert!(r.status.is_success() || r.status.is_redirection() || r.status == StatusCode::UNPROCESSABLE_ENTITY
+                    || r.status == StatusCode::BAD_REQUEST,
                     "{who} {label}: expected access, got {}", r.status);
             } else {
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} {label}: expected 404\n{}", r.body);

@@ -138,6 +138,20 @@ impl fmt::Debug for IdNumber {
     }
 }
 
+impl IdNumber {
+    /// A valid number from its first 17 digits (region, birth date, sequence): for demo data
+    /// and tests.
+    pub fn with_check_digit(first17: &str) -> Option<IdNumber> {
+        let digits: [u8; 17] = first17.as_bytes().try_into().ok()?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut number = first17.to_string();
+        number.push(check_char(&digits) as char);
+        IdNumber::parse(&number).ok()
+    }
+}
+
 /// The check character (`b'0'`–`b'9'` or `b'X'`) for 17 ASCII digits.
 fn check_char(digits: &[u8; 17]) -> u8 {
     let sum: u32 = digits

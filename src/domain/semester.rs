@@ -136,3 +136,9 @@ mod tests {
         assert_eq!(Quarter { year: 2024, number: 1 }.end(), d(2024, 3, 31));
     }
 }
+
+/// Today's date in China (UTC+8), which is what "today" means to every user of Shouhu.
+pub fn today_in_china() -> NaiveDate {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&china).date_naive()
+}

@@ -10,7 +10,10 @@ use axum::routing::get;
 use crate::AppState;
 use crate::error::AppError;
 
-const ASSETS: &[(&str, &str, &[u8])] = &[("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css"))];
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
+    ("print.css", "text/css; charset=utf-8", include_bytes!("../../static/print.css")),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/static/{name}", get(asset))

@@ -2,7 +2,9 @@
 
 pub mod assets;
 pub mod communities;
+pub mod children;
 pub mod context;
+pub mod forms;
 pub mod home;
 pub mod links;
 pub mod ops;
@@ -36,5 +38,18 @@ pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
         Err("form.error.too_long")
     } else {
         Ok(value.to_string())
+    }
+}
+
+/// Two ids from the path (`/children/{id}/guardians/{guardian_id}`); malformed answers 404.
+#[derive(Debug, Clone, Copy)]
+pub struct PathIds<A, B>(pub A, pub B);
+
+impl<S: Send + Sync, A: std::str::FromStr + Send, B: std::str::FromStr + Send> FromRequestParts<S> for PathIds<A, B> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        Ok(PathIds(a.parse().map_err(|_| AppError::NotFound)?, b.parse().map_err(|_| AppError::NotFound)?))
     }
 }

@@ -18,6 +18,16 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "test-password-2026";
+/// The data key of the tests (32 bytes, base64): "0123456789abcdef0123456789abcdef".
+pub const TEST_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+pub fn test_key() -> shouhu::domain::crypto::DataKey {
+    shouhu::domain::crypto::DataKey::from_base64(TEST_KEY).unwrap()
+}
+
+pub fn test_state(pool: &PgPool, secure_cookies: bool) -> AppState {
+    AppState::new(pool.clone(), secure_cookies, test_key())
+}
 
 pub struct TestResponse {
     pub status: StatusCode,
@@ -64,7 +74,7 @@ pub struct TestClient {
 
 impl TestClient {
     pub fn new(pool: &PgPool) -> TestClient {
-        TestClient::with_app(app(AppState::new(pool.clone(), false)))
+        TestClient::with_app(app(test_state(pool, false)))
     }
 
     pub fn with_app(app: Router) -> TestClient {
@@ -167,6 +177,8 @@ pub struct Street {
     pub child: Uuid,
     pub child_name: String,
     pub grid: Uuid,
+    pub guardian: Uuid,
+    pub consent: Uuid,
 }
 
 pub struct Fixture {
@@ -233,6 +245,13 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
           VALUES ($1, $2, $3, $4, $5, 'female', '2016-03-01', 'both_parents_away', 'grandparents', '四年级')")
         .bind(street).bind(child).bind(community).bind(grid).bind(&child_name)
         .execute(&mut *tx).await.unwrap();
+    let guardian = Uuid::now_v7();
+    insert_guardian(&mut tx, street, child, guardian, &format!("{tag}奶奶SECRET{key}")).await;
+    let consent = Uuid::now_v7();
+    exec("INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version)
+          VALUES ($1, $2, $3, 'file', '奶奶', 'paternal_grandmother', '2026-09-01', 'written', 'v1')")
+        .bind(street).bind(consent).bind(child)
+        .execute(&mut *tx).await.unwrap();
     exec("INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on) VALUES ($1, $2, $3, $4, $5, '2026-09-01')")
         .bind(street).bind(Uuid::now_v7()).bind(community).bind(volunteer).bind(child)
         .execute(&mut *tx).await.unwrap();
@@ -256,7 +275,24 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         child,
         child_name,
         grid,
+        guardian,
+        consent,
     }
+}
+
+/// A grandmother at home with a phone (the fixture's guardian; tests re-create it after deleting).
+pub async fn insert_guardian(conn: &mut sqlx::PgConnection, street: Uuid, child: Uuid, id: Uuid, name: &str) {
+    sqlx::query(
+        "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_entrusted)
+         VALUES ($1, $2, $3, $4, 'paternal_grandmother', '13512345678', true) ON CONFLICT DO NOTHING",
+    )
+    .bind(street)
+    .bind(id)
+    .bind(child)
+    .bind(name)
+    .execute(conn)
+    .await
+    .unwrap();
 }
 
 /// Run `sql` as the app role inside street `street` (or no tenant), returning the rows' count.

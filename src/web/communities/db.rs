@@ -16,6 +16,19 @@ pub struct CommunitySummary {
     pub pairings: i64,
     pub staff: i64,
     pub grids: i64,
+    /// Active children whose file is complete.
+    pub complete: i64,
+}
+
+impl CommunitySummary {
+    /// 建档率: complete files among active children, as a percentage ("—" with no children).
+    pub fn rate_percent(&self) -> String {
+        if self.children == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0}%", self.complete as f64 * 100.0 / self.children as f64)
+        }
+    }
 }
 
 /// Communities in scope (`only = None`: all of the street), with their counts.
@@ -30,7 +43,9 @@ pub async fn summaries(conn: &mut PgConnection, street: StreetId, only: Option<U
                  AND x.ended_on IS NULL) AS "pairings!",
              (SELECT count(*) FROM app_user x WHERE x.street_id = c.street_id AND x.community_id = c.id
                  AND x.role = 'community_staff' AND x.disabled_at IS NULL) AS "staff!",
-             (SELECT count(*) FROM grid x WHERE x.street_id = c.street_id AND x.community_id = c.id) AS "grids!"
+             (SELECT count(*) FROM grid x WHERE x.street_id = c.street_id AND x.community_id = c.id) AS "grids!",
+             (SELECT count(*) FROM child x WHERE x.street_id = c.street_id AND x.community_id = c.id
+                 AND x.status = 'active' AND cardinality(child_missing(x)) = 0) AS "complete!"
            FROM community c
            WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.id = $2)
            ORDER BY c.name"#,
@@ -50,6 +65,7 @@ pub async fn summaries(conn: &mut PgConnection, street: StreetId, only: Option<U
             pairings: r.pairings,
             staff: r.staff,
             grids: r.grids,
+            complete: r.complete,
         })
         .collect())
 }

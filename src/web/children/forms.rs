@@ -1,0 +1,288 @@
+//! The child form: strings in, a validated `ChildFields` (and the ID number) out, with every
+//! field error at once.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::db::{ChildFields, ChildRecord};
+use crate::domain::child::{CareSituation, Gender, LeftBehind, RiskLevel};
+use crate::domain::id_number::{IdGender, IdNumber};
+use crate::domain::ids::CommunityId;
+use crate::domain::pinyin;
+use crate::web::forms::{FieldErrors, optional_phone, optional_text, required_date, ticked};
+
+/// The child form as submitted (and as shown again after an error).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChildForm {
+    #[serde(default)]
+    pub community_id: String,
+    #[serde(default)]
+    pub grid_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub gender: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub school: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub class_name: String,
+    #[serde(default)]
+    pub class_teacher: String,
+    #[serde(default)]
+    pub class_teacher_phone: String,
+    #[serde(default)]
+    pub left_behind: String,
+    #[serde(default)]
+    pub parents_work_place: String,
+    #[serde(default)]
+    pub parents_return_frequency: String,
+    #[serde(default)]
+    pub care_situation: String,
+    pub disability: Option<String>,
+    pub subsistence_allowance: Option<String>,
+    pub poverty: Option<String>,
+    #[serde(default)]
+    pub health_condition: String,
+    pub psychological_concern: Option<String>,
+    #[serde(default)]
+    pub disability_note: String,
+    #[serde(default)]
+    pub psychological_note: String,
+    #[serde(default)]
+    pub risk_level: String,
+    /// The version the edit was made on.
+    #[serde(default)]
+    pub version: String,
+    /// Ticked to save despite a possible duplicate.
+    pub confirm_duplicate: Option<String>,
+}
+
+fn flag(b: bool) -> Option<String> {
+    b.then(|| "on".to_string())
+}
+
+impl ChildForm {
+    /// The form filled from a saved file (the ID number is never sent back to the browser).
+    pub fn from_record(c: &ChildRecord) -> ChildForm {
+        ChildForm {
+            community_id: c.community_id.to_string(),
+            grid_id: c.grid_id.map(|g| g.to_string()).unwrap_or_default(),
+            name: c.name.clone(),
+            gender: c.gender.key().to_string(),
+            birth_date: c.birth_date.to_string(),
+            id_number: String::new(),
+            address: c.address.clone(),
+            school: c.school.clone(),
+            grade: c.grade.clone(),
+            class_name: c.class_name.clone(),
+            class_teacher: c.class_teacher.clone(),
+            class_teacher_phone: c.class_teacher_phone.clone(),
+            left_behind: c.left_behind.key().to_string(),
+            parents_work_place: c.parents_work_place.clone(),
+            parents_return_frequency: c.parents_return_frequency.clone(),
+            care_situation: c.care_situation.key().to_string(),
+            disability: flag(c.disability),
+            subsistence_allowance: flag(c.subsistence_allowance),
+            poverty: flag(c.poverty),
+            health_condition: c.health_condition.clone(),
+            psychological_concern: flag(c.psychological_concern),
+            disability_note: c.disability_note.clone(),
+            psychological_note: c.psychological_note.clone(),
+            risk_level: c.risk_level.key().to_string(),
+            version: c.version.to_string(),
+            confirm_duplicate: None,
+        }
+    }
+
+    pub fn is_ticked(&self, field: &str) -> bool {
+        match field {
+            "disability" => ticked(&self.disability),
+            "subsistence_allowance" => ticked(&self.subsistence_allowance),
+            "poverty" => ticked(&self.poverty),
+            "psychological_concern" => ticked(&self.psychological_concern),
+            _ => false,
+        }
+    }
+}
+
+/// A validated form: the fields, and the ID number when one was typed.
+pub struct ValidChild {
+    pub fields: ChildFields,
+    pub id_number: Option<IdNumber>,
+}
+
+/// Check every field; `existing_id` is the stored number (decrypted) when editing, so a changed
+/// birth date or gender is checked against it too.
+pub fn validate(
+    form: &ChildForm,
+    community: Option<CommunityId>,
+    grid_ok: impl Fn(Uuid) -> bool,
+    existing_id: Option<&IdNumber>,
+    today: NaiveDate,
+) -> Result<ValidChild, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = match crate::web::required_text(&form.name, 50) {
+        Ok(n) => Some(n),
+        Err(k) => {
+            e.add("name", k);
+            None
+        }
+    };
+    if community.is_none() {
+        e.add("community_id", "form.error.required");
+    }
+    let grid_id = match form.grid_id.trim() {
+        "" => None,
+        raw => match raw.parse::<Uuid>() {
+            Ok(g) if grid_ok(g) => Some(g),
+            _ => {
+                e.add("grid_id", "child.error.grid");
+                None
+            }
+        },
+    };
+    let gender = Gender::from_key(&form.gender);
+    if gender.is_none() {
+        e.add("gender", "form.error.required");
+    }
+    let birth_date = required_date(&mut e, "birth_date", &form.birth_date);
+    if let Some(b) = birth_date {
+        if b > today {
+            e.add("birth_date", "child.error.birth_future");
+        } else if today.year() - b.year() > 18 {
+            e.add("birth_date", "child.error.birth_too_old");
+        }
+    }
+    let typed_id = form.id_number.trim();
+    let id_number = if typed_id.is_empty() {
+        None
+    } else {
+        match IdNumber::parse(typed_id) {
+            Ok(n) => Some(n),
+            Err(err) => {
+                e.add("id_number", err.key());
+                None
+            }
+        }
+    };
+    // The ID number carries the birth date and gender: they must agree.
+    if let Some(n) = id_number.as_ref().or(existing_id) {
+        if let Some(b) = birth_date {
+            if n.birth_date() != b {
+                e.add("birth_date", "child.error.birth_id_mismatch");
+            }
+        }
+        let id_gender = match n.gender() {
+            IdGender::Male => Gender::Male,
+            IdGender::Female => Gender::Female,
+        };
+        if gender.is_some_and(|g| g != id_gender) {
+            e.add("gender", "child.error.gender_id_mismatch");
+        }
+    }
+    let left_behind = LeftBehind::from_key(&form.left_behind);
+    if left_behind.is_none() {
+        e.add("left_behind", "form.error.required");
+    }
+    let care_situation = CareSituation::from_key(&form.care_situation);
+    if care_situation.is_none() {
+        e.add("care_situation", "form.error.required");
+    }
+    let risk_level = if form.risk_level.is_empty() { Some(RiskLevel::Low) } else { RiskLevel::from_key(&form.risk_level) };
+    if risk_level.is_none() {
+        e.add("risk_level", "form.error.required");
+    }
+    let address = optional_text(&mut e, "address", &form.address, 200);
+    let school = optional_text(&mut e, "school", &form.school, 100);
+    let grade = optional_text(&mut e, "grade", &form.grade, 20);
+    let class_name = optional_text(&mut e, "class_name", &form.class_name, 20);
+    let class_teacher = optional_text(&mut e, "class_teacher", &form.class_teacher, 50);
+    let class_teacher_phone = optional_phone(&mut e, "class_teacher_phone", &form.class_teacher_phone);
+    let parents_work_place = optional_text(&mut e, "parents_work_place", &form.parents_work_place, 100);
+    let parents_return_frequency = optional_text(&mut e, "parents_return_frequency", &form.parents_return_frequency, 50);
+    let health_condition = optional_text(&mut e, "health_condition", &form.health_condition, 1000);
+    let disability_note = optional_text(&mut e, "disability_note", &form.disability_note, 1000);
+    let psychological_note = optional_text(&mut e, "psychological_note", &form.psychological_note, 1000);
+
+    match (name, community, gender, birth_date, left_behind, care_situation, risk_level) {
+        (Some(name), Some(community_id), Some(gender), Some(birth_date), Some(left_behind), Some(care_situation), Some(risk_level))
+            if e.is_empty() =>
+        {
+            Ok(ValidChild {
+                fields: ChildFields {
+                    community_id,
+                    grid_id,
+                    name_initials: pinyin::initials(&name),
+                    name,
+                    gender,
+                    birth_date,
+                    address,
+                    school,
+                    grade,
+                    class_name,
+                    class_teacher,
+                    class_teacher_phone,
+                    left_behind,
+                    parents_work_place,
+                    parents_return_frequency,
+                    care_situation,
+                    disability: ticked(&form.disability),
+                    subsistence_allowance: ticked(&form.subsistence_allowance),
+                    poverty: ticked(&form.poverty),
+                    health_condition,
+                    psychological_concern: ticked(&form.psychological_concern),
+                    disability_note,
+                    psychological_note,
+                    risk_level,
+                },
+                id_number,
+            })
+        }
+        _ => Err(e),
+    }
+}
+
+/// Names of the fields that differ between two saved states (for the audit log and timeline;
+/// names only, never values).
+pub fn changed_fields(before: &ChildRecord, after: &ChildFields, id_changed: bool) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    check("name", before.name != after.name);
+    check("grid", before.grid_id != after.grid_id);
+    check("gender", before.gender != after.gender);
+    check("birth_date", before.birth_date != after.birth_date);
+    check("id_number", id_changed);
+    check("address", before.address != after.address);
+    check("school", before.school != after.school);
+    check("grade", before.grade != after.grade);
+    check("class_name", before.class_name != after.class_name);
+    check("class_teacher", before.class_teacher != after.class_teacher || before.class_teacher_phone != after.class_teacher_phone);
+    check("left_behind", before.left_behind != after.left_behind);
+    check("parents_work_place", before.parents_work_place != after.parents_work_place || before.parents_return_frequency != after.parents_return_frequency);
+    check("care_situation", before.care_situation != after.care_situation);
+    check(
+        "special",
+        before.disability != after.disability
+            || before.subsistence_allowance != after.subsistence_allowance
+            || before.poverty != after.poverty
+            || before.psychological_concern != after.psychological_concern,
+    );
+    check("health_condition", before.health_condition != after.health_condition);
+    check("disability_note", before.disability_note != after.disability_note);
+    check("psychological_note", before.psychological_note != after.psychological_note);
+    check("risk_level", before.risk_level != after.risk_level);
+    changed
+}

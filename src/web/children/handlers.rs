@@ -1,0 +1,405 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::db::{self as queries, ChildRecord, Duplicate, ListFilter, ListRow, StoredIdNumber};
+use super::forms::{self, ChildForm};
+use super::view::{ChildDetails, load_in_scope};
+use crate::AppState;
+use crate::audit;
+use crate::auth::Staff;
+use crate::db::{self, Tx};
+use crate::domain::child::{AGE_BANDS, CareSituation, ChildStatus, RiskLevel};
+use crate::domain::crypto::DataKey;
+use crate::domain::id_number::IdNumber;
+use crate::domain::ids::{ChildId, CommunityId};
+use crate::domain::pinyin;
+use crate::domain::semester::{Semester, today_in_china};
+use crate::error::{AppError, Result};
+use crate::web::PathId;
+use crate::web::communities::db::{CommunitySummary, summaries};
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::forms::FieldErrors;
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's filters as they appear in the URL (so a view can be bookmarked).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub community: String,
+    #[serde(default)]
+    pub grid: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub risk: String,
+    #[serde(default)]
+    pub care: String,
+    #[serde(default)]
+    pub age: String,
+    pub disability: Option<String>,
+    pub subsistence: Option<String>,
+    pub poverty: Option<String>,
+    pub health: Option<String>,
+    pub psychological: Option<String>,
+    pub girl: Option<String>,
+    pub unpaired: Option<String>,
+    pub incomplete: Option<String>,
+    pub unverified: Option<String>,
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn ticked(&self, name: &str) -> bool {
+        let v = match name {
+            "disability" => &self.disability,
+            "subsistence" => &self.subsistence,
+            "poverty" => &self.poverty,
+            "health" => &self.health,
+            "psychological" => &self.psychological,
+            "girl" => &self.girl,
+            "unpaired" => &self.unpaired,
+            "incomplete" => &self.incomplete,
+            "unverified" => &self.unverified,
+            _ => return false,
+        };
+        crate::web::forms::ticked(v)
+    }
+
+    /// The same filters on another page, as a query string.
+    pub fn page_link(&self, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [("q", &self.q), ("community", &self.community), ("grid", &self.grid), ("status", &self.status),
+            ("risk", &self.risk), ("care", &self.care), ("age", &self.age)] {
+            if !v.is_empty() {
+                pairs.push((k, v.clone()));
+            }
+        }
+        for k in ["disability", "subsistence", "poverty", "health", "psychological", "girl", "unpaired", "incomplete", "unverified"] {
+            if self.ticked(k) {
+                pairs.push((k, "1".to_string()));
+            }
+        }
+        pairs.push(("page", page.to_string()));
+        format!("/children?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
+
+    fn to_filter(&self, staff: &Staff, today: NaiveDate) -> ListFilter {
+        let text = Some(self.q.trim().to_string()).filter(|q| !q.is_empty());
+        // Latin letters search the pinyin initials (zxm -> 张小明).
+        let initials = text
+            .as_ref()
+            .filter(|q| q.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|q| pinyin::initials(q))
+            .filter(|i| !i.is_empty());
+        let (born_after, born_by) = AGE_BANDS
+            .iter()
+            .find(|(key, _, _)| *key == self.age)
+            .map(|(_, min, max)| (years_before(today, max + 1), years_before(today, *min)))
+            .map(|(a, b)| (Some(a), Some(b)))
+            .unwrap_or((None, None));
+        let page = self.page.unwrap_or(1).max(1);
+        ListFilter {
+            community: staff.scope.filter().or_else(|| self.community.parse().ok()),
+            grid: self.grid.parse().ok(),
+            text,
+            initials,
+            status: if self.status == "all" { None } else { Some(ChildStatus::from_key(&self.status).unwrap_or(ChildStatus::Active)) },
+            risk: RiskLevel::from_key(&self.risk),
+            care: CareSituation::from_key(&self.care),
+            disability: self.ticked("disability"),
+            subsistence: self.ticked("subsistence"),
+            poverty: self.ticked("poverty"),
+            health: self.ticked("health"),
+            psychological: self.ticked("psychological"),
+            girl: self.ticked("girl"),
+            born_after,
+            born_by,
+            unpaired: self.ticked("unpaired"),
+            incomplete: self.ticked("incomplete"),
+            unverified_since: self.ticked("unverified").then(|| Semester::containing(today).start()),
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        }
+    }
+}
+
+fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
+    day.with_year(day.year() - years).unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("valid date"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/list.html")]
+pub struct ChildrenPage {
+    ctx: PageCtx,
+    rows: Vec<ListRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: ListQuery,
+    communities: Vec<CommunitySummary>,
+    grids: Vec<(Uuid, Uuid, String)>,
+    is_admin: bool,
+    statuses: &'static [ChildStatus],
+    risks: &'static [RiskLevel],
+    cares: &'static [CareSituation],
+    today: NaiveDate,
+}
+
+impl ChildrenPage {
+    fn age(&self, birth: &NaiveDate) -> i32 {
+        crate::domain::child::age_on(*birth, self.today)
+    }
+}
+
+pub async fn list_children(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(query): Query<ListQuery>) -> Result<ChildrenPage> {
+    let user = &staff.user;
+    let today = today_in_china();
+    let filter = query.to_filter(&staff, today);
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let rows = queries::list(&mut tx, user.street_id, &filter).await?;
+    let communities = summaries(&mut tx, user.street_id, staff.scope.filter()).await?;
+    let grids = queries::grids(&mut tx, user.street_id, staff.scope.filter()).await?;
+    tx.commit().await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    Ok(ChildrenPage {
+        ctx,
+        total,
+        page: query.page.unwrap_or(1).max(1),
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        rows,
+        query,
+        communities,
+        grids,
+        is_admin: staff.scope == crate::auth::extract::CommunityScope::All,
+        statuses: ChildStatus::ALL,
+        risks: RiskLevel::ALL,
+        cares: CareSituation::ALL,
+        today,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/form.html")]
+pub struct ChildFormPage {
+    pub ctx: PageCtx,
+    /// `None` for a new file.
+    pub child: Option<ChildRecord>,
+    pub form: ChildForm,
+    pub errors: FieldErrors,
+    pub communities: Vec<(Uuid, String)>,
+    pub grids: Vec<(Uuid, Uuid, String)>,
+    pub duplicates: Vec<Duplicate>,
+    /// The file as someone else saved it meanwhile (a stale save).
+    pub conflict: Option<ChildRecord>,
+    pub options: FormOptions,
+}
+
+/// The closed lists the form offers.
+pub struct FormOptions {
+    pub genders: Vec<&'static str>,
+    pub left_behind: Vec<&'static str>,
+    pub cares: Vec<&'static str>,
+    pub risks: Vec<&'static str>,
+}
+
+impl Default for FormOptions {
+    fn default() -> Self {
+        use crate::domain::child::{Gender, LeftBehind};
+        FormOptions { genders: Gender::keys(), left_behind: LeftBehind::keys(), cares: CareSituation::keys(), risks: RiskLevel::keys() }
+    }
+}
+
+impl ChildFormPage {
+    fn err(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field)
+    }
+}
+
+pub async fn form_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    child: Option<ChildRecord>,
+    form: ChildForm,
+    errors: FieldErrors,
+) -> Result<ChildFormPage> {
+    let street = staff.user.street_id;
+    let communities = queries::communities(tx, street, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let only = child.as_ref().map(|c| c.community_id).or(staff.scope.filter());
+    let grids = queries::grids(tx, street, only).await?;
+    Ok(ChildFormPage { ctx, child, form, errors, communities, grids, duplicates: Vec::new(), conflict: None, options: FormOptions::default() })
+}
+
+pub async fn new_child_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ChildFormPage> {
+    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut form = ChildForm::default();
+    if let Some(own) = staff.scope.filter() {
+        form.community_id = own.to_string();
+    }
+    let page = form_page(&mut tx, &staff, ctx, None, form, FieldErrors::default()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+fn store(key: &DataKey, n: &IdNumber) -> StoredIdNumber {
+    StoredIdNumber { encrypted: key.encrypt(n.as_str()), hash: key.keyed_hash(n.as_str()), masked: n.masked() }
+}
+
+/// Resolve the form's community within the caller's scope.
+fn community_in_scope(staff: &Staff, form: &ChildForm, communities: &[(Uuid, String)]) -> Option<CommunityId> {
+    let id: Uuid = form.community_id.parse().ok()?;
+    (staff.scope.allows(CommunityId(id)) && communities.iter().any(|(c, _)| *c == id)).then_some(CommunityId(id))
+}
+
+pub async fn create_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Form(form): Form<ChildForm>) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let page = form_page(&mut tx, &staff, PageCtx::from(rctx), None, form.clone(), FieldErrors::default()).await?;
+    let community = community_in_scope(&staff, &form, &page.communities);
+    let grids = page.grids.clone();
+    let valid = forms::validate(&form, community, |g| grids.iter().any(|(id, c, _)| *id == g && Some(CommunityId(*c)) == community), None, today_in_china());
+    let valid = match valid {
+        Ok(v) => v,
+        Err(errors) => {
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, ChildFormPage { errors, ..page }).into_response());
+        }
+    };
+    let stored = valid.id_number.as_ref().map(|n| store(&state.data_key, n));
+    if !crate::web::forms::ticked(&form.confirm_duplicate) {
+        let duplicates = queries::duplicates(&mut tx, user.street_id, stored.as_ref().map(|s| s.hash.as_slice()), &valid.fields.name, valid.fields.birth_date, None).await?;
+        if !duplicates.is_empty() {
+            tx.commit().await?;
+            return Ok((StatusCode::CONFLICT, ChildFormPage { duplicates, ..page }).into_response());
+        }
+    }
+    let id = ChildId::new();
+    queries::insert(&mut tx, user.street_id, id, &valid.fields, stored.as_ref(), user.user_id).await?;
+    audit::record(&mut tx, "child_created", "child", Some(id.0), &ip, json!({ "community": valid.fields.community_id })).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/show.html")]
+pub struct ChildPage {
+    pub ctx: PageCtx,
+    pub child: ChildRecord,
+    pub d: ChildDetails,
+    pub is_admin: bool,
+    pub consent_scopes: Vec<&'static str>,
+    pub relations: Vec<&'static str>,
+    pub methods: Vec<&'static str>,
+    pub statuses: Vec<&'static str>,
+    pub errors: FieldErrors,
+}
+
+pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRecord, errors: FieldErrors) -> Result<ChildPage> {
+    use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
+    let d = ChildDetails::load(tx, staff, &child).await?;
+    Ok(ChildPage {
+        ctx,
+        child,
+        d,
+        is_admin: staff.scope == crate::auth::extract::CommunityScope::All,
+        consent_scopes: ConsentScope::keys(),
+        relations: Relation::keys(),
+        methods: ConsentMethod::keys(),
+        statuses: ChildStatus::keys().into_iter().filter(|s| *s != "active").collect(),
+        errors,
+    })
+}
+
+pub async fn show_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<ChildPage> {
+    let ip = rctx.ip.to_string();
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    // Every view of a child file is on record.
+    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &ip, json!({})).await?;
+    let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, FieldErrors::default()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+pub async fn edit_child_form(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<ChildFormPage> {
+    let ip = rctx.ip.to_string();
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &ip, json!({ "form": "edit" })).await?;
+    let form = ChildForm::from_record(&child);
+    let page = form_page(&mut tx, &staff, PageCtx::from(rctx), Some(child), form, FieldErrors::default()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+pub async fn update_child(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+    Form(form): Form<ChildForm>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let current = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
+    let mut page = form_page(&mut tx, &staff, PageCtx::from(rctx), Some(current.clone()), form.clone(), FieldErrors::default()).await?;
+    if version != current.version {
+        // Someone saved in between: show both, keep what this user typed, nothing written.
+        tx.commit().await?;
+        return Ok((StatusCode::CONFLICT, conflict_page(page, current)).into_response());
+    }
+    let existing = match &current.id_number_enc {
+        Some(blob) => Some(state.data_key.decrypt(blob).map_err(AppError::internal).and_then(|s| IdNumber::parse(&s).map_err(|_| AppError::internal("stored ID number invalid")))?),
+        None => None,
+    };
+    let community = Some(CommunityId(current.community_id));
+    let grids = page.grids.clone();
+    let valid = forms::validate(&form, community, |g| grids.iter().any(|(gid, c, _)| *gid == g && *c == current.community_id), existing.as_ref(), today_in_china());
+    let valid = match valid {
+        Ok(v) => v,
+        Err(errors) => {
+            tx.commit().await?;
+            page.errors = errors;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let stored = valid.id_number.as_ref().filter(|n| Some(*n) != existing.as_ref()).map(|n| store(&state.data_key, n));
+    let changed = forms::changed_fields(&current, &valid.fields, stored.is_some());
+    match queries::update(&mut tx, user.street_id, id, version, &valid.fields, stored.as_ref(), user.user_id).await? {
+        Some(_) => {
+            audit::record(&mut tx, "child_updated", "child", Some(id.0), &ip, json!({ "fields": changed })).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/children/{id}")).into_response())
+        }
+        None => {
+            let latest = queries::find(&mut tx, user.street_id, id).await?.ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            Ok((StatusCode::CONFLICT, conflict_page(page, latest)).into_response())
+        }
+    }
+}
+
+/// The edit form again with the user's values, the version of the newer save, and that save
+/// shown beside it.
+fn conflict_page(mut page: ChildFormPage, latest: ChildRecord) -> ChildFormPage {
+    page.form.version = latest.version.to_string();
+    page.child = Some(latest.clone());
+    page.conflict = Some(latest);
+    page
+}

@@ -1,0 +1,86 @@
+//! Loading a child file within the caller's scope, and what its page shows.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::db::{self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
+use crate::AppState;
+use crate::audit;
+use crate::auth::Staff;
+use crate::db::{self, Tx};
+use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
+use crate::domain::ids::{ChildId, CommunityId};
+use crate::domain::semester::{Semester, today_in_china};
+use crate::error::{AppError, Result};
+
+/// The child if it exists in the caller's street and community scope. Otherwise 404, and the
+/// attempt is written to the audit log (in its own transaction, so it stays when the request's
+/// transaction is rolled back).
+pub async fn load_in_scope(state: &AppState, tx: &mut Tx, staff: &Staff, id: ChildId, ip: &str) -> Result<ChildRecord> {
+    let user = &staff.user;
+    match queries::find(tx, user.street_id, id).await? {
+        Some(child) if staff.scope.allows(CommunityId(child.community_id)) => Ok(child),
+        _ => {
+            let mut log = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+            audit::record(&mut log, "access_denied", "child", Some(id.0), ip, json!({})).await?;
+            log.commit().await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// Everything the child page shows besides the file itself.
+pub struct ChildDetails {
+    pub guardians: Vec<GuardianRow>,
+    pub consents: Vec<ConsentRow>,
+    pub history: Vec<StatusChangeRow>,
+    pub timeline: Vec<TimelineEntry>,
+    pub today: NaiveDate,
+    pub age: i32,
+    pub age_flag: Option<&'static str>,
+    pub verified_this_semester: bool,
+    pub semester_start: NaiveDate,
+    pub transfer_targets: Vec<(Uuid, String)>,
+}
+
+impl ChildDetails {
+    pub async fn load(tx: &mut Tx, staff: &Staff, child: &ChildRecord) -> Result<ChildDetails> {
+        let street = staff.user.street_id;
+        let id = ChildId(child.id);
+        let today = today_in_china();
+        let semester_start = Semester::containing(today).start();
+        let transfer_targets = if staff.scope == crate::auth::extract::CommunityScope::All {
+            queries::communities(tx, street, None)
+                .await?
+                .into_iter()
+                .filter(|c| c.id != child.community_id)
+                .map(|c| (c.id, c.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(ChildDetails {
+            guardians: queries::guardians(tx, street, id).await?,
+            consents: queries::consents(tx, street, id).await?,
+            history: queries::status_history(tx, street, id).await?,
+            timeline: queries::timeline(tx, street, id).await?,
+            today,
+            age: age_on(child.birth_date, today),
+            age_flag: match age_flag(child.birth_date, today) {
+                AgeFlag::None => None,
+                AgeFlag::TurningSixteenSoon => Some("child.flag.turning_sixteen"),
+                AgeFlag::SixteenOrOlder => Some("child.flag.sixteen"),
+            },
+            verified_this_semester: child.verified_on.is_some_and(|v| v >= semester_start),
+            semester_start,
+            transfer_targets,
+        })
+    }
+
+    /// Whether the guardian's consent for a section is on record and not withdrawn.
+    pub fn consented(&self, scope: &str) -> bool {
+        let Some(scope) = ConsentScope::from_key(scope) else { return false };
+        self.consents.iter().any(|c| c.scope == scope && c.withdrawn_on.is_none())
+    }
+}
