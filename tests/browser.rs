@@ -146,3 +146,87 @@ async fn a_wrong_password_shows_the_message_in_the_browser(pool: PgPool) {
     assert!(message.contains("登录名或密码不正确"), "{message}");
     client.close().await.unwrap();
 }
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn choose(client: &Client, select: &str, value: &str) {
+    client.find(Locator::Css(&format!("{select} option[value='{value}']"))).await.unwrap().click().await.unwrap();
+}
+
+/// Date inputs take typed text in the browser's locale; set the value directly.
+async fn set_date(client: &Client, id: &str, value: &str) {
+    client.execute(&format!("document.getElementById('{id}').value = '{value}';"), vec![]).await.unwrap();
+}
+
+#[sqlx::test]
+async fn staff_create_a_child_with_guardian_and_consent_and_find_it_by_pinyin(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let client = browser(&driver, 1280, 900).await;
+    login(&client, &base, &f.a.staff_login, PASSWORD).await;
+    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+
+    client.goto(&format!("{base}/children/new")).await.unwrap();
+    fill(&client, "#name", "张小明").await;
+    choose(&client, "#gender", "male").await;
+    set_date(&client, "birth_date", "2016-05-20").await;
+    fill(&client, "#address", "幸福路 8 号").await;
+    fill(&client, "#school", "城关第一小学").await;
+    fill(&client, "#grade", "四年级").await;
+    choose(&client, "#left_behind", "both_parents_away").await;
+    fill(&client, "#parents_work_place", "广东省东莞市").await;
+    choose(&client, "#care_situation", "grandparents").await;
+    client.find(Locator::Css("#child-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let heading = client.wait().for_element(Locator::Css("#child-name")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "张小明");
+
+    // A grandmother at home.
+    client.find(Locator::Css("#guardians a.button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#guardian-form")).await.unwrap();
+    fill(&client, "#g-name", "张奶奶").await;
+    choose(&client, "#g-relation", "paternal_grandmother").await;
+    fill(&client, "#g-phone", "13500001111").await;
+    client.find(Locator::Css("#guardian-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#guardian-table")).await.unwrap();
+
+    // The consent to keep the file.
+    client.find(Locator::Css("#consent summary")).await.unwrap().click().await.unwrap();
+    fill(&client, "#consent-given-by", "张奶奶").await;
+    choose(&client, "#consent-relation", "paternal_grandmother").await;
+    client.find(Locator::Css("#consent-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let consents = client.wait().for_element(Locator::Css("#consent-list")).await.unwrap();
+    assert!(consents.text().await.unwrap().contains("张奶奶"));
+    let missing = client.find(Locator::Css("#missing-list")).await.unwrap().text().await.unwrap();
+    assert!(!missing.contains("监护人建档同意") && missing.contains("父母联系方式"), "{missing}");
+
+    // Find the file again by pinyin initials.
+    client.goto(&format!("{base}/children")).await.unwrap();
+    fill(&client, "#child-filters input[name=q]", "zxm").await;
+    client.find(Locator::Css("#child-filters button[type=submit]")).await.unwrap().click().await.unwrap();
+    // The old list has a table too: wait for the new URL before reading rows.
+    for _ in 0..50 {
+        if client.current_url().await.unwrap().as_str().contains("q=zxm") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(client.current_url().await.unwrap().as_str().contains("q=zxm"), "the search is in the URL");
+    client.wait().for_element(Locator::Css("#child-table")).await.unwrap();
+    let rows = client.find_all(Locator::Css("#child-table tbody tr")).await.unwrap();
+    let mut texts = Vec::new();
+    for row in &rows {
+        texts.push(row.text().await.unwrap());
+    }
+    assert_eq!(rows.len(), 1, "{} {texts:?}", client.current_url().await.unwrap());
+    assert!(rows[0].text().await.unwrap().contains("张小明"));
+    screenshot(&client, "children_search").await;
+    client.find(Locator::Css("#child-table tbody tr a")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#child-name")).await.unwrap();
+    screenshot(&client, "child_page").await;
+    client.close().await.unwrap();
+}
