@@ -56,6 +56,21 @@ pub fn required_date(errors: &mut FieldErrors, field: &'static str, value: &str)
     }
 }
 
+/// A required date that has already happened (today in China at the latest).
+pub fn required_past_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
+    let date = required_date(errors, field, value)?;
+    if date > crate::domain::semester::today_in_china() {
+        errors.add(field, "child.error.date_future");
+        return None;
+    }
+    Some(date)
+}
+
+/// An optional date that has already happened; empty is `None`.
+pub fn optional_past_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
+    if value.trim().is_empty() { None } else { required_past_date(errors, field, value) }
+}
+
 /// An optional date; empty is `None`.
 pub fn optional_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
     if value.trim().is_empty() {

@@ -17,10 +17,9 @@ use crate::auth::Staff;
 use crate::db;
 use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
 use crate::domain::ids::ChildId;
-use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::forms::{FieldErrors, required_date};
+use crate::web::forms::{FieldErrors, required_past_date};
 use crate::web::{PathId, PathIds, required_text};
 
 #[derive(Deserialize)]
@@ -60,10 +59,7 @@ pub async fn record_consent(
     if relation.is_none() {
         e.add("consent_relation", "form.error.required");
     }
-    let given_on = required_date(&mut e, "consent_given_on", &form.given_on);
-    if given_on.is_some_and(|d| d > today_in_china()) {
-        e.add("consent_given_on", "child.error.date_future");
-    }
+    let given_on = required_past_date(&mut e, "consent_given_on", &form.given_on);
     let method = ConsentMethod::from_key(&form.method);
     if method.is_none() {
         e.add("consent_method", "form.error.required");
@@ -118,10 +114,7 @@ pub async fn withdraw_consent(
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
     let mut e = FieldErrors::default();
-    let on = required_date(&mut e, "withdrawn_on", &form.withdrawn_on);
-    if on.is_some_and(|d| d > today_in_china()) {
-        e.add("withdrawn_on", "child.error.date_future");
-    }
+    let on = required_past_date(&mut e, "withdrawn_on", &form.withdrawn_on);
     let (Some(on), true) = (on, e.is_empty()) else {
         let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, e).await?;
         tx.commit().await?;

@@ -20,10 +20,9 @@ use crate::auth::Staff;
 use crate::db;
 use crate::domain::child::Relation;
 use crate::domain::ids::{ChildId, StreetId, UserId};
-use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::forms::{FieldErrors, optional_date, optional_phone, optional_text, ticked};
+use crate::web::forms::{FieldErrors, optional_past_date, optional_phone, optional_text, ticked};
 use crate::web::{PathId, PathIds, required_text};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -101,10 +100,7 @@ fn validate(form: &GuardianForm) -> Result<GuardianFields, FieldErrors> {
     let address = optional_text(&mut e, "address", &form.address, 200);
     let work_place = optional_text(&mut e, "work_place", &form.work_place, 100);
     let return_frequency = optional_text(&mut e, "return_frequency", &form.return_frequency, 50);
-    let agreement_signed_on = optional_date(&mut e, "agreement_signed_on", &form.agreement_signed_on);
-    if agreement_signed_on.is_some_and(|d| d > today_in_china()) {
-        e.add("agreement_signed_on", "child.error.date_future");
-    }
+    let agreement_signed_on = optional_past_date(&mut e, "agreement_signed_on", &form.agreement_signed_on);
     if form.parent_away() && work_place.is_empty() {
         e.add("work_place", "guardian.error.work_place_required");
     }

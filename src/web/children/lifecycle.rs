@@ -23,7 +23,7 @@ use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::forms::{FieldErrors, required_date};
+use crate::web::forms::{FieldErrors, required_past_date};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "children/print.html")]
@@ -115,10 +115,7 @@ pub async fn change_status(
     if status.is_none() || status == Some(child.status) {
         errors.add("status", "child.error.status");
     }
-    let on = required_date(&mut errors, "status_on", &form.changed_on);
-    if on.is_some_and(|d| d > today_in_china()) {
-        errors.add("status_on", "child.error.date_future");
-    }
+    let on = required_past_date(&mut errors, "status_on", &form.changed_on);
     let reason = form.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         errors.add("status_reason", "child.error.reason_required");
