@@ -60,6 +60,9 @@ pub fn app(state: AppState) -> Router {
         .merge(web::home::router())
         .merge(web::communities::router())
         .merge(web::children::router())
+        .merge(web::volunteers::router())
+        .merge(web::pairings::router())
+        .merge(web::visits::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

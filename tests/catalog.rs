@@ -15,9 +15,9 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 16] = [
+    const AREAS: [&str; 23] = [
         "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline",
+        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings",
     ];
     source
         .split('"')
@@ -68,6 +68,18 @@ fn every_key_used_exists_in_both_languages() {
         shouhu::web::children::db::CHANGED_FIELDS.iter().map(|k| format!("child.changed.{k}")).collect(),
     ];
     used.extend(lists.into_iter().flatten());
+    for duty in shouhu::domain::duties::Duty::ALL {
+        used.insert(duty.label_key());
+    }
+    for state in ["done", "open", "due_soon", "missed"] {
+        used.insert(format!("duty.state.{state}"));
+    }
+    for status in shouhu::domain::volunteer::VOLUNTEER_STATUSES {
+        used.insert(format!("volunteer.status.{status}"));
+    }
+    for kind in ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter", "parent_call", "tutoring", "aid_delivery"] {
+        used.insert(format!("visit.kind.{kind}"));
+    }
     for status in ["400", "403", "404", "429", "500"] {
         used.insert(format!("error.{status}.title"));
         used.insert(format!("error.{status}.message"));

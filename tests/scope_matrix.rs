@@ -21,6 +21,12 @@ enum Access {
     AnyStaff,
     /// Street admins and the staff of the child's community.
     ChildStaff,
+    /// Any volunteer, for their own pages.
+    Volunteer,
+    /// Only the volunteer paired with the child.
+    PairedVolunteer,
+    /// The child's staff and the follow-up's assignee (the volunteer).
+    FollowUpCloser,
 }
 
 /// (method, route as registered, who may use it)
@@ -63,6 +69,30 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/children/{id}/guardians/{guardian_id}/delete", Access::ChildStaff),
     ("POST", "/children/{id}/consents", Access::ChildStaff),
     ("POST", "/children/{id}/consents/{consent_id}/withdraw", Access::ChildStaff),
+    ("GET", "/children/{id}/visits/new", Access::ChildStaff),
+    ("POST", "/children/{id}/visits", Access::ChildStaff),
+    ("GET", "/volunteers", Access::AnyStaff),
+    ("POST", "/volunteers", Access::AnyStaff),
+    ("GET", "/volunteers/new", Access::AnyStaff),
+    ("GET", "/volunteers/{id}", Access::ChildStaff),
+    ("POST", "/volunteers/{id}", Access::ChildStaff),
+    ("POST", "/volunteers/{id}/account", Access::ChildStaff),
+    ("GET", "/conduct", Access::Volunteer),
+    ("POST", "/conduct", Access::Volunteer),
+    ("GET", "/pairings", Access::AnyStaff),
+    ("POST", "/pairings", Access::AnyStaff),
+    ("GET", "/pairings/new", Access::AnyStaff),
+    ("GET", "/pairings/duties", Access::AnyStaff),
+    ("POST", "/pairings/{id}/end", Access::ChildStaff),
+    ("GET", "/settings", Access::Admin),
+    ("POST", "/settings", Access::Admin),
+    ("GET", "/v/children/{id}", Access::PairedVolunteer),
+    ("GET", "/v/children/{id}/visit", Access::PairedVolunteer),
+    ("POST", "/v/visits", Access::PairedVolunteer),
+    ("GET", "/v/hours", Access::Volunteer),
+    ("POST", "/visits/{id}/comments", Access::ChildStaff),
+    ("GET", "/follow-ups", Access::AnyStaff),
+    ("POST", "/follow-ups/{id}/close", Access::FollowUpCloser),
 ];
 
 /// The route with street A's ids filled in.
@@ -71,6 +101,16 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.community.to_string())
     } else if route.starts_with("/users/{id}") {
         route.replace("{id}", &a.spare.to_string())
+    } else if route.starts_with("/volunteers/{id}") {
+        route.replace("{id}", &a.volunteer.to_string())
+    } else if route.starts_with("/pairings/{id}") {
+        route.replace("{id}", &a.pairing.to_string())
+    } else if route.starts_with("/v/children/{id}") {
+        route.replace("{id}", &a.child.to_string())
+    } else if route.starts_with("/visits/{id}") {
+        route.replace("{id}", &a.visit.to_string())
+    } else if route.starts_with("/follow-ups/{id}") {
+        route.replace("{id}", &a.follow_up.to_string())
     } else if route.starts_with("/children/{id}") {
         route
             .replace("{id}", &a.child.to_string())
@@ -81,9 +121,12 @@ fn concrete(route: &str, a: &Street) -> String {
     }
 }
 
-async fn call(client: &mut TestClient, method: &str, path: &str) -> TestResponse {
+async fn call(client: &mut TestClient, method: &str, path: &str, a: &Street) -> TestResponse {
+    let child = a.child.to_string();
     match method {
         "GET" => client.get(path).await,
+        // A visit names its child in the form: street A's child.
+        _ if path == "/v/visits" => client.post(path, &[("child_id", &child)]).await,
         _ => client.post(path, &[("name", "")]).await,
     }
 }
@@ -124,6 +167,8 @@ async fn every_route_as_every_role(pool: PgPool) {
             // Allowed deletes really delete: put the guardian back before each attempt.
             let mut conn = pool.acquire().await.unwrap();
             common::insert_guardian(&mut conn, a.id, a.child, a.guardian, "甲奶奶").await;
+            // ... and re-open the follow-up that an allowed close closed.
+            sqlx::query("UPDATE follow_up SET status = 'open' WHERE id = $1").bind(a.follow_up).execute(&mut *conn).await.unwrap();
             drop(conn);
             let mut client = TestClient::new(&pool);
             match login {
@@ -134,7 +179,7 @@ async fn every_route_as_every_role(pool: PgPool) {
                     client.get("/login").await;
                 }
             }
-            let r = call(&mut client, method, &path).await;
+            let r = call(&mut client, method, &path, a).await;
             let label = format!("{method} {route}");
             let allowed = match (access, *who) {
                 (_, "logged out") => {
@@ -146,6 +191,14 @@ async fn every_route_as_every_role(pool: PgPool) {
                 (Access::Admin, "admin A") => true,
                 (Access::CommunityStaff | Access::ChildStaff, "admin A" | "staff A (own community)") => true,
                 (Access::AnyStaff, "admin A" | "staff A (own community)") => true,
+                (Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser, "volunteer A") => true,
+                (Access::FollowUpCloser, "admin A" | "staff A (own community)") => true,
+                // Volunteer B on their own volunteer pages sees only their own street.
+                (Access::Volunteer, "volunteer B") => {
+                    assert!(r.status.is_success() || r.status.is_redirection(), "{who} {label}: {}", r.status);
+                    assert_no_data(&r, a, who, &label);
+                    continue;
+                }
                 // Staff of the other community, and the staff and admin of B, see their own scope.
                 (Access::AnyStaff, "staff A (other community)" | "admin B" | "staff B") => {
                     assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);

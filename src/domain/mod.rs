@@ -2,6 +2,7 @@
 //! pinyin initials. Pure code with unit tests; no database access.
 
 pub mod crypto;
+pub mod duties;
 pub mod id_number;
 pub mod ids;
 pub mod login;
@@ -9,3 +10,4 @@ pub mod pinyin;
 pub mod role;
 pub mod child;
 pub mod semester;
+pub mod volunteer;

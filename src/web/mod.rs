@@ -8,7 +8,10 @@ pub mod forms;
 pub mod home;
 pub mod links;
 pub mod ops;
+pub mod pairings;
 pub mod users;
+pub mod visits;
+pub mod volunteers;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;

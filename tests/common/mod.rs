@@ -179,6 +179,9 @@ pub struct Street {
     pub grid: Uuid,
     pub guardian: Uuid,
     pub consent: Uuid,
+    pub pairing: Uuid,
+    pub visit: Uuid,
+    pub follow_up: Uuid,
 }
 
 pub struct Fixture {
@@ -222,7 +225,9 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     let volunteer = Uuid::now_v7();
     let volunteer_user = Uuid::now_v7();
     let spare = Uuid::now_v7();
-    exec("INSERT INTO volunteer (street_id, id, community_id, name, kind) VALUES ($1, $2, $3, $4, 'caring_mother')")
+    // A volunteer whose safeguarding checklist is complete.
+    exec("INSERT INTO volunteer (street_id, id, community_id, name, kind, phone, record_check_seen_on, training_done_on, conduct_accepted_at)
+          VALUES ($1, $2, $3, $4, 'caring_mother', '13900000000', '2026-08-01', '2026-08-15', now())")
         .bind(street).bind(volunteer).bind(community).bind(format!("{tag}志愿者"))
         .execute(&mut *tx).await.unwrap();
     let n = if key == "a" { 1 } else { 2 };
@@ -252,8 +257,19 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
           VALUES ($1, $2, $3, 'file', '奶奶', 'paternal_grandmother', '2026-09-01', 'written', 'v1')")
         .bind(street).bind(consent).bind(child)
         .execute(&mut *tx).await.unwrap();
+    let pairing = Uuid::now_v7();
     exec("INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on) VALUES ($1, $2, $3, $4, $5, '2026-09-01')")
-        .bind(street).bind(Uuid::now_v7()).bind(community).bind(volunteer).bind(child)
+        .bind(street).bind(pairing).bind(community).bind(volunteer).bind(child)
+        .execute(&mut *tx).await.unwrap();
+    let visit = Uuid::now_v7();
+    exec("INSERT INTO visit (street_id, id, child_id, pairing_id, author_id, kind, visited_on, duration_minutes, notes)
+          VALUES ($1, $2, $3, $4, $5, 'talk', '2026-09-10', 45, '聊了学校的事SECRET')")
+        .bind(street).bind(visit).bind(child).bind(pairing).bind(volunteer_user)
+        .execute(&mut *tx).await.unwrap();
+    let follow_up = Uuid::now_v7();
+    exec("INSERT INTO follow_up (street_id, id, child_id, visit_id, description, due_on, assignee_id, created_by)
+          VALUES ($1, $2, $3, $4, '送一个新书包SECRET', '2026-12-01', $5, $5)")
+        .bind(street).bind(follow_up).bind(child).bind(visit).bind(volunteer_user)
         .execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     Street {
@@ -277,6 +293,9 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         grid,
         guardian,
         consent,
+        pairing,
+        visit,
+        follow_up,
     }
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::db::{self as queries, ChildRecord, Duplicate, ListFilter, ListRow, StoredIdNumber};
 use super::forms::{self, ChildForm};
-use super::view::{ChildDetails, load_in_scope};
+use super::view::{ChildDetails, Note, load_in_scope};
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;

@@ -6,9 +6,9 @@ mod consents;
 pub mod db;
 mod forms;
 mod guardians;
-mod handlers;
+pub mod handlers;
 mod lifecycle;
-mod view;
+pub mod view;
 
 use axum::Router;
 use axum::routing::{get, post};

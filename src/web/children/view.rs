@@ -1,11 +1,12 @@
 //! Loading a child file within the caller's scope, and what its page shows.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
 use crate::AppState;
+use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 use crate::audit;
 use crate::auth::Staff;
 use crate::db::{self, Tx};
@@ -30,12 +31,28 @@ pub async fn load_in_scope(state: &AppState, tx: &mut Tx, staff: &Staff, id: Chi
     }
 }
 
+/// One note about the child: a change to the file, a visit, a comment or a follow-up.
+pub enum Note {
+    Change(TimelineEntry),
+    Visit(VisitRow),
+    Comment(CommentRow),
+    FollowUp(FollowUpRow),
+}
+
+/// A note with the day it belongs to, for the one timeline of everything about a child.
+pub struct TimelineItem {
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub note: Note,
+}
+
 /// Everything the child page shows besides the file itself.
 pub struct ChildDetails {
     pub guardians: Vec<GuardianRow>,
     pub consents: Vec<ConsentRow>,
     pub history: Vec<StatusChangeRow>,
-    pub timeline: Vec<TimelineEntry>,
+    /// Newest first: file changes, visits, comments and follow-ups together.
+    pub timeline: Vec<TimelineItem>,
     pub today: NaiveDate,
     pub age: i32,
     pub age_flag: Option<&'static str>,
@@ -60,11 +77,26 @@ impl ChildDetails {
         } else {
             Vec::new()
         };
+        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        let mut timeline: Vec<TimelineItem> = Vec::new();
+        for change in queries::timeline(tx, street, id).await? {
+            timeline.push(TimelineItem { day: change.at.date_naive(), at: change.at.with_timezone(&Utc), note: Note::Change(change) });
+        }
+        for visit in visits::visits_of_child(tx, street, child.id, None).await? {
+            timeline.push(TimelineItem { day: visit.visited_on, at: visit.created_at, note: Note::Visit(visit) });
+        }
+        for comment in visits::comments_of_child(tx, street, child.id).await? {
+            timeline.push(TimelineItem { day: comment.created_at.with_timezone(&china).date_naive(), at: comment.created_at, note: Note::Comment(comment) });
+        }
+        for f in visits::follow_ups(tx, street, None, Some(child.id), None, false).await? {
+            timeline.push(TimelineItem { day: f.created_at.with_timezone(&china).date_naive(), at: f.created_at, note: Note::FollowUp(f) });
+        }
+        timeline.sort_by(|a, b| (b.day, b.at).cmp(&(a.day, a.at)));
         Ok(ChildDetails {
             guardians: queries::guardians(tx, street, id).await?,
             consents: queries::consents(tx, street, id).await?,
             history: queries::status_history(tx, street, id).await?,
-            timeline: queries::timeline(tx, street, id).await?,
+            timeline,
             today,
             age: age_on(child.birth_date, today),
             age_flag: match age_flag(child.birth_date, today) {

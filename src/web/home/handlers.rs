@@ -1,17 +1,25 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::db;
-use crate::domain::ids::VolunteerId;
+use crate::auth::extract::VolunteerUser;
+use crate::auth::{CurrentUser, SessionUser};
+use crate::db::{self, Tx};
+use crate::domain::duties::{DutyState, DutyStatus};
 use crate::domain::role::Role;
+use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::web::communities::db::{CommunitySummary, summaries};
 use crate::web::context::PageCtx;
+use crate::web::pairings::db::{PairingRow, list as pairings};
+use crate::web::pairings::handlers::INACTIVE_DAYS;
+use crate::web::visits::db::{FollowUpRow, follow_ups};
+use crate::web::visits::phone::{MyPairing, pairing_duties};
+use crate::web::volunteers::db::hours_by_month;
+use crate::web::volunteers::handlers::conduct_accepted;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/admin.html")]
@@ -21,6 +29,8 @@ pub struct AdminHome {
     total_children: i64,
     total_volunteers: i64,
     total_pairings: i64,
+    follow_ups: Vec<FollowUpRow>,
+    today: NaiveDate,
 }
 
 #[derive(Template, WebTemplate)]
@@ -28,44 +38,67 @@ pub struct AdminHome {
 pub struct StaffHome {
     ctx: PageCtx,
     community: CommunitySummary,
+    follow_ups: Vec<FollowUpRow>,
+    inactive: Vec<PairingRow>,
+    today: NaiveDate,
 }
 
-/// What a volunteer sees of a paired child: first name and grade, never ID or phone numbers.
-#[derive(Debug)]
-pub struct PairedChild {
+/// A paired child on the volunteer's home page with this semester's duties, most urgent first.
+pub struct MyChild {
+    pub id: uuid::Uuid,
     pub name: String,
     pub grade: String,
-    pub started_on: NaiveDate,
+    pub open: Vec<DutyStatus>,
+    pub done: usize,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/volunteer.html")]
 pub struct VolunteerHome {
     ctx: PageCtx,
-    children: Vec<PairedChild>,
+    children: Vec<MyChild>,
+    follow_ups: Vec<FollowUpRow>,
+    hours_this_month: f64,
+    today: NaiveDate,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user): CurrentUser) -> Result<Response> {
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let today = today_in_china();
     let page = match (user.role, user.community_id, user.volunteer_id) {
         (Role::StreetAdmin, _, _) => {
             let communities = summaries(&mut tx, user.street_id, None).await?;
+            let follow_ups = overdue_first(follow_ups(&mut tx, user.street_id, None, None, None, true).await?, today);
             AdminHome {
                 total_children: communities.iter().map(|c| c.children).sum(),
                 total_volunteers: communities.iter().map(|c| c.volunteers).sum(),
                 total_pairings: communities.iter().map(|c| c.pairings).sum(),
                 communities,
+                follow_ups,
+                today,
                 ctx,
             }
             .into_response()
         }
         (Role::CommunityStaff, Some(community), _) => {
-            let community = summaries(&mut tx, user.street_id, Some(community.0)).await?.pop().ok_or(AppError::NotFound)?;
-            StaffHome { ctx, community }.into_response()
+            let summary = summaries(&mut tx, user.street_id, Some(community.0)).await?.pop().ok_or(AppError::NotFound)?;
+            let follow_ups = overdue_first(follow_ups(&mut tx, user.street_id, Some(community.0), None, None, true).await?, today);
+            let inactive_before = today - Duration::days(INACTIVE_DAYS);
+            let inactive = pairings(&mut tx, user.street_id, Some(community.0), None, true)
+                .await?
+                .into_iter()
+                .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
+                .collect();
+            StaffHome { ctx, community: summary, follow_ups, inactive, today }.into_response()
         }
         (Role::Volunteer, _, Some(volunteer)) => {
-            let children = paired_children(&mut tx, user.street_id, volunteer).await?;
-            VolunteerHome { ctx, children }.into_response()
+            let me = VolunteerUser { user: user.clone(), volunteer_id: volunteer };
+            if !conduct_accepted(&mut tx, &me).await? {
+                // The code of conduct comes before anything else (safeguarding checklist).
+                tx.commit().await?;
+                return Ok(Redirect::to("/conduct").into_response());
+            }
+            volunteer_home(&mut tx, ctx, &user, &me, today).await?.into_response()
         }
         _ => return Err(AppError::NotFound),
     };
@@ -73,16 +106,35 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
     Ok(page)
 }
 
-async fn paired_children(conn: &mut sqlx::PgConnection, street: crate::domain::ids::StreetId, volunteer: VolunteerId) -> Result<Vec<PairedChild>, sqlx::Error> {
-    let rows = sqlx::query!(
-        "SELECT ch.name, ch.grade, p.started_on FROM pairing p
-         JOIN child ch ON ch.street_id = p.street_id AND ch.id = p.child_id
-         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL AND ch.status = 'active'
-         ORDER BY ch.name",
-        street.0,
-        volunteer.0,
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| PairedChild { name: r.name, grade: r.grade, started_on: r.started_on }).collect())
+/// Open follow-ups with the overdue ones first (the query already sorts by due date).
+fn overdue_first(rows: Vec<FollowUpRow>, today: NaiveDate) -> Vec<FollowUpRow> {
+    let (mut overdue, rest): (Vec<_>, Vec<_>) = rows.into_iter().partition(|f| f.due_on < today);
+    overdue.extend(rest);
+    overdue
+}
+
+async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &VolunteerUser, today: NaiveDate) -> Result<VolunteerHome> {
+    let mine = pairings(tx, user.street_id, None, Some(me.volunteer_id.0), true).await?;
+    let mut children = Vec::new();
+    for p in mine {
+        let grade: String = sqlx::query_scalar!(
+            "SELECT grade FROM child WHERE street_id = $1 AND id = $2 AND status = 'active'",
+            user.street_id.0,
+            p.child_id
+        )
+        .fetch_optional(&mut **tx)
+        .await?
+        .unwrap_or_default();
+        let (duties, _) = pairing_duties(tx, user.street_id, &MyPairing { id: p.id, started_on: p.started_on }).await?;
+        let done = duties.iter().filter(|d| d.state == DutyState::Done).count();
+        let mut open: Vec<DutyStatus> = duties.into_iter().filter(|d| d.state != DutyState::Done).collect();
+        open.sort_by_key(|d| d.state);
+        children.push(MyChild { id: p.child_id, name: p.child_name, grade, open, done });
+    }
+    // Most urgent first: a child with a missed or due-soon duty before one with only open ones.
+    children.sort_by_key(|c| (c.open.first().map(|d| d.state).unwrap_or(DutyState::Done), std::cmp::Reverse(c.open.len())));
+    let follow_ups = follow_ups(tx, user.street_id, None, None, Some(user.user_id.0), true).await?;
+    let month = format!("{}-{:02}", today.year(), today.month());
+    let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id).await?.into_iter().find(|(m, _)| *m == month).map(|(_, h)| h).unwrap_or(0.0);
+    Ok(VolunteerHome { ctx, children, follow_ups, hours_this_month, today })
 }

@@ -19,9 +19,7 @@ use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::{PathId, links, required_text};
 
-/// Volunteer kinds (Postgres enum `volunteer_kind`); labels are `volunteer.kind.<key>`.
-pub const VOLUNTEER_KINDS: [&str; 7] =
-    ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre", "student", "youth_volunteer"];
+use crate::domain::volunteer::VOLUNTEER_KINDS;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "users/list.html")]

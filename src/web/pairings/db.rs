@@ -1,0 +1,111 @@
+//! Pairing queries and what the duty computation reads.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::duties::{Duty, Fulfilment};
+use crate::domain::ids::StreetId;
+use crate::domain::semester::Semester;
+
+#[derive(Debug, Clone)]
+pub struct PairingRow {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub community_name: String,
+    pub volunteer_id: Uuid,
+    pub volunteer_name: String,
+    pub child_id: Uuid,
+    pub child_name: String,
+    pub started_on: NaiveDate,
+    pub card_signed_on: Option<NaiveDate>,
+    pub goals: String,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: String,
+    pub last_visit: Option<NaiveDate>,
+}
+
+/// Pairings in scope: of a community, of a volunteer, or all of the street; active ones only
+/// when `active_only`.
+pub async fn list(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    volunteer: Option<Uuid>,
+    active_only: bool,
+) -> Result<Vec<PairingRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PairingRow,
+        r#"SELECT p.id, p.community_id, m.name AS community_name, p.volunteer_id, v.name AS volunteer_name,
+                  p.child_id, c.name AS child_name, p.started_on, p.card_signed_on, p.goals, p.ended_on, p.end_reason,
+                  (SELECT max(x.visited_on) FROM visit x WHERE x.street_id = p.street_id AND x.pairing_id = p.id) AS last_visit
+           FROM pairing p
+           JOIN community m ON m.street_id = p.street_id AND m.id = p.community_id
+           JOIN volunteer v ON v.street_id = p.street_id AND v.id = p.volunteer_id
+           JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
+           WHERE p.street_id = $1 AND ($2::uuid IS NULL OR p.community_id = $2) AND ($3::uuid IS NULL OR p.volunteer_id = $3)
+             AND (NOT $4 OR p.ended_on IS NULL)
+           ORDER BY p.ended_on IS NOT NULL, m.name, v.name, c.name"#,
+        street.0,
+        community,
+        volunteer,
+        active_only,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Pairings that ran during some part of a semester, in scope.
+pub async fn during(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, semester: Semester) -> Result<Vec<PairingRow>, sqlx::Error> {
+    let all = list(conn, street, community, None, false).await?;
+    Ok(all
+        .into_iter()
+        .filter(|p| p.started_on <= semester.end() && p.ended_on.is_none_or(|e| e >= semester.start()))
+        .collect())
+}
+
+/// What fulfilled each pairing's duties in a semester: its visits of a duty kind, and activities
+/// credited to a duty.
+pub async fn fulfilments(conn: &mut PgConnection, street: StreetId, pairings: &[Uuid], semester: Semester) -> Result<HashMap<Uuid, Vec<Fulfilment>>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT v.pairing_id AS "pairing_id!", v.kind::text AS "kind!", v.visited_on AS "on!", v.id AS "visit_id?",
+                  NULL::uuid AS "activity_id?"
+           FROM visit v
+           WHERE v.street_id = $1 AND v.pairing_id = ANY($2) AND v.visited_on BETWEEN $3 AND $4
+           UNION ALL
+           SELECT d.pairing_id, d.duty::text, (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date, NULL::uuid, a.id
+           FROM duty_credit d JOIN activity a ON a.street_id = d.street_id AND a.id = d.activity_id
+           WHERE d.street_id = $1 AND d.pairing_id = ANY($2)"#,
+        street.0,
+        pairings,
+        semester.start(),
+        semester.end(),
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut map: HashMap<Uuid, Vec<Fulfilment>> = HashMap::new();
+    for r in rows {
+        if let Some(duty) = Duty::from_visit_kind(&r.kind) {
+            map.entry(r.pairing_id).or_default().push(Fulfilment { duty, on: r.on, visit_id: r.visit_id, activity_id: r.activity_id });
+        }
+    }
+    Ok(map)
+}
+
+/// Active children of a community without an active pairing.
+pub async fn unpaired_children(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT c.id, c.name, m.name AS community FROM child c
+         JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
+         WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND c.status = 'active'
+           AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL)
+         ORDER BY m.name, c.name",
+        street.0,
+        community,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name, r.community)).collect())
+}

@@ -1,0 +1,189 @@
+//! Visit, comment and follow-up queries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::forms::VisitInput;
+use crate::domain::ids::{StreetId, UserId};
+
+/// Insert one visit; false when a visit with this id is already saved (a resent form).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_visit(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: Uuid,
+    child: Uuid,
+    pairing: Option<Uuid>,
+    author: UserId,
+    batch: Option<Uuid>,
+    v: &VisitInput,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "INSERT INTO visit (street_id, id, child_id, pairing_id, author_id, batch_id, kind, visited_on, duration_minutes,
+             study_score, life_score, health_score, mood_score, notes, needs)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text::visit_kind, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (street_id, id) DO NOTHING",
+        street.0,
+        id,
+        child,
+        pairing,
+        author.0,
+        batch,
+        v.kind,
+        v.visited_on,
+        v.duration_minutes,
+        v.scores[0],
+        v.scores[1],
+        v.scores[2],
+        v.scores[3],
+        v.notes,
+        v.needs,
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_follow_up(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: Uuid,
+    visit: Option<Uuid>,
+    description: &str,
+    due_on: NaiveDate,
+    assignee: Uuid,
+    by: UserId,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO follow_up (street_id, id, child_id, visit_id, description, due_on, assignee_id, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        street.0,
+        id,
+        child,
+        visit,
+        description,
+        due_on,
+        assignee,
+        by.0,
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone)]
+pub struct VisitRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub visited_on: NaiveDate,
+    pub duration_minutes: i32,
+    pub scores: Vec<Option<i16>>,
+    pub notes: String,
+    pub needs: String,
+    pub author: String,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Visits of a child, newest first; `author` limits them to one user's own.
+pub async fn visits_of_child(conn: &mut PgConnection, street: StreetId, child: Uuid, author: Option<UserId>) -> Result<Vec<VisitRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.kind::text AS "kind!", v.visited_on, v.duration_minutes, v.study_score, v.life_score,
+                  v.health_score, v.mood_score, v.notes, v.needs, u.display_name AS author, v.author_id, v.created_at
+           FROM visit v JOIN app_user u ON u.street_id = v.street_id AND u.id = v.author_id
+           WHERE v.street_id = $1 AND v.child_id = $2 AND ($3::uuid IS NULL OR v.author_id = $3)
+           ORDER BY v.visited_on DESC, v.created_at DESC LIMIT 200"#,
+        street.0,
+        child,
+        author.map(|a| a.0),
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VisitRow {
+            id: r.id,
+            kind: r.kind,
+            visited_on: r.visited_on,
+            duration_minutes: r.duration_minutes,
+            scores: vec![r.study_score, r.life_score, r.health_score, r.mood_score],
+            notes: r.notes,
+            needs: r.needs,
+            author: r.author,
+            author_id: r.author_id,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct CommentRow {
+    pub visit_id: Uuid,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn comments_of_child(conn: &mut PgConnection, street: StreetId, child: Uuid) -> Result<Vec<CommentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        CommentRow,
+        r#"SELECT c.visit_id, u.display_name AS author, c.body, c.created_at
+           FROM visit_comment c
+           JOIN visit v ON v.street_id = c.street_id AND v.id = c.visit_id
+           JOIN app_user u ON u.street_id = c.street_id AND u.id = c.author_id
+           WHERE c.street_id = $1 AND v.child_id = $2 ORDER BY c.created_at"#,
+        street.0,
+        child,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct FollowUpRow {
+    pub id: Uuid,
+    pub child_id: Uuid,
+    pub child_name: String,
+    pub community_id: Uuid,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub status: String,
+    pub assignee_id: Option<Uuid>,
+    pub assignee: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closing_note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Follow-ups in scope: of a community, of a child, assigned to someone; open ones only when
+/// `open_only`. Overdue first, then by due date.
+pub async fn follow_ups(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    child: Option<Uuid>,
+    assignee: Option<Uuid>,
+    open_only: bool,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    sqlx::query_as!(
+        FollowUpRow,
+        r#"SELECT f.id, f.child_id, c.name AS child_name, c.community_id, f.description, f.due_on,
+                  f.status::text AS "status!", f.assignee_id, u.display_name AS "assignee?", f.closed_at, f.closing_note,
+                  f.created_at
+           FROM follow_up f
+           JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
+           LEFT JOIN app_user u ON u.street_id = f.street_id AND u.id = f.assignee_id
+           WHERE f.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND ($3::uuid IS NULL OR f.child_id = $3)
+             AND ($4::uuid IS NULL OR f.assignee_id = $4) AND (NOT $5 OR f.status = 'open')
+           ORDER BY f.status, f.due_on, f.created_at"#,
+        street.0,
+        community,
+        child,
+        assignee,
+        open_only,
+    )
+    .fetch_all(conn)
+    .await
+}

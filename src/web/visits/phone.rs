@@ -1,0 +1,291 @@
+//! The volunteer's phone pages: a paired child's card, the visit form, hours. Light pages,
+//! large tap targets, only what a volunteer needs (never ID numbers or sensitive notes).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::db::{self as queries, VisitRow};
+use super::forms::{SCORES, VISIT_KINDS, VisitForm, validate};
+use crate::AppState;
+use crate::audit;
+use crate::auth::VolunteerUser;
+use crate::db::{self, Tx};
+use crate::domain::child::age_on;
+use crate::domain::duties::{Duty, DutyStatus, duty_statuses, months_without_talk};
+use crate::domain::ids::StreetId;
+use crate::domain::semester::{Semester, today_in_china};
+use crate::error::{AppError, Result};
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::forms::FieldErrors;
+use crate::web::{PathId, volunteers};
+
+/// An active pairing of this volunteer with this child (whose file is active).
+pub struct MyPairing {
+    pub id: Uuid,
+    pub started_on: NaiveDate,
+}
+
+pub async fn my_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<Option<MyPairing>> {
+    let row = sqlx::query!(
+        "SELECT p.id, p.started_on FROM pairing p
+         JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
+         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.child_id = $3 AND p.ended_on IS NULL AND c.status = 'active'",
+        volunteer.user.street_id.0,
+        volunteer.volunteer_id.0,
+        child,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| MyPairing { id: r.id, started_on: r.started_on }))
+}
+
+/// The pairing, or 404 with the attempt on record (in its own transaction).
+async fn require_pairing(state: &AppState, tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid, ip: &str) -> Result<MyPairing> {
+    match my_pairing(tx, volunteer, child).await? {
+        Some(p) => Ok(p),
+        None => {
+            let user = &volunteer.user;
+            let mut log = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+            audit::record(&mut log, "access_denied", "child", Some(child), ip, json!({ "role": "volunteer" })).await?;
+            log.commit().await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// This semester's duties of one pairing, and the months without a talk.
+pub async fn pairing_duties(tx: &mut Tx, street: StreetId, pairing: &MyPairing) -> Result<(Vec<DutyStatus>, Vec<String>)> {
+    let today = today_in_china();
+    let semester = Semester::containing(today);
+    let done = crate::web::pairings::db::fulfilments(tx, street, &[pairing.id], semester).await?.remove(&pairing.id).unwrap_or_default();
+    let talks: Vec<NaiveDate> = done.iter().filter(|f| f.duty == Duty::Talk).map(|f| f.on).collect();
+    let months = months_without_talk(semester, pairing.started_on, None, &talks, today).into_iter().map(|(y, m)| format!("{y}-{m:02}")).collect();
+    Ok((duty_statuses(semester, &done, today), months))
+}
+
+/// What a volunteer sees of a paired child.
+pub struct ChildCard {
+    pub id: Uuid,
+    pub name: String,
+    pub age: i32,
+    pub school: String,
+    pub grade: String,
+    pub class_name: String,
+    pub class_teacher: String,
+    pub class_teacher_phone: String,
+    pub address: String,
+    pub guardians: Vec<(String, String, String)>,
+}
+
+async fn child_card_data(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<ChildCard> {
+    let street = volunteer.user.street_id;
+    let c = sqlx::query!(
+        "SELECT id, name, birth_date, school, grade, class_name, class_teacher, class_teacher_phone, address
+         FROM child WHERE street_id = $1 AND id = $2",
+        street.0,
+        child
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let guardians = sqlx::query!(
+        r#"SELECT name, relation::text AS "relation!", CASE WHEN phone <> '' THEN phone ELSE family_phone END AS "phone!"
+           FROM guardian WHERE street_id = $1 AND child_id = $2 ORDER BY is_parent_away, created_at"#,
+        street.0,
+        child
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|g| (g.name, g.relation, g.phone))
+    .collect();
+    Ok(ChildCard {
+        id: c.id,
+        name: c.name,
+        age: age_on(c.birth_date, today_in_china()),
+        school: c.school,
+        grade: c.grade,
+        class_name: c.class_name,
+        class_teacher: c.class_teacher,
+        class_teacher_phone: c.class_teacher_phone,
+        address: c.address,
+        guardians,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/card.html")]
+pub struct ChildCardPage {
+    ctx: PageCtx,
+    child: ChildCard,
+    duties: Vec<DutyStatus>,
+    months_without_talk: Vec<String>,
+    visits: Vec<VisitRow>,
+    saved: bool,
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn child_card(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    volunteer: VolunteerUser,
+    PathId(child): PathId<Uuid>,
+    Query(q): Query<SavedQuery>,
+) -> Result<ChildCardPage> {
+    let ip = rctx.ip.to_string();
+    let user = &volunteer.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let pairing = require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    audit::record(&mut tx, "child_viewed", "child", Some(child), &ip, json!({ "role": "volunteer" })).await?;
+    let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
+    let page = ChildCardPage {
+        child: child_card_data(&mut tx, &volunteer, child).await?,
+        duties,
+        months_without_talk: months,
+        visits: queries::visits_of_child(&mut tx, user.street_id, child, Some(user.user_id)).await?.into_iter().take(10).collect(),
+        saved: q.saved.is_some(),
+        ctx: PageCtx::from(rctx),
+    };
+    tx.commit().await?;
+    Ok(page)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/phone_form.html")]
+pub struct PhoneVisitPage {
+    ctx: PageCtx,
+    child_name: String,
+    form: VisitForm,
+    errors: FieldErrors,
+    siblings: Vec<(Uuid, String)>,
+    kinds: [&'static str; 8],
+    scores: [&'static str; 4],
+}
+
+impl PhoneVisitPage {
+    fn err(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field)
+    }
+}
+
+/// The volunteer's other paired children, offered as "this visit also covers".
+async fn other_children(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<Vec<(Uuid, String)>> {
+    let rows = sqlx::query!(
+        "SELECT c.id, c.name FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
+         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL AND c.status = 'active' AND c.id <> $3
+         ORDER BY c.name",
+        volunteer.user.street_id.0,
+        volunteer.volunteer_id.0,
+        child
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+async fn child_name(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<String> {
+    Ok(sqlx::query_scalar!("SELECT name FROM child WHERE street_id = $1 AND id = $2", volunteer.user.street_id.0, child)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+pub async fn visit_form(State(state): State<AppState>, rctx: RequestContext, volunteer: VolunteerUser, PathId(child): PathId<Uuid>) -> Result<PhoneVisitPage> {
+    let ip = rctx.ip.to_string();
+    let user = &volunteer.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    let page = PhoneVisitPage {
+        child_name: child_name(&mut tx, &volunteer, child).await?,
+        form: VisitForm::blank(child, today_in_china()),
+        errors: FieldErrors::default(),
+        siblings: other_children(&mut tx, &volunteer, child).await?,
+        kinds: VISIT_KINDS,
+        scores: SCORES,
+        ctx: PageCtx::from(rctx),
+    };
+    tx.commit().await?;
+    Ok(page)
+}
+
+pub async fn log_visit(State(state): State<AppState>, rctx: RequestContext, volunteer: VolunteerUser, Form(form): Form<VisitForm>) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let user = &volunteer.user;
+    let child: Uuid = form.child_id.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let pairing = require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    // Every sibling must be one of this volunteer's children too.
+    let mut covered = vec![(child, pairing)];
+    for sibling in form.siblings() {
+        if sibling != child {
+            let p = require_pairing(&state, &mut tx, &volunteer, sibling, &ip).await?;
+            covered.push((sibling, p));
+        }
+    }
+    let mut input = validate(&form);
+    if let Ok(v) = &input {
+        if let Some((_, p)) = covered.iter().find(|(_, p)| v.visited_on < p.started_on) {
+            let mut e = FieldErrors::default();
+            e.add("visited_on", "visit.error.before_pairing");
+            let _ = p;
+            input = Err(e);
+        }
+    }
+    let input = match input {
+        Ok(v) => v,
+        Err(errors) => {
+            let page = PhoneVisitPage {
+                child_name: child_name(&mut tx, &volunteer, child).await?,
+                siblings: other_children(&mut tx, &volunteer, child).await?,
+                form,
+                errors,
+                kinds: VISIT_KINDS,
+                scores: SCORES,
+                ctx: PageCtx::from(rctx),
+            };
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let batch = (covered.len() > 1).then_some(input.id);
+    for (i, (c, p)) in covered.iter().enumerate() {
+        // The first child's visit takes the form's id; siblings' ids derive from it, so a
+        // resent form maps onto the same rows.
+        let id = if i == 0 { input.id } else { Uuid::new_v5(&input.id, c.as_bytes()) };
+        let fresh = queries::insert_visit(&mut tx, user.street_id, id, *c, Some(p.id), user.user_id, batch, &input).await?;
+        if !fresh {
+            continue;
+        }
+        if let Some((text, due)) = &input.follow_up {
+            queries::insert_follow_up(&mut tx, user.street_id, *c, Some(id), text, *due, user.user_id.0, user.user_id).await?;
+        }
+        audit::record(&mut tx, "visit_logged", "child", Some(*c), &ip, json!({ "visit": id, "kind": input.kind })).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/v/children/{child}?saved=1")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/hours.html")]
+pub struct HoursPage {
+    ctx: PageCtx,
+    hours: Vec<(String, f64)>,
+}
+
+pub async fn my_hours(State(state): State<AppState>, ctx: PageCtx, volunteer: VolunteerUser) -> Result<HoursPage> {
+    let user = &volunteer.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let hours = volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
+    tx.commit().await?;
+    Ok(HoursPage { ctx, hours })
+}

@@ -1,0 +1,154 @@
+//! Volunteer queries, in the request's tenant transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::ids::{StreetId, VolunteerId};
+
+#[derive(Debug, Clone)]
+pub struct VolunteerRow {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub community_name: String,
+    pub name: String,
+    pub phone: String,
+    pub kind: String,
+    pub team: Option<String>,
+    pub skills: String,
+    pub status: String,
+    pub record_check_seen_on: Option<NaiveDate>,
+    pub training_done_on: Option<NaiveDate>,
+    pub conduct_accepted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub active_pairings: i64,
+    pub has_login: bool,
+}
+
+impl VolunteerRow {
+    /// The safeguarding checklist: record check seen, training done, code of conduct accepted.
+    pub fn checklist_complete(&self) -> bool {
+        self.record_check_seen_on.is_some() && self.training_done_on.is_some() && self.conduct_accepted_at.is_some()
+    }
+}
+
+/// Volunteers in scope (`community = None`: the whole street), or one by id.
+pub async fn list(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, only: Option<VolunteerId>) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+    sqlx::query_as!(
+        VolunteerRow,
+        r#"SELECT v.id, v.community_id, m.name AS community_name, v.name, v.phone, v.kind::text AS "kind!",
+                  t.name AS "team?", v.skills, v.status::text AS "status!", v.record_check_seen_on, v.training_done_on,
+                  v.conduct_accepted_at, v.version,
+                  (SELECT count(*) FROM pairing p WHERE p.street_id = v.street_id AND p.volunteer_id = v.id
+                      AND p.ended_on IS NULL) AS "active_pairings!",
+                  EXISTS (SELECT 1 FROM app_user u WHERE u.street_id = v.street_id AND u.volunteer_id = v.id) AS "has_login!"
+           FROM volunteer v
+           JOIN community m ON m.street_id = v.street_id AND m.id = v.community_id
+           LEFT JOIN team t ON t.street_id = v.street_id AND t.id = v.team_id
+           WHERE v.street_id = $1 AND ($2::uuid IS NULL OR v.community_id = $2) AND ($3::uuid IS NULL OR v.id = $3)
+           ORDER BY m.name, v.status, v.name"#,
+        street.0,
+        community,
+        only.map(|v| v.0),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The team of that name in the street, made if missing (`None` for an empty name).
+pub async fn team_id(conn: &mut PgConnection, street: StreetId, community: Uuid, name: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let id = sqlx::query_scalar!(
+        "INSERT INTO team (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ON CONSTRAINT team_name_key DO UPDATE SET name = EXCLUDED.name
+         RETURNING id",
+        street.0,
+        Uuid::now_v7(),
+        community,
+        name,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Some(id))
+}
+
+pub struct VolunteerFields {
+    pub community_id: Uuid,
+    pub name: String,
+    pub phone: String,
+    pub kind: String,
+    pub team_name: String,
+    pub skills: String,
+    pub status: String,
+    pub record_check_seen_on: Option<NaiveDate>,
+    pub training_done_on: Option<NaiveDate>,
+}
+
+pub async fn insert(conn: &mut PgConnection, street: StreetId, id: VolunteerId, f: &VolunteerFields) -> Result<(), sqlx::Error> {
+    let team = team_id(conn, street, f.community_id, &f.team_name).await?;
+    sqlx::query!(
+        "INSERT INTO volunteer (street_id, id, community_id, team_id, name, phone, kind, skills, status, record_check_seen_on,
+             training_done_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text::volunteer_kind, $8, $9::text::volunteer_status, $10, $11)",
+        street.0,
+        id.0,
+        f.community_id,
+        team,
+        f.name,
+        f.phone,
+        f.kind,
+        f.skills,
+        f.status,
+        f.record_check_seen_on,
+        f.training_done_on,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Save an edit made on `version`; false when someone else saved first.
+pub async fn update(conn: &mut PgConnection, street: StreetId, id: VolunteerId, version: i32, f: &VolunteerFields) -> Result<bool, sqlx::Error> {
+    let team = team_id(conn, street, f.community_id, &f.team_name).await?;
+    let done = sqlx::query!(
+        "UPDATE volunteer SET team_id = $4, name = $5, phone = $6, kind = $7::text::volunteer_kind, skills = $8,
+             status = $9::text::volunteer_status, record_check_seen_on = $10, training_done_on = $11,
+             version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND version = $3",
+        street.0,
+        id.0,
+        version,
+        team,
+        f.name,
+        f.phone,
+        f.kind,
+        f.skills,
+        f.status,
+        f.record_check_seen_on,
+        f.training_done_on,
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Hours per month (from visit durations) of a volunteer's own visits, newest month first.
+pub async fn hours_by_month(conn: &mut PgConnection, street: StreetId, volunteer: VolunteerId) -> Result<Vec<(String, f64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // One log for several siblings is one stretch of time: count each batch once.
+        r#"SELECT to_char(date_trunc('month', b.visited_on), 'YYYY-MM') AS "month!",
+                  sum(b.duration_minutes)::bigint AS "minutes!"
+           FROM (SELECT DISTINCT ON (coalesce(v.batch_id, v.id)) v.visited_on, v.duration_minutes
+                 FROM visit v
+                 JOIN pairing p ON p.street_id = v.street_id AND p.id = v.pairing_id
+                 WHERE v.street_id = $1 AND p.volunteer_id = $2) b
+           GROUP BY 1 ORDER BY 1 DESC LIMIT 12"#,
+        street.0,
+        volunteer.0,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.month, r.minutes as f64 / 60.0)).collect())
+}
