@@ -230,3 +230,35 @@ async fn staff_create_a_child_with_guardian_and_consent_and_find_it_by_pinyin(po
     screenshot(&client, "child_page").await;
     client.close().await.unwrap();
 }
+
+#[sqlx::test]
+async fn a_volunteer_logs_a_home_visit_on_a_phone_and_sees_the_duty_done(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let client = browser(&driver, 360, 740).await;
+    login(&client, &base, &f.a.volunteer_login, PASSWORD).await;
+    client.wait().for_element(Locator::Css("#my-children")).await.unwrap();
+    let open = client.find(Locator::Css("#my-children [data-duty=home_visit]")).await.unwrap();
+    assert_eq!(open.attr("data-state").await.unwrap().as_deref(), Some("open"));
+
+    client.find(Locator::Css("#my-children a.button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#visit-form")).await.unwrap();
+    client.find(Locator::Css("input[name=kind][value=home_visit]")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("input[name=mood][value='4']")).await.unwrap().click().await.unwrap();
+    fill(&client, "#notes", "和奶奶聊了孩子的学习").await;
+    let overflow = client.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, serde_json::json!(false), "the visit form fits 360 px");
+    screenshot(&client, "volunteer_visit_form").await;
+    client.find(Locator::Css("#save-visit")).await.unwrap().click().await.unwrap();
+
+    let saved = client.wait().for_element(Locator::Css("#visit-saved")).await.unwrap();
+    assert!(!saved.text().await.unwrap().is_empty());
+    let duty = client.find(Locator::Css("#card-duties [data-duty=home_visit]")).await.unwrap();
+    assert_eq!(duty.attr("data-state").await.unwrap().as_deref(), Some("done"));
+    screenshot(&client, "volunteer_card").await;
+    client.goto(&format!("{base}/")).await.unwrap();
+    client.wait().for_element(Locator::Css("#my-children")).await.unwrap();
+    assert!(client.find_all(Locator::Css("#my-children [data-duty=home_visit]")).await.unwrap().is_empty(), "no longer open");
+    client.close().await.unwrap();
+}

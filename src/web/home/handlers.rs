@@ -133,7 +133,12 @@ async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &Volu
     }
     // Most urgent first: a child with a missed or due-soon duty before one with only open ones.
     children.sort_by_key(|c| (c.open.first().map(|d| d.state).unwrap_or(DutyState::Done), std::cmp::Reverse(c.open.len())));
-    let follow_ups = follow_ups(tx, user.street_id, None, None, Some(user.user_id.0), true).await?;
+    // Only follow-ups about children still paired with this volunteer.
+    let follow_ups = follow_ups(tx, user.street_id, None, None, Some(user.user_id.0), true)
+        .await?
+        .into_iter()
+        .filter(|f| children.iter().any(|c| c.id == f.child_id))
+        .collect();
     let month = format!("{}-{:02}", today.year(), today.month());
     let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id).await?.into_iter().find(|(m, _)| *m == month).map(|(_, h)| h).unwrap_or(0.0);
     Ok(VolunteerHome { ctx, children, follow_ups, hours_this_month, today })

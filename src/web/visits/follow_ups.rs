@@ -60,7 +60,19 @@ pub async fn close_follow_up(State(state): State<AppState>, rctx: RequestContext
     let allowed = match user.role {
         Role::StreetAdmin => true,
         Role::CommunityStaff => user.community_id == Some(CommunityId(row.community_id)),
-        Role::Volunteer => row.assignee_id == Some(user.user_id.0),
+        // A volunteer closes their own follow-ups, and only while still paired with the child.
+        Role::Volunteer => {
+            row.assignee_id == Some(user.user_id.0)
+                && sqlx::query_scalar!(
+                    r#"SELECT EXISTS (SELECT 1 FROM pairing WHERE street_id = $1 AND child_id = $2 AND volunteer_id = $3
+                                      AND ended_on IS NULL) AS "paired!""#,
+                    user.street_id.0,
+                    row.child_id,
+                    user.volunteer_id.map(|v| v.0),
+                )
+                .fetch_one(&mut *tx)
+                .await?
+        }
     };
     if !allowed {
         return Err(AppError::NotFound);
