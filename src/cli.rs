@@ -66,7 +66,7 @@ async fn serve(args: ServeArgs) -> CliResult {
 }
 
 async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
-    let state = AppState::new(pool, args.secure_cookies, key);
+    let state = AppState::new(pool, args.secure_cookies, key).with_data_dir(args.data_dir.clone());
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())

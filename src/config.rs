@@ -51,6 +51,9 @@ pub struct ServeArgs {
     /// (`openssl rand -base64 32`). Kept outside the database; `serve` refuses to start without it.
     #[arg(long, env = "SHOUHU_DATA_KEY", hide_env_values = true)]
     pub data_key: Option<String>,
+    /// Where uploaded activity photos are kept (one folder per street).
+    #[arg(long, env = "SHOUHU_DATA_DIR", default_value = "data")]
+    pub data_dir: std::path::PathBuf,
     /// Apply pending migrations before serving (for container deployments).
     #[arg(long, env = "SHOUHU_MIGRATE", default_value_t = false)]
     pub migrate: bool,

@@ -36,11 +36,24 @@ pub struct AppState {
     pub ip_limiter: Arc<IpLimiter>,
     /// Encrypts and hashes ID numbers; never stored in the database.
     pub data_key: Arc<DataKey>,
+    /// Uploaded files (activity photos) live below this folder.
+    pub data_dir: Arc<std::path::PathBuf>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, secure_cookies: bool, data_key: DataKey) -> AppState {
-        AppState { pool, secure_cookies, ip_limiter: Arc::new(IpLimiter::default()), data_key: Arc::new(data_key) }
+        AppState {
+            pool,
+            secure_cookies,
+            ip_limiter: Arc::new(IpLimiter::default()),
+            data_key: Arc::new(data_key),
+            data_dir: Arc::new(std::path::PathBuf::from("data")),
+        }
+    }
+
+    pub fn with_data_dir(mut self, dir: std::path::PathBuf) -> AppState {
+        self.data_dir = Arc::new(dir);
+        self
     }
 }
 
@@ -63,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::volunteers::router())
         .merge(web::pairings::router())
         .merge(web::visits::router())
+        .merge(web::activities::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

@@ -15,9 +15,9 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 23] = [
+    const AREAS: [&str; 26] = [
         "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings",
+        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo",
     ];
     source
         .split('"')
@@ -76,6 +76,18 @@ fn every_key_used_exists_in_both_languages() {
     }
     for status in shouhu::domain::volunteer::VOLUNTEER_STATUSES {
         used.insert(format!("volunteer.status.{status}"));
+    }
+    for kind in shouhu::web::activities::db::ACTIVITY_KINDS {
+        used.insert(format!("activity.kind.{kind}"));
+    }
+    for kind in shouhu::web::activities::AID_KINDS {
+        used.insert(format!("aid.kind.{kind}"));
+    }
+    for s in ["planned", "held", "cancelled"] {
+        used.insert(format!("activity.status.{s}"));
+    }
+    for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        used.insert(format!("activity.day.{d}"));
     }
     for kind in ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter", "parent_call", "tutoring", "aid_delivery"] {
         used.insert(format!("visit.kind.{kind}"));

@@ -27,6 +27,8 @@ enum Access {
     PairedVolunteer,
     /// The child's staff and the follow-up's assignee (the volunteer).
     FollowUpCloser,
+    /// Any user of the street (photos).
+    StreetUser,
 }
 
 /// (method, route as registered, who may use it)
@@ -93,6 +95,24 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/visits/{id}/comments", Access::ChildStaff),
     ("GET", "/follow-ups", Access::AnyStaff),
     ("POST", "/follow-ups/{id}/close", Access::FollowUpCloser),
+    ("GET", "/activities", Access::AnyStaff),
+    ("POST", "/activities", Access::AnyStaff),
+    ("GET", "/activities/new", Access::AnyStaff),
+    ("GET", "/activities/{id}", Access::ChildStaff),
+    ("POST", "/activities/{id}", Access::ChildStaff),
+    ("GET", "/activities/{id}/edit", Access::ChildStaff),
+    ("POST", "/activities/{id}/cancel", Access::ChildStaff),
+    ("POST", "/activities/{id}/summary", Access::ChildStaff),
+    ("GET", "/activities/{id}/attendance", Access::ChildStaff),
+    ("POST", "/activities/{id}/attendance", Access::ChildStaff),
+    ("POST", "/activities/{id}/walk-in", Access::ChildStaff),
+    ("POST", "/activities/{id}/credits", Access::ChildStaff),
+    ("POST", "/activities/{id}/aid", Access::ChildStaff),
+    ("POST", "/activities/{id}/photos", Access::ChildStaff),
+    ("GET", "/photos/{id}", Access::StreetUser),
+    ("GET", "/photos/{id}/thumb", Access::StreetUser),
+    ("POST", "/children/{id}/aid", Access::ChildStaff),
+    ("GET", "/aid", Access::AnyStaff),
 ];
 
 /// The route with street A's ids filled in.
@@ -109,6 +129,10 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.child.to_string())
     } else if route.starts_with("/visits/{id}") {
         route.replace("{id}", &a.visit.to_string())
+    } else if route.starts_with("/activities/{id}") {
+        route.replace("{id}", &a.activity.to_string())
+    } else if route.starts_with("/photos/{id}") {
+        route.replace("{id}", &a.photo.to_string())
     } else if route.starts_with("/follow-ups/{id}") {
         route.replace("{id}", &a.follow_up.to_string())
     } else if route.starts_with("/children/{id}") {
@@ -193,6 +217,7 @@ async fn every_route_as_every_role(pool: PgPool) {
                 (Access::AnyStaff, "admin A" | "staff A (own community)") => true,
                 (Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser, "volunteer A") => true,
                 (Access::FollowUpCloser, "admin A" | "staff A (own community)") => true,
+                (Access::StreetUser, "admin A" | "staff A (own community)" | "staff A (other community)" | "volunteer A") => true,
                 // Volunteer B on their own volunteer pages sees only their own street.
                 (Access::Volunteer, "volunteer B") => {
                     assert!(r.status.is_success() || r.status.is_redirection(), "{who} {label}: {}", r.status);

@@ -1,5 +1,6 @@
 //! The web interface: one module per resource, each exposing `router()`.
 
+pub mod activities;
 pub mod assets;
 pub mod communities;
 pub mod children;

@@ -25,8 +25,13 @@ pub fn test_key() -> shouhu::domain::crypto::DataKey {
     shouhu::domain::crypto::DataKey::from_base64(TEST_KEY).unwrap()
 }
 
+/// Where the tests' app keeps uploaded photos.
+pub fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("shouhu-test-data")
+}
+
 pub fn test_state(pool: &PgPool, secure_cookies: bool) -> AppState {
-    AppState::new(pool.clone(), secure_cookies, test_key())
+    AppState::new(pool.clone(), secure_cookies, test_key()).with_data_dir(data_dir())
 }
 
 pub struct TestResponse {
@@ -182,6 +187,9 @@ pub struct Street {
     pub pairing: Uuid,
     pub visit: Uuid,
     pub follow_up: Uuid,
+    /// An activity of the first community, and a photo of it (row only; no file).
+    pub activity: Uuid,
+    pub photo: Uuid,
 }
 
 pub struct Fixture {
@@ -271,7 +279,20 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
           VALUES ($1, $2, $3, $4, '送一个新书包SECRET', '2026-12-01', $5, $5)")
         .bind(street).bind(follow_up).bind(child).bind(visit).bind(volunteer_user)
         .execute(&mut *tx).await.unwrap();
+    let activity = Uuid::now_v7();
+    exec("INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, created_by)
+          VALUES ($1, $2, $3, 'family_letter_day', $4, '2026-11-20 01:00+00', '2026-11-20 03:00+00', '活动室', 2, $5)")
+        .bind(street).bind(activity).bind(community).bind(format!("{tag}两地书SECRET{key}")).bind(staff)
+        .execute(&mut *tx).await.unwrap();
+    let photo = Uuid::now_v7();
+    exec("INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, 10, 10, 100, $4)")
+        .bind(street).bind(photo).bind(activity).bind(staff)
+        .execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
+    let dir = data_dir().join("photos").join(street.to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{photo}.jpg")), format!("photo of {tag} SECRET{key}")).unwrap();
+    std::fs::write(dir.join(format!("{photo}.thumb.jpg")), format!("thumb of {tag}")).unwrap();
     Street {
         id: street,
         name,
@@ -296,6 +317,8 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         pairing,
         visit,
         follow_up,
+        activity,
+        photo,
     }
 }
 

@@ -304,6 +304,7 @@ pub struct ChildPage {
     pub methods: Vec<&'static str>,
     pub statuses: Vec<&'static str>,
     pub errors: FieldErrors,
+    pub aid_kinds: [&'static str; 5],
 }
 
 pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRecord, errors: FieldErrors) -> Result<ChildPage> {
@@ -319,6 +320,7 @@ pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRe
         methods: ConsentMethod::keys(),
         statuses: ChildStatus::keys().into_iter().filter(|s| *s != "active").collect(),
         errors,
+        aid_kinds: crate::web::activities::AID_KINDS,
     })
 }
 

@@ -37,6 +37,10 @@ pub enum Note {
     Visit(VisitRow),
     Comment(CommentRow),
     FollowUp(FollowUpRow),
+    /// Took part in an activity: (activity id, title, kind).
+    Attended(uuid::Uuid, String, String),
+    /// Received aid: (kind, fen, donor).
+    Aid(String, i64, String),
 }
 
 /// A note with the day it belongs to, for the one timeline of everything about a child.
@@ -90,6 +94,28 @@ impl ChildDetails {
         }
         for f in visits::follow_ups(tx, street, None, Some(child.id), None, false).await? {
             timeline.push(TimelineItem { day: f.created_at.with_timezone(&china).date_naive(), at: f.created_at, note: Note::FollowUp(f) });
+        }
+        let attended = sqlx::query!(
+            r#"SELECT a.id, a.title, a.kind::text AS "kind!", a.starts_at FROM attendance t
+               JOIN activity a ON a.street_id = t.street_id AND a.id = t.activity_id
+               WHERE t.street_id = $1 AND t.child_id = $2"#,
+            street.0,
+            child.id
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for a in attended {
+            timeline.push(TimelineItem { day: a.starts_at.with_timezone(&china).date_naive(), at: a.starts_at, note: Note::Attended(a.id, a.title, a.kind) });
+        }
+        let aid = sqlx::query!(
+            r#"SELECT kind::text AS "kind!", amount_fen, donor, given_on, created_at FROM aid WHERE street_id = $1 AND child_id = $2"#,
+            street.0,
+            child.id
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for a in aid {
+            timeline.push(TimelineItem { day: a.given_on, at: a.created_at, note: Note::Aid(a.kind, a.amount_fen, a.donor) });
         }
         timeline.sort_by(|a, b| (b.day, b.at).cmp(&(a.day, a.at)));
         Ok(ChildDetails {

@@ -60,6 +60,7 @@ pub struct VolunteerHome {
     follow_ups: Vec<FollowUpRow>,
     hours_this_month: f64,
     today: NaiveDate,
+    coming: Vec<crate::web::activities::db::ActivityRow>,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user): CurrentUser) -> Result<Response> {
@@ -141,5 +142,17 @@ async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &Volu
         .collect();
     let month = format!("{}-{:02}", today.year(), today.month());
     let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id).await?.into_iter().find(|(m, _)| *m == month).map(|(_, h)| h).unwrap_or(0.0);
-    Ok(VolunteerHome { ctx, children, follow_ups, hours_this_month, today })
+    // Coming activities of the volunteer's community and of the whole street (next 60 days).
+    let from = crate::web::activities::handlers::day_start(today);
+    let to = crate::web::activities::handlers::day_start(today + Duration::days(60));
+    let coming = match user.community_id {
+        Some(c) => crate::web::activities::db::list(tx, user.street_id, Some(c.0), None, from, to, None)
+            .await?
+            .into_iter()
+            .filter(|a| a.status != "cancelled")
+            .take(5)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(VolunteerHome { ctx, children, follow_ups, hours_this_month, today, coming })
 }

@@ -137,13 +137,21 @@ pub async fn update(conn: &mut PgConnection, street: StreetId, id: VolunteerId, 
 /// Hours per month (from visit durations) of a volunteer's own visits, newest month first.
 pub async fn hours_by_month(conn: &mut PgConnection, street: StreetId, volunteer: VolunteerId) -> Result<Vec<(String, f64)>, sqlx::Error> {
     let rows = sqlx::query!(
-        // One log for several siblings is one stretch of time: count each batch once.
-        r#"SELECT to_char(date_trunc('month', b.visited_on), 'YYYY-MM') AS "month!",
-                  sum(b.duration_minutes)::bigint AS "minutes!"
-           FROM (SELECT DISTINCT ON (coalesce(v.batch_id, v.id)) v.visited_on, v.duration_minutes
-                 FROM visit v
-                 JOIN pairing p ON p.street_id = v.street_id AND p.id = v.pairing_id
-                 WHERE v.street_id = $1 AND p.volunteer_id = $2) b
+        // One log for several siblings is one stretch of time: count each batch once. Activities
+        // the volunteer attended count with their duration.
+        r#"SELECT to_char(date_trunc('month', b.day), 'YYYY-MM') AS "month!", sum(b.minutes)::bigint AS "minutes!"
+           FROM (
+               SELECT x.visited_on AS day, x.duration_minutes AS minutes
+               FROM (SELECT DISTINCT ON (coalesce(v.batch_id, v.id)) v.visited_on, v.duration_minutes
+                     FROM visit v
+                     JOIN pairing p ON p.street_id = v.street_id AND p.id = v.pairing_id
+                     WHERE v.street_id = $1 AND p.volunteer_id = $2) x
+               UNION ALL
+               SELECT (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date,
+                      (extract(epoch FROM a.ends_at - a.starts_at) / 60)::int
+               FROM attendance t JOIN activity a ON a.street_id = t.street_id AND a.id = t.activity_id
+               WHERE t.street_id = $1 AND t.volunteer_id = $2 AND a.status <> 'cancelled'
+           ) b
            GROUP BY 1 ORDER BY 1 DESC LIMIT 12"#,
         street.0,
         volunteer.0,

@@ -1,0 +1,155 @@
+//! Activity photos: JPEG or PNG up to 5 MB, decoded and re-encoded on upload so that no
+//! metadata (GPS position, camera, time) survives, with a thumbnail; stored under the data
+//! folder by street and served only to users of that street.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use image::ImageFormat;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::handlers::{activity_page, load_managed};
+use crate::AppState;
+use crate::audit;
+use crate::auth::{CurrentUser, Staff};
+use crate::db;
+use crate::domain::ids::StreetId;
+use crate::error::{AppError, Result};
+use crate::web::PathId;
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::forms::FieldErrors;
+
+pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+const THUMB_WIDTH: u32 = 320;
+/// Larger photos are scaled down: a report needs no more.
+const MAX_SIDE: u32 = 2400;
+
+/// A photo made safe: fresh JPEG bytes (no metadata) and a thumbnail.
+pub struct CleanPhoto {
+    pub jpeg: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Why an upload is refused (catalog keys).
+pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
+    if bytes.is_empty() {
+        return Err("photo.error.empty");
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err("photo.error.too_big");
+    }
+    let format = image::guess_format(bytes).map_err(|_| "photo.error.format")?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
+        return Err("photo.error.format");
+    }
+    let decoded = image::load_from_memory_with_format(bytes, format).map_err(|_| "photo.error.broken")?;
+    let decoded = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE { decoded.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle) } else { decoded };
+    let rgb = decoded.to_rgb8();
+    let encode = |img: &image::RgbImage| -> Result<Vec<u8>, &'static str> {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(img).map_err(|_| "photo.error.broken")?;
+        Ok(out)
+    };
+    let thumb = image::imageops::thumbnail(&rgb, THUMB_WIDTH, (u64::from(THUMB_WIDTH) * u64::from(rgb.height()) / u64::from(rgb.width().max(1))).max(1) as u32);
+    Ok(CleanPhoto { jpeg: encode(&rgb)?, thumb: encode(&thumb)?, width: rgb.width(), height: rgb.height() })
+}
+
+fn paths(state: &AppState, street: StreetId, id: Uuid) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = state.data_dir.join("photos").join(street.0.to_string());
+    (dir.join(format!("{id}.jpg")), dir.join(format!("{id}.thumb.jpg")), dir)
+}
+
+pub async fn upload_photo(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, request: Request) -> Result<Response> {
+    let user = &staff.user;
+    let street = user.street_id;
+    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    // Scope first: out of scope is 404 whatever the body is.
+    let activity = load_managed(&mut tx, &staff, id).await?;
+    let mut multipart = Multipart::from_request(request, &state).await.map_err(|_| AppError::BadRequest)?;
+    let mut upload: Option<Vec<u8>> = None;
+    let mut too_big = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("photo") {
+            match field.bytes().await {
+                Ok(bytes) => upload = Some(bytes.to_vec()),
+                Err(_) => too_big = true,
+            }
+        }
+    }
+    let cleaned = match (too_big, upload) {
+        (true, _) => Err("photo.error.too_big"),
+        (false, None) => Err("photo.error.empty"),
+        (false, Some(bytes)) => tokio::task::spawn_blocking(move || clean(&bytes)).await.map_err(AppError::internal)?,
+    };
+    let photo = match cleaned {
+        Ok(p) => p,
+        Err(key) => {
+            let mut e = FieldErrors::default();
+            e.add("photo", key);
+            let page = activity_page(&mut tx, &staff, PageCtx::from(rctx), activity, e).await?;
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let photo_id = Uuid::now_v7();
+    let (full, thumb, dir) = paths(&state, street, photo_id);
+    tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
+    tokio::fs::write(&full, &photo.jpeg).await.map_err(AppError::internal)?;
+    tokio::fs::write(&thumb, &photo.thumb).await.map_err(AppError::internal)?;
+    let saved = async {
+        sqlx::query!(
+            "INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            street.0,
+            photo_id,
+            id,
+            photo.width as i32,
+            photo.height as i32,
+            photo.jpeg.len() as i32,
+            user.user_id.0
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(&mut tx, "photo_uploaded", "activity", Some(id), &rctx.ip.to_string(), json!({ "photo": photo_id })).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(err) = saved {
+        // Nothing half-stored: the files go when the row could not be written.
+        let _ = tokio::fs::remove_file(&full).await;
+        let _ = tokio::fs::remove_file(&thumb).await;
+        return Err(err.into());
+    }
+    Ok(Redirect::to(&format!("/activities/{id}#photos")).into_response())
+}
+
+async fn serve(state: AppState, user: crate::auth::SessionUser, id: Uuid, thumbnail: bool) -> Result<Response> {
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    // Only a photo of the user's own street exists for them (RLS and the street filter).
+    let exists = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM activity_photo WHERE street_id = $1 AND id = $2) AS "e!""#, user.street_id.0, id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let (full, thumb, _) = paths(&state, user.street_id, id);
+    let bytes = tokio::fs::read(if thumbnail { thumb } else { full }).await.map_err(|_| AppError::NotFound)?;
+    let mut response = Body::from(bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    Ok(response)
+}
+
+pub async fn photo(State(state): State<AppState>, CurrentUser(user): CurrentUser, PathId(id): PathId<Uuid>) -> Result<Response> {
+    serve(state, user, id, false).await
+}
+
+pub async fn thumbnail(State(state): State<AppState>, CurrentUser(user): CurrentUser, PathId(id): PathId<Uuid>) -> Result<Response> {
+    serve(state, user, id, true).await
+}
