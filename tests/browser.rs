@@ -262,3 +262,28 @@ async fn a_volunteer_logs_a_home_visit_on_a_phone_and_sees_the_duty_done(pool: P
     assert!(client.find_all(Locator::Css("#my-children [data-duty=home_visit]")).await.unwrap().is_empty(), "no longer open");
     client.close().await.unwrap();
 }
+
+#[sqlx::test]
+async fn staff_record_attendance_for_an_activity(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let client = browser(&driver, 1280, 900).await;
+    login(&client, &base, &f.a.staff_login, PASSWORD).await;
+    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    client.goto(&format!("{base}/activities?month=2026-11")).await.unwrap();
+    client.find(Locator::Css("#month-view a.event")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#record-attendance")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#attendance-form")).await.unwrap();
+    client.find(Locator::Css(&format!("input[name='child_{}']", f.a.child))).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css(&format!("input[name='volunteer_{}']", f.a.volunteer))).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#save-attendance")).await.unwrap().click().await.unwrap();
+    let saved = client.wait().for_element(Locator::Css("#attendance-saved")).await.unwrap().text().await.unwrap();
+    assert!(saved.contains("2 / 2"), "{saved}");
+    let ticked = client.find(Locator::Css(&format!("input[name='child_{}']", f.a.child))).await.unwrap();
+    assert_eq!(ticked.prop("checked").await.unwrap().as_deref(), Some("true"));
+    screenshot(&client, "attendance").await;
+    client.close().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1").bind(f.a.activity).fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 2);
+}
