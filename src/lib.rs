@@ -77,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::pairings::router())
         .merge(web::visits::router())
         .merge(web::activities::router())
+        .merge(web::reports::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

@@ -86,6 +86,11 @@ async fn walk_ins_come_from_the_whole_street_by_exact_name(pool: PgPool) {
         .bind(f.a.id).bind(walk_in).bind(f.a.other_community).execute(&pool).await.unwrap();
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get(&format!("/activities/{}/attendance", f.a.activity)).await;
+    // Community staff never reach another community's children, not even by exact name.
+    let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", "邻社区的孩子")]).await;
+    assert_eq!(r.texts(".field-error"), vec!["本街道没有这个名字的在册儿童。"]);
+    let mut staff = client(&pool, &f.a.admin_login).await;
+    staff.get(&format!("/activities/{}/attendance", f.a.activity)).await;
     let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", "不存在")]).await;
     assert_eq!(r.texts(".field-error"), vec!["本街道没有这个名字的在册儿童。"]);
     let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", &f.b.child_name)]).await;

@@ -308,4 +308,8 @@ async fn login_redirects_only_to_local_paths(pool: PgPool) {
     other.get("/login").await;
     let r = other.post("/login", &[("login", &f.a.admin_login), ("password", PASSWORD), ("next", "//evil.example.com")]).await;
     assert_eq!(r.location(), Some("/"));
+    let mut third = client.fresh();
+    third.get("/login").await;
+    let r = third.post("/login", &[("login", &f.a.admin_login), ("password", PASSWORD), ("next", "/\t/evil.example.com")]).await;
+    assert_eq!(r.location(), Some("/"), "a tab that browsers drop cannot make //evil.example.com");
 }

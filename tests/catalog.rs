@@ -15,9 +15,9 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 26] = [
+    const AREAS: [&str; 28] = [
         "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo",
+        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality",
     ];
     source
         .split('"')
@@ -82,6 +82,15 @@ fn every_key_used_exists_in_both_languages() {
     }
     for kind in shouhu::web::activities::AID_KINDS {
         used.insert(format!("aid.kind.{kind}"));
+    }
+    for s in ["draft", "submitted", "returned", "approved"] {
+        used.insert(format!("report.status.{s}"));
+    }
+    for c in ["children", "completeness", "pairing_coverage", "visits", "duty_completion", "talk_coverage", "activities", "person_times", "aid", "overdue"] {
+        used.insert(format!("report.col.{c}"));
+    }
+    for m in ["completeness", "pairing_coverage", "duty_completion", "talk_coverage", "verification", "on_time"] {
+        used.insert(format!("report.metric.{m}"));
     }
     for s in ["planned", "held", "cancelled"] {
         used.insert(format!("activity.status.{s}"));

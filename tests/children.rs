@@ -149,8 +149,9 @@ async fn id_numbers_are_encrypted_at_rest_and_revealed_only_with_a_reason(pool: 
     .await
     .unwrap();
     let actions: Vec<&str> = events.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(actions, vec!["child_created", "child_viewed", "child_viewed", "id_number_revealed"]);
-    assert!(events[3].1.contains("办理低保申请"), "the reason is recorded");
+    // The refused reveal showed the file again: that is a view too.
+    assert_eq!(actions, vec!["child_created", "child_viewed", "child_viewed", "child_viewed", "id_number_revealed"]);
+    assert!(events[4].1.contains("办理低保申请"), "the reason is recorded");
     let all_audit: String = sqlx::query_scalar("SELECT string_agg(detail::text, ' ') FROM audit_event").fetch_one(&pool).await.unwrap();
     assert!(!all_audit.contains(&number), "the audit log never holds ID numbers");
 }
@@ -238,9 +239,20 @@ async fn withdrawing_consent_hides_the_sections_it_covers(pool: PgPool) {
     assert_eq!(page.text("#psychological-note"), "想念妈妈，常哭", "the other consent still holds");
     let withdrawn: Option<chrono::NaiveDate> = sqlx::query_scalar("SELECT withdrawn_on FROM consent WHERE id = $1").bind(health).fetch_one(&pool).await.unwrap();
     assert_eq!(withdrawn, chrono::NaiveDate::from_ymd_opt(2026, 11, 1));
-    // The print copy hides it too.
+    // The print copy and the edit form hide it too, and saving the form keeps the stored note.
     let print = staff.get(&format!("/children/{id}/print")).await;
     assert!(!print.body.contains("轻度哮喘"));
+    let edit = staff.get(&format!("/children/{id}/edit")).await;
+    assert!(!edit.body.contains("轻度哮喘") && edit.texts("#health_condition").is_empty());
+    assert_eq!(edit.texts("#psychological_note").len(), 1, "the consented part stays editable");
+    let version = edit.attr("input[name=version]", "value").unwrap();
+    let community_id = f.a.community.to_string();
+    let mut fields = child_form(&community_id, "赵小雨", "");
+    fields.retain(|(k, _)| *k != "health_condition");
+    fields.push(("version", &version));
+    assert_eq!(staff.post(&format!("/children/{id}"), &fields).await.status, StatusCode::SEE_OTHER);
+    let kept: String = sqlx::query_scalar("SELECT health_condition FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    assert_eq!(kept, "轻度哮喘", "nothing saved is lost by hiding it");
     // Withdrawing the file consent makes the file incomplete.
     let r = staff.post(&format!("/children/{id}/consents"), &[("scope", "file"), ("given_by", "赵奶奶"), ("relation", "paternal_grandmother"), ("given_on", "2026-09-02"), ("method", "written"), ("notice_version", "2026-v1")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -307,6 +319,7 @@ async fn duplicates_are_found_by_keyed_hash_and_by_name_and_birth_date(pool: PgP
     let r = other.post("/children", &child_form(&other_community, "周珂珂", &number)).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text("#duplicates").contains("身份证号相同"));
+    assert!(!r.text("#duplicates").contains("周可可"), "another community's child is not named to its staff");
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '周%'").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1);
     // Same name and birth date, no ID number.
@@ -453,6 +466,8 @@ async fn a_street_admin_transfers_a_child_keeping_the_history(pool: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#child-community"), f.a.other_community_name);
+    let ended: Option<chrono::NaiveDate> = sqlx::query_scalar("SELECT ended_on FROM pairing WHERE id = $1").bind(f.a.pairing).fetch_one(&pool).await.unwrap();
+    assert!(ended.is_some(), "the old community's pairing ends with the transfer");
     assert!(page.text("#status-history").contains("随祖父母搬家"));
     // The old community's staff lose it; the new community's staff have it.
     assert_eq!(staff.get(&format!("/children/{id}")).await.status, StatusCode::NOT_FOUND);

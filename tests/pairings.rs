@@ -216,6 +216,21 @@ async fn a_volunteer_sees_only_active_pairings(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_volunteer_who_leaves_loses_access_at_once(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut volunteer = client(&pool, &f.a.volunteer_login).await;
+    assert_eq!(volunteer.get(&format!("/v/children/{}", f.a.child)).await.status, StatusCode::OK);
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    let page = staff.get(&format!("/volunteers/{}", f.a.volunteer)).await;
+    let version = page.attr("#volunteer-form input[name=version]", "value").unwrap();
+    let r = staff.post(&format!("/volunteers/{}", f.a.volunteer), &[("name", "甲志愿者"), ("phone", "13900000000"), ("kind", "caring_mother"), ("status", "left"), ("version", &version)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts(".field-error"));
+    assert_eq!(volunteer.get("/").await.status, StatusCode::SEE_OTHER, "logged out");
+    let again = volunteer.try_login(&f.a.volunteer_login, PASSWORD).await;
+    assert!(again.location().is_none(), "the login is disabled");
+}
+
+#[sqlx::test]
 async fn one_log_covers_siblings_and_their_hours_count_once(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let sibling = add_child(&pool, f.a.id, f.a.community, "甲童的弟弟").await;

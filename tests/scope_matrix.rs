@@ -29,6 +29,8 @@ enum Access {
     FollowUpCloser,
     /// Any user of the street (photos).
     StreetUser,
+    /// Only the staff of the community in the path (report narrative and submission).
+    OwnStaff,
 }
 
 /// (method, route as registered, who may use it)
@@ -113,6 +115,15 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/photos/{id}/thumb", Access::StreetUser),
     ("POST", "/children/{id}/aid", Access::ChildStaff),
     ("GET", "/aid", Access::AnyStaff),
+    ("GET", "/reports", Access::AnyStaff),
+    ("GET", "/reports/export.xlsx", Access::AnyStaff),
+    ("GET", "/reports/evaluation", Access::Admin),
+    ("POST", "/reports/evaluation", Access::Admin),
+    ("GET", "/reports/{community}/{period}", Access::CommunityStaff),
+    ("POST", "/reports/{community}/{period}/narrative", Access::OwnStaff),
+    ("POST", "/reports/{community}/{period}/transition", Access::OwnStaff),
+    ("GET", "/reports/{community}/{period}/export.xlsx", Access::CommunityStaff),
+    ("GET", "/quality", Access::AnyStaff),
 ];
 
 /// The route with street A's ids filled in.
@@ -133,6 +144,8 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.activity.to_string())
     } else if route.starts_with("/photos/{id}") {
         route.replace("{id}", &a.photo.to_string())
+    } else if route.starts_with("/reports/{community}") {
+        route.replace("{community}", &a.community.to_string()).replace("{period}", "2026-Q4")
     } else if route.starts_with("/follow-ups/{id}") {
         route.replace("{id}", &a.follow_up.to_string())
     } else if route.starts_with("/children/{id}") {
@@ -151,6 +164,8 @@ async fn call(client: &mut TestClient, method: &str, path: &str, a: &Street) -> 
         "GET" => client.get(path).await,
         // A visit names its child in the form: street A's child.
         _ if path == "/v/visits" => client.post(path, &[("child_id", &child)]).await,
+        _ if path.ends_with("/transition") => client.post(path, &[("action", "submit")]).await,
+        _ if path.ends_with("/narrative") => client.post(path, &[("version", "0")]).await,
         _ => client.post(path, &[("name", "")]).await,
     }
 }
@@ -217,6 +232,7 @@ async fn every_route_as_every_role(pool: PgPool) {
                 (Access::AnyStaff, "admin A" | "staff A (own community)") => true,
                 (Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser, "volunteer A") => true,
                 (Access::FollowUpCloser, "admin A" | "staff A (own community)") => true,
+                (Access::OwnStaff, "staff A (own community)") => true,
                 (Access::StreetUser, "admin A" | "staff A (own community)" | "staff A (other community)" | "volunteer A") => true,
                 // Volunteer B on their own volunteer pages sees only their own street.
                 (Access::Volunteer, "volunteer B") => {

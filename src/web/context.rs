@@ -203,6 +203,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub user: Option<SessionUser>,
     pub path: String,
+    /// The client address, for audit events of what a page shows.
+    pub ip: String,
 }
 
 impl PageCtx {
@@ -230,7 +232,7 @@ impl PageCtx {
 
 impl From<RequestContext> for PageCtx {
     fn from(ctx: RequestContext) -> PageCtx {
-        PageCtx { t: catalog(ctx.lang), lang: ctx.lang, csrf: ctx.csrf_token, user: ctx.user, path: ctx.path }
+        PageCtx { t: catalog(ctx.lang), lang: ctx.lang, csrf: ctx.csrf_token, user: ctx.user, path: ctx.path, ip: ctx.ip.to_string() }
     }
 }
 

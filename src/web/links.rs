@@ -41,7 +41,11 @@ pub fn user_reset_password(id: UserId) -> String {
 
 /// Only paths on this site may be redirect targets (no `//evil.example`, no schemes).
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains("://")
+    // Browsers drop tabs and newlines and treat `\` as `/`: none of them may appear at all.
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains("://")
+        && !path.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'\\')
 }
 
 fn urlencode(s: &str) -> String {
@@ -58,6 +62,8 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("/\t/evil.example"), "a tab is dropped by browsers: //evil.example");
+        assert!(!is_local_path("/users\n"));
         assert_eq!(login_with_next("/users?a=b"), "/login?next=%2Fusers%3Fa%3Db");
         assert_eq!(login_with_next("//evil"), "/login");
     }

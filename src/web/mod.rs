@@ -10,6 +10,7 @@ pub mod home;
 pub mod links;
 pub mod ops;
 pub mod pairings;
+pub mod reports;
 pub mod users;
 pub mod visits;
 pub mod volunteers;

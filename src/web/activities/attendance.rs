@@ -136,9 +136,16 @@ pub async fn add_walk_in(State(state): State<AppState>, rctx: RequestContext, st
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let name = form.name.trim();
-    let found = sqlx::query_scalar!("SELECT id FROM child WHERE street_id = $1 AND name = $2 AND status = 'active'", street.0, name)
-        .fetch_all(&mut *tx)
-        .await?;
+    // A street admin may add any child of the street; community staff only their own community's
+    // (they never see other communities' children).
+    let found = sqlx::query_scalar!(
+        "SELECT id FROM child WHERE street_id = $1 AND name = $2 AND status = 'active' AND ($3::uuid IS NULL OR community_id = $3)",
+        street.0,
+        name,
+        staff.scope.filter()
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let child = match found.as_slice() {
         [one] => *one,
         many => {

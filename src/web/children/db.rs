@@ -221,6 +221,7 @@ pub async fn update(
 #[derive(Debug, Clone)]
 pub struct Duplicate {
     pub id: Uuid,
+    pub community_id: Uuid,
     pub name: String,
     pub community_name: String,
     pub same_id_number: bool,
@@ -238,7 +239,7 @@ pub async fn duplicates(
 ) -> Result<Vec<Duplicate>, sqlx::Error> {
     sqlx::query_as!(
         Duplicate,
-        r#"SELECT c.id, c.name, m.name AS community_name,
+        r#"SELECT c.id, c.community_id, c.name, m.name AS community_name,
                   coalesce(c.id_number_hash = $2, false) AS "same_id_number!"
            FROM child c JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
            WHERE c.street_id = $1 AND ($5::uuid IS NULL OR c.id <> $5)
@@ -554,6 +555,17 @@ pub async fn transfer(
     reason: &str,
     by: UserId,
 ) -> Result<(), sqlx::Error> {
+    // A pairing belongs to one community: it ends when the child moves.
+    sqlx::query!(
+        "UPDATE pairing SET ended_on = greatest($3, started_on), end_reason = $4, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND child_id = $2 AND ended_on IS NULL",
+        street.0,
+        child.0,
+        on,
+        reason,
+    )
+    .execute(&mut *conn)
+    .await?;
     let status = sqlx::query_scalar!(
         r#"UPDATE child SET community_id = $3, grid_id = NULL, updated_by = $4, version = version + 1, updated_at = now()
            WHERE street_id = $1 AND id = $2 RETURNING status AS "status: ChildStatus""#,

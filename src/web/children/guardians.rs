@@ -194,6 +194,7 @@ pub async fn edit_guardian_form(
     let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let row = rows.iter().find(|g| g.id == guardian).ok_or(AppError::NotFound)?;
+    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &rctx.ip.to_string(), json!({ "form": "guardian" })).await?;
     tx.commit().await?;
     Ok(GuardianPage {
         ctx: PageCtx::from(rctx),

@@ -203,6 +203,10 @@ pub struct ChildFormPage {
     /// The file as someone else saved it meanwhile (a stale save).
     pub conflict: Option<ChildRecord>,
     pub options: FormOptions,
+    /// Whether the health, disability and psychological notes may be shown and edited: only
+    /// with the guardian's consent for that part (always for a new file, whose consent is
+    /// recorded with it; the notes stay hidden on the file until then).
+    pub sensitive: [bool; 3],
 }
 
 /// The closed lists the form offers.
@@ -238,7 +242,23 @@ pub async fn form_page(
     let communities = queries::communities(tx, street, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let only = child.as_ref().map(|c| c.community_id).or(staff.scope.filter());
     let grids = queries::grids(tx, street, only).await?;
-    Ok(ChildFormPage { ctx, child, form, errors, communities, grids, duplicates: Vec::new(), conflict: None, options: FormOptions::default() })
+    let sensitive = match &child {
+        Some(c) => {
+            let consents = queries::consents(tx, street, ChildId(c.id)).await?;
+            let active = |scope: crate::domain::child::ConsentScope| consents.iter().any(|k| k.scope == scope && k.withdrawn_on.is_none());
+            use crate::domain::child::ConsentScope as S;
+            [active(S::Health), active(S::Disability), active(S::Psychological)]
+        }
+        None => [true; 3],
+    };
+    let mut form = form;
+    // Without consent the stored note never reaches the browser.
+    for (allowed, field) in sensitive.iter().zip([&mut form.health_condition, &mut form.disability_note, &mut form.psychological_note]) {
+        if !allowed {
+            field.clear();
+        }
+    }
+    Ok(ChildFormPage { ctx, child, form, errors, communities, grids, duplicates: Vec::new(), conflict: None, options: FormOptions::default(), sensitive })
 }
 
 pub async fn new_child_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ChildFormPage> {
@@ -281,6 +301,11 @@ pub async fn create_child(State(state): State<AppState>, rctx: RequestContext, s
     if !crate::web::forms::ticked(&form.confirm_duplicate) {
         let duplicates = queries::duplicates(&mut tx, user.street_id, stored.as_ref().map(|s| s.hash.as_slice()), &valid.fields.name, valid.fields.birth_date, None).await?;
         if !duplicates.is_empty() {
+            // Another community's file is only named as such: staff never see other communities' children.
+            let duplicates = duplicates
+                .into_iter()
+                .map(|d| if staff.scope.allows(CommunityId(d.community_id)) { d } else { Duplicate { name: String::new(), community_name: String::new(), ..d } })
+                .collect();
             tx.commit().await?;
             return Ok((StatusCode::CONFLICT, ChildFormPage { duplicates, ..page }).into_response());
         }
@@ -307,8 +332,10 @@ pub struct ChildPage {
     pub aid_kinds: [&'static str; 5],
 }
 
+/// The child page. Showing it is a view of the file, so it is audited here, whatever led to it.
 pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRecord, errors: FieldErrors) -> Result<ChildPage> {
     use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
+    audit::record(tx, "child_viewed", "child", Some(child.id), &ctx.ip, json!({})).await?;
     let d = ChildDetails::load(tx, staff, &child).await?;
     Ok(ChildPage {
         ctx,
@@ -329,8 +356,6 @@ pub async fn show_child(State(state): State<AppState>, rctx: RequestContext, sta
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    // Every view of a child file is on record.
-    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &ip, json!({})).await?;
     let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
@@ -373,7 +398,7 @@ pub async fn update_child(
     let community = Some(CommunityId(current.community_id));
     let grids = page.grids.clone();
     let valid = forms::validate(&form, community, |g| grids.iter().any(|(gid, c, _)| *gid == g && *c == current.community_id), existing.as_ref(), today_in_china());
-    let valid = match valid {
+    let mut valid = match valid {
         Ok(v) => v,
         Err(errors) => {
             tx.commit().await?;
@@ -381,6 +406,17 @@ pub async fn update_child(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    // Notes without consent were not on the form: keep what is stored.
+    let [health, disability, psychological] = page.sensitive;
+    if !health {
+        valid.fields.health_condition = current.health_condition.clone();
+    }
+    if !disability {
+        valid.fields.disability_note = current.disability_note.clone();
+    }
+    if !psychological {
+        valid.fields.psychological_note = current.psychological_note.clone();
+    }
     let stored = valid.id_number.as_ref().filter(|n| Some(*n) != existing.as_ref()).map(|n| store(&state.data_key, n));
     let changed = forms::changed_fields(&current, &valid.fields, stored.is_some());
     match queries::update(&mut tx, user.street_id, id, version, &valid.fields, stored.as_ref(), user.user_id).await? {

@@ -118,14 +118,16 @@ async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &Volu
     let mine = pairings(tx, user.street_id, None, Some(me.volunteer_id.0), true).await?;
     let mut children = Vec::new();
     for p in mine {
-        let grade: String = sqlx::query_scalar!(
+        let Some(grade) = sqlx::query_scalar!(
             "SELECT grade FROM child WHERE street_id = $1 AND id = $2 AND status = 'active'",
             user.street_id.0,
             p.child_id
         )
         .fetch_optional(&mut **tx)
         .await?
-        .unwrap_or_default();
+        else {
+            continue;
+        };
         let (duties, _) = pairing_duties(tx, user.street_id, &MyPairing { id: p.id, started_on: p.started_on }).await?;
         let done = duties.iter().filter(|d| d.state == DutyState::Done).count();
         let mut open: Vec<DutyStatus> = duties.into_iter().filter(|d| d.state != DutyState::Done).collect();

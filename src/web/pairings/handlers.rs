@@ -230,7 +230,8 @@ pub async fn end_pairing(State(state): State<AppState>, rctx: RequestContext, st
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     sqlx::query!(
-        "UPDATE pairing SET ended_on = $3, end_reason = $4, version = version + 1, updated_at = now() WHERE street_id = $1 AND id = $2",
+        "UPDATE pairing SET ended_on = $3, end_reason = $4, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND ended_on IS NULL",
         user.street_id.0,
         id,
         ended_on,
@@ -274,7 +275,7 @@ pub struct SemesterQuery {
 }
 
 /// Compute the duty rows of the pairings that ran during a semester.
-pub async fn grid_rows(tx: &mut Tx, street: StreetId, community: Option<Uuid>, semester: Semester, today: NaiveDate) -> Result<Vec<GridRow>> {
+pub async fn grid_rows(tx: &mut sqlx::PgConnection, street: StreetId, community: Option<Uuid>, semester: Semester, today: NaiveDate) -> Result<Vec<GridRow>> {
     let pairings = queries::during(tx, street, community, semester).await?;
     let ids: Vec<Uuid> = pairings.iter().map(|p| p.id).collect();
     let mut fulfilments = queries::fulfilments(tx, street, &ids, semester).await?;

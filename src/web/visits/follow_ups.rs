@@ -80,7 +80,7 @@ pub async fn close_follow_up(State(state): State<AppState>, rctx: RequestContext
     sqlx::query!(
         "UPDATE follow_up SET status = 'done', closed_at = now(), closed_by = $3, closing_note = $4, version = version + 1,
              updated_at = now()
-         WHERE street_id = $1 AND id = $2",
+         WHERE street_id = $1 AND id = $2 AND status = 'open'",
         user.street_id.0,
         id,
         user.user_id.0,

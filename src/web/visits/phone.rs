@@ -37,7 +37,9 @@ pub async fn my_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> 
     let row = sqlx::query!(
         "SELECT p.id, p.started_on FROM pairing p
          JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
-         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.child_id = $3 AND p.ended_on IS NULL AND c.status = 'active'",
+         JOIN volunteer v ON v.street_id = p.street_id AND v.id = p.volunteer_id
+         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.child_id = $3 AND p.ended_on IS NULL AND c.status = 'active'
+           AND v.status = 'active'",
         volunteer.user.street_id.0,
         volunteer.volunteer_id.0,
         child,

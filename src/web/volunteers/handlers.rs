@@ -237,7 +237,20 @@ pub async fn update_volunteer(
         page.conflict = true;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    audit::record(&mut tx, "volunteer_updated", "volunteer", Some(id.0), &ip, json!({})).await?;
+    if fields.status != "active" && row.status == "active" {
+        // A volunteer who pauses or leaves loses the phone pages at once: login off, sessions ended.
+        let account = sqlx::query_scalar!(
+            "UPDATE app_user SET disabled_at = coalesce(disabled_at, now()) WHERE street_id = $1 AND volunteer_id = $2 RETURNING id",
+            user.street_id.0,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(account) = account {
+            crate::auth::session::end_all(&mut tx, user.street_id, crate::domain::ids::UserId(account)).await?;
+        }
+    }
+    audit::record(&mut tx, "volunteer_updated", "volunteer", Some(id.0), &ip, json!({ "status": fields.status })).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/volunteers/{id}")).into_response())
 }

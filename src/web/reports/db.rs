@@ -1,0 +1,98 @@
+//! Report rows and their transitions.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::figures::Figures;
+use crate::domain::ids::{StreetId, UserId};
+use crate::domain::semester::Quarter;
+
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub status: String,
+    pub work_done: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub snapshot: Option<serde_json::Value>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+impl ReportRow {
+    /// The frozen figures of an approved report.
+    pub fn frozen(&self) -> Option<Figures> {
+        self.snapshot.clone().and_then(|v| serde_json::from_value(v).ok())
+    }
+}
+
+pub async fn find(conn: &mut PgConnection, street: StreetId, community: Uuid, q: Quarter) -> Result<Option<ReportRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ReportRow,
+        r#"SELECT id, status::text AS "status!", work_done, problems, next_steps, snapshot, submitted_at, approved_at, version
+           FROM report WHERE street_id = $1 AND community_id = $2 AND year = $3 AND quarter = $4"#,
+        street.0,
+        community,
+        q.year,
+        q.number as i16,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The report row, made as an empty draft if there is none yet.
+pub async fn ensure(conn: &mut PgConnection, street: StreetId, community: Uuid, q: Quarter) -> Result<ReportRow, sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO report (street_id, id, community_id, year, quarter) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ON CONSTRAINT report_quarter_key DO NOTHING",
+        street.0,
+        Uuid::now_v7(),
+        community,
+        q.year,
+        q.number as i16,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(find(conn, street, community, q).await?.expect("just ensured"))
+}
+
+pub async fn record_transition(conn: &mut PgConnection, street: StreetId, report: Uuid, from: &str, to: &str, comment: &str, by: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO report_transition (street_id, id, report_id, from_status, to_status, comment, by_user)
+         VALUES ($1, $2, $3, $4::text::report_status, $5::text::report_status, $6, $7)",
+        street.0,
+        Uuid::now_v7(),
+        report,
+        from,
+        to,
+        comment,
+        by.0,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct TransitionRow {
+    pub from_status: String,
+    pub to_status: String,
+    pub comment: String,
+    pub by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn transitions(conn: &mut PgConnection, street: StreetId, report: Uuid) -> Result<Vec<TransitionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TransitionRow,
+        r#"SELECT t.from_status::text AS "from_status!", t.to_status::text AS "to_status!", t.comment, u.display_name AS by_name, t.created_at
+           FROM report_transition t JOIN app_user u ON u.street_id = t.street_id AND u.id = t.by_user
+           WHERE t.street_id = $1 AND t.report_id = $2 ORDER BY t.created_at"#,
+        street.0,
+        report
+    )
+    .fetch_all(conn)
+    .await
+}

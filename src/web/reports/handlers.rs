@@ -1,0 +1,263 @@
+//! One community's report for one quarter: figures, narrative, workflow.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::db::{self as queries, ReportRow, TransitionRow};
+use super::figures::{Figures, VISIT_KINDS, compute};
+use crate::AppState;
+use crate::audit;
+use crate::auth::Staff;
+use crate::auth::extract::CommunityScope;
+use crate::db::{self, Tx};
+use crate::domain::ids::{CommunityId, StreetId};
+use crate::domain::role::Role;
+use crate::domain::semester::{Quarter, today_in_china};
+use crate::error::{AppError, Result};
+use crate::web::PathIds;
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::forms::{FieldErrors, optional_text};
+
+/// `2026-Q4` -> the fourth quarter of 2026.
+pub fn parse_period(period: &str) -> Option<Quarter> {
+    let (year, q) = period.split_once("-Q")?;
+    let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+    let number: u32 = q.parse().ok().filter(|n| (1..=4).contains(n))?;
+    Some(Quarter { year, number })
+}
+
+pub fn period_key(q: Quarter) -> String {
+    format!("{}-Q{}", q.year, q.number)
+}
+
+/// The community's name if it is in the caller's scope, else 404.
+pub async fn community_in_scope(tx: &mut Tx, staff: &Staff, community: CommunityId) -> Result<String> {
+    if !staff.scope.allows(community) {
+        return Err(AppError::NotFound);
+    }
+    crate::web::communities::db::name_of(tx, staff.user.street_id, community).await?.ok_or(AppError::NotFound)
+}
+
+/// The figures to show: frozen for an approved report, computed from the records otherwise.
+pub async fn figures_of(tx: &mut Tx, street: StreetId, community: Uuid, q: Quarter, report: Option<&ReportRow>) -> Result<Figures> {
+    match report.and_then(|r| if r.status == "approved" { r.frozen() } else { None }) {
+        Some(frozen) => Ok(frozen),
+        None => compute(tx, street, community, q, today_in_china()).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/show.html")]
+pub struct ReportPage {
+    ctx: PageCtx,
+    community_id: Uuid,
+    community: String,
+    period: String,
+    quarter: Quarter,
+    status: String,
+    figures: Figures,
+    report: Option<ReportRow>,
+    transitions: Vec<TransitionRow>,
+    is_admin: bool,
+    is_own_staff: bool,
+    errors: FieldErrors,
+    kinds: [&'static str; 8],
+    conflict: bool,
+}
+
+impl ReportPage {
+    fn editable(&self) -> bool {
+        self.is_own_staff && matches!(self.status.as_str(), "draft" | "returned")
+    }
+    fn narrative(&self, field: &str) -> &str {
+        match (&self.report, field) {
+            (Some(r), "work_done") => &r.work_done,
+            (Some(r), "problems") => &r.problems,
+            (Some(r), "next_steps") => &r.next_steps,
+            _ => "",
+        }
+    }
+    /// Visit kinds with a count above zero.
+    fn visit_counts(&self) -> Vec<(&'static str, i64)> {
+        self.kinds.iter().zip(&self.figures.visits_by_kind).filter(|(_, n)| **n > 0).map(|(k, n)| (*k, *n)).collect()
+    }
+    fn version(&self) -> i32 {
+        self.report.as_ref().map(|r| r.version).unwrap_or(0)
+    }
+}
+
+async fn report_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, community: CommunityId, q: Quarter, errors: FieldErrors) -> Result<ReportPage> {
+    let street = staff.user.street_id;
+    let name = community_in_scope(tx, staff, community).await?;
+    let report = queries::find(tx, street, community.0, q).await?;
+    let figures = figures_of(tx, street, community.0, q, report.as_ref()).await?;
+    let transitions = match &report {
+        Some(r) => queries::transitions(tx, street, r.id).await?,
+        None => Vec::new(),
+    };
+    Ok(ReportPage {
+        ctx,
+        community_id: community.0,
+        community: name,
+        period: period_key(q),
+        quarter: q,
+        status: report.as_ref().map(|r| r.status.clone()).unwrap_or_else(|| "draft".to_string()),
+        figures,
+        report,
+        transitions,
+        is_admin: staff.scope == CommunityScope::All,
+        is_own_staff: staff.user.role == Role::CommunityStaff && staff.scope.allows(community),
+        errors,
+        kinds: VISIT_KINDS,
+        conflict: false,
+    })
+}
+
+pub async fn show_report(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathIds(community, period): PathIds<CommunityId, String>) -> Result<ReportPage> {
+    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let page = report_page(&mut tx, &staff, ctx, community, q, FieldErrors::default()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+pub struct NarrativeForm {
+    #[serde(default)]
+    work_done: String,
+    #[serde(default)]
+    problems: String,
+    #[serde(default)]
+    next_steps: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The staff's narrative: work done, problems, next steps. Only while draft or returned.
+pub async fn save_narrative(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathIds(community, period): PathIds<CommunityId, String>,
+    Form(form): Form<NarrativeForm>,
+) -> Result<Response> {
+    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    community_in_scope(&mut tx, &staff, community).await?;
+    if user.role != Role::CommunityStaff {
+        return Err(AppError::NotFound);
+    }
+    let report = queries::ensure(&mut tx, user.street_id, community.0, q).await?;
+    let mut e = FieldErrors::default();
+    let work_done = optional_text(&mut e, "work_done", &form.work_done, 5000);
+    let problems = optional_text(&mut e, "problems", &form.problems, 5000);
+    let next_steps = optional_text(&mut e, "next_steps", &form.next_steps, 5000);
+    if !matches!(report.status.as_str(), "draft" | "returned") {
+        e.add("work_done", "report.error.not_editable");
+    }
+    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
+    // Version 0: the page was drawn before the report row existed; the new row is version 1.
+    let stale = version != report.version && !(version == 0 && report.version == 1);
+    if !e.is_empty() || stale {
+        let mut page = report_page(&mut tx, &staff, PageCtx::from(rctx), community, q, e).await?;
+        page.conflict = stale;
+        tx.commit().await?;
+        return Ok((if stale { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY }, page).into_response());
+    }
+    sqlx::query!(
+        "UPDATE report SET work_done = $3, problems = $4, next_steps = $5, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND version = $6",
+        user.street_id.0,
+        report.id,
+        work_done,
+        problems,
+        next_steps,
+        report.version,
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(&mut tx, "report_narrative_saved", "report", Some(report.id), &rctx.ip.to_string(), json!({})).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TransitionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// draft/returned -> submitted (the community's staff); submitted -> returned or approved, and
+/// approved -> returned (reopen, with a reason) (the street admin). Approval freezes the figures.
+pub async fn transition(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathIds(community, period): PathIds<CommunityId, String>,
+    Form(form): Form<TransitionForm>,
+) -> Result<Response> {
+    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let user = &staff.user;
+    let street = user.street_id;
+    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    community_in_scope(&mut tx, &staff, community).await?;
+    let report = queries::ensure(&mut tx, street, community.0, q).await?;
+    let admin = user.role == Role::StreetAdmin;
+    let comment = form.comment.trim().to_string();
+    let target = match (form.action.as_str(), report.status.as_str(), admin) {
+        ("submit", "draft" | "returned", false) => Some("submitted"),
+        ("return", "submitted", true) if !comment.is_empty() => Some("returned"),
+        ("approve", "submitted", true) => Some("approved"),
+        ("reopen", "approved", true) if !comment.is_empty() => Some("returned"),
+        _ => None,
+    };
+    let Some(target) = target else {
+        // A role asking for a move it may not make learns nothing more than a 404 would say.
+        let allowed_action = matches!((form.action.as_str(), admin), ("submit", false) | ("return" | "approve" | "reopen", true));
+        if !allowed_action {
+            return Err(AppError::NotFound);
+        }
+        let mut e = FieldErrors::default();
+        e.add("transition", if comment.is_empty() && matches!(form.action.as_str(), "return" | "reopen") { "report.error.comment_required" } else { "report.error.transition" });
+        let page = report_page(&mut tx, &staff, PageCtx::from(rctx), community, q, e).await?;
+        tx.commit().await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let snapshot = if target == "approved" {
+        Some(serde_json::to_value(compute(&mut tx, street, community.0, q, today_in_china()).await?).map_err(AppError::internal)?)
+    } else {
+        None
+    };
+    // Only from the state the decision was made on: two admins cannot both act.
+    let moved = sqlx::query!(
+        "UPDATE report SET status = $3::text::report_status, snapshot = $4,
+             submitted_at = CASE WHEN $3 = 'submitted' THEN coalesce(submitted_at, now()) ELSE submitted_at END,
+             approved_at = CASE WHEN $3 = 'approved' THEN now() ELSE NULL END,
+             version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND status = $5::text::report_status",
+        street.0,
+        report.id,
+        target,
+        snapshot,
+        report.status,
+    )
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    queries::record_transition(&mut tx, street, report.id, &report.status, target, &comment, user.user_id).await?;
+    audit::record(&mut tx, "report_transition", "report", Some(report.id), &rctx.ip.to_string(), json!({ "from": report.status, "to": target })).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
+}

@@ -1,0 +1,359 @@
+//! The street's view: every community side by side for a quarter, the annual evaluation, and
+//! the data-quality view.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::db as queries;
+use super::figures::Figures;
+use super::handlers::{figures_of, period_key};
+use crate::AppState;
+use crate::audit;
+use crate::auth::extract::CommunityScope;
+use crate::auth::{Staff, StreetAdmin};
+use crate::db::{self, Tx};
+use crate::domain::ids::StreetId;
+use crate::domain::semester::{Quarter, Semester, today_in_china};
+use crate::error::Result;
+use crate::web::context::{PageCtx, RequestContext};
+use crate::web::forms::FieldErrors;
+
+/// One community's line in the street view.
+pub struct CommunityLine {
+    pub id: Uuid,
+    pub name: String,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub on_time: Option<bool>,
+    pub figures: Figures,
+}
+
+/// The deadline of a quarter's report: the configured days after the quarter's end.
+pub fn deadline(q: Quarter, days: i32) -> NaiveDate {
+    q.end() + Duration::days(i64::from(days))
+}
+
+fn submitted_on_time(submitted: Option<DateTime<Utc>>, q: Quarter, days: i32, today: NaiveDate) -> Option<bool> {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    match submitted {
+        Some(at) => Some(at.with_timezone(&china).date_naive() <= deadline(q, days)),
+        None if today > deadline(q, days) => Some(false),
+        None => None,
+    }
+}
+
+async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
+    Ok(sqlx::query_scalar!("SELECT report_deadline_days FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?)
+}
+
+/// Every community of the scope for a quarter, with its figures.
+pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter) -> Result<Vec<CommunityLine>> {
+    let days = deadline_days(tx, street).await?;
+    let today = today_in_china();
+    let communities = crate::web::children::db::communities(tx, street, only).await?;
+    let mut out = Vec::new();
+    for c in communities {
+        let report = queries::find(tx, street, c.id, q).await?;
+        let figures = figures_of(tx, street, c.id, q, report.as_ref()).await?;
+        let submitted_at = report.as_ref().and_then(|r| r.submitted_at);
+        out.push(CommunityLine {
+            id: c.id,
+            name: c.name,
+            status: report.map(|r| r.status).unwrap_or_else(|| "draft".to_string()),
+            on_time: submitted_on_time(submitted_at, q, days, today),
+            submitted_at,
+            figures,
+        });
+    }
+    Ok(out)
+}
+
+/// The sortable columns of the street view.
+pub const COLUMNS: [&str; 10] =
+    ["children", "completeness", "pairing_coverage", "visits", "duty_completion", "talk_coverage", "activities", "person_times", "aid", "overdue"];
+
+fn sort_value(line: &CommunityLine, column: &str) -> f64 {
+    let f = &line.figures;
+    match column {
+        "children" => f.children as f64,
+        "completeness" => f.completeness().unwrap_or(-1.0),
+        "pairing_coverage" => f.pairing_coverage().unwrap_or(-1.0),
+        "visits" => f.visits as f64,
+        "duty_completion" => f.duty_completion().unwrap_or(-1.0),
+        "talk_coverage" => f.talk_coverage().unwrap_or(-1.0),
+        "activities" => f.activities as f64,
+        "person_times" => f.person_times as f64,
+        "aid" => f.aid_fen as f64,
+        "overdue" => f.follow_ups_overdue as f64,
+        _ => 0.0,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub dir: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/street.html")]
+pub struct StreetReportsPage {
+    ctx: PageCtx,
+    quarter: Quarter,
+    period: String,
+    periods: Vec<String>,
+    lines: Vec<CommunityLine>,
+    sort: String,
+    dir: String,
+    columns: [&'static str; 10],
+    on_time_rate: String,
+    deadline: NaiveDate,
+    is_admin: bool,
+}
+
+impl StreetReportsPage {
+    fn sort_link(&self, column: &str) -> String {
+        let dir = if self.sort == column && self.dir != "asc" { "asc" } else { "desc" };
+        format!("/reports?period={}&sort={column}&dir={dir}", self.period)
+    }
+    fn pct(&self, v: Option<f64>) -> String {
+        Figures::show(v)
+    }
+}
+
+/// The quarter a report view starts on: the last finished quarter.
+pub fn default_quarter(today: NaiveDate) -> Quarter {
+    let current = Quarter::containing(today);
+    Quarter::containing(current.start() - Duration::days(1))
+}
+
+pub async fn reports_overview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(q): Query<OverviewQuery>) -> Result<StreetReportsPage> {
+    let today = today_in_china();
+    let quarter = super::handlers::parse_period(&q.period).unwrap_or_else(|| default_quarter(today));
+    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut lines = lines(&mut tx, staff.user.street_id, staff.scope.filter(), quarter).await?;
+    let days = deadline_days(&mut tx, staff.user.street_id).await?;
+    tx.commit().await?;
+    let sort = if COLUMNS.contains(&q.sort.as_str()) { q.sort.clone() } else { String::new() };
+    if !sort.is_empty() {
+        lines.sort_by(|a, b| sort_value(a, &sort).total_cmp(&sort_value(b, &sort)));
+        if q.dir != "asc" {
+            lines.reverse();
+        }
+    }
+    let due: Vec<bool> = lines.iter().filter_map(|l| l.on_time).collect();
+    let on_time_rate = if due.is_empty() { "—".to_string() } else { format!("{:.0}%", due.iter().filter(|x| **x).count() as f64 * 100.0 / due.len() as f64) };
+    let mut periods = Vec::new();
+    let mut p = Quarter::containing(today);
+    for _ in 0..8 {
+        periods.push(period_key(p));
+        p = Quarter::containing(p.start() - Duration::days(1));
+    }
+    Ok(StreetReportsPage {
+        ctx,
+        period: period_key(quarter),
+        quarter,
+        periods,
+        lines,
+        sort,
+        dir: q.dir,
+        columns: COLUMNS,
+        on_time_rate,
+        deadline: deadline(quarter, days),
+        is_admin: staff.scope == CommunityScope::All,
+    })
+}
+
+/// Weights of the annual evaluation, by metric.
+pub const METRICS: [&str; 6] = ["completeness", "pairing_coverage", "duty_completion", "talk_coverage", "verification", "on_time"];
+
+pub struct Ranked {
+    pub name: String,
+    pub metrics: Vec<Option<f64>>,
+    pub score: f64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/evaluation.html")]
+pub struct EvaluationPage {
+    ctx: PageCtx,
+    year: i32,
+    weights: Vec<(&'static str, i64)>,
+    ranking: Vec<Ranked>,
+    errors: FieldErrors,
+}
+
+impl EvaluationPage {
+    fn pct(&self, v: &Option<f64>) -> String {
+        Figures::show(*v)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn weights(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str, i64)>> {
+    let value = sqlx::query_scalar!("SELECT evaluation_weights FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?;
+    Ok(METRICS.iter().map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0))).collect())
+}
+
+/// Each community's metrics averaged over the year's quarters that are over (or begun), and a
+/// weighted score out of 100.
+pub async fn rank(tx: &mut Tx, street: StreetId, year: i32, weights: &[(&'static str, i64)]) -> Result<Vec<Ranked>> {
+    let today = today_in_china();
+    let days = deadline_days(tx, street).await?;
+    let mut per: BTreeMap<String, Vec<Vec<Option<f64>>>> = BTreeMap::new();
+    for number in 1..=4 {
+        let q = Quarter { year, number };
+        if q.start() > today {
+            continue;
+        }
+        for line in lines(tx, street, None, q).await? {
+            let f = &line.figures;
+            let on_time = submitted_on_time(line.submitted_at, q, days, today).map(|t| if t { 100.0 } else { 0.0 });
+            per.entry(line.name.clone()).or_default().push(vec![
+                f.completeness(),
+                f.pairing_coverage(),
+                f.duty_completion(),
+                f.talk_coverage(),
+                f.verification(),
+                on_time,
+            ]);
+        }
+    }
+    let total_weight: i64 = weights.iter().map(|(_, w)| *w).sum::<i64>().max(1);
+    let mut ranking: Vec<Ranked> = per
+        .into_iter()
+        .map(|(name, quarters)| {
+            let metrics: Vec<Option<f64>> = (0..METRICS.len())
+                .map(|i| {
+                    let values: Vec<f64> = quarters.iter().filter_map(|q| q[i]).collect();
+                    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+                })
+                .collect();
+            let score = weights.iter().zip(&metrics).map(|((_, w), m)| *w as f64 * m.unwrap_or(0.0)).sum::<f64>() / total_weight as f64;
+            Ranked { name, metrics, score }
+        })
+        .collect();
+    ranking.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
+    Ok(ranking)
+}
+
+pub async fn evaluation(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin, Query(q): Query<YearQuery>) -> Result<EvaluationPage> {
+    let year = q.year.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| chrono::Datelike::year(&today_in_china()));
+    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let weights = weights(&mut tx, admin.street_id).await?;
+    let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
+    tx.commit().await?;
+    Ok(EvaluationPage { ctx, year, weights, ranking, errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize)]
+pub struct WeightsForm {
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, String>,
+}
+
+pub async fn save_weights(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, Form(form): Form<WeightsForm>) -> Result<Response> {
+    let mut e = FieldErrors::default();
+    let mut map = serde_json::Map::new();
+    for m in METRICS {
+        match form.fields.get(m).and_then(|v| v.trim().parse::<i64>().ok()).filter(|w| (0..=100).contains(w)) {
+            Some(w) => {
+                map.insert(m.to_string(), json!(w));
+            }
+            None => e.add(m, "report.error.weight"),
+        }
+    }
+    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    if !e.is_empty() {
+        let year = chrono::Datelike::year(&today_in_china());
+        let weights = weights(&mut tx, admin.street_id).await?;
+        let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
+        tx.commit().await?;
+        let page = EvaluationPage { ctx: PageCtx::from(rctx), year, weights, ranking, errors: e };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    sqlx::query!("UPDATE street SET evaluation_weights = $2, version = version + 1 WHERE id = $1", admin.street_id.0, serde_json::Value::Object(map))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut tx, "evaluation_weights_changed", "street", Some(admin.street_id.0), &rctx.ip.to_string(), json!({})).await?;
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to("/reports/evaluation").into_response())
+}
+
+/// Data quality: what to fix, where.
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/quality.html")]
+pub struct QualityPage {
+    ctx: PageCtx,
+    missing: Vec<(String, Vec<(Uuid, String)>)>,
+    not_updated: Vec<(Uuid, String)>,
+    unverified: Vec<(Uuid, String)>,
+    inactive: Vec<crate::web::pairings::db::PairingRow>,
+    late: Vec<(String, String)>,
+}
+
+pub async fn data_quality(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<QualityPage> {
+    let street = staff.user.street_id;
+    let only = staff.scope.filter();
+    let today = today_in_china();
+    let semester_start = Semester::containing(today).start();
+    let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.name, child_missing(c) AS "missing!", c.updated_at, c.verified_on
+           FROM child c WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND c.status = 'active'
+           ORDER BY c.name"#,
+        street.0,
+        only
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut missing: BTreeMap<String, Vec<(Uuid, String)>> = BTreeMap::new();
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let mut not_updated = Vec::new();
+    let mut unverified = Vec::new();
+    for r in &rows {
+        for m in &r.missing {
+            missing.entry(m.clone()).or_default().push((r.id, r.name.clone()));
+        }
+        if r.updated_at.with_timezone(&china).date_naive() < semester_start {
+            not_updated.push((r.id, r.name.clone()));
+        }
+        if r.verified_on.is_none_or(|v| v < semester_start) {
+            unverified.push((r.id, r.name.clone()));
+        }
+    }
+    let inactive_before = today - Duration::days(crate::web::pairings::handlers::INACTIVE_DAYS);
+    let inactive = crate::web::pairings::db::list(&mut tx, street, only, None, true)
+        .await?
+        .into_iter()
+        .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
+        .collect();
+    // Reports of the last finished quarter not submitted by their deadline.
+    let last = default_quarter(today);
+    let late = lines(&mut tx, street, only, last)
+        .await?
+        .into_iter()
+        .filter(|l| l.on_time == Some(false) && l.submitted_at.is_none())
+        .map(|l| (l.name, period_key(last)))
+        .collect();
+    tx.commit().await?;
+    Ok(QualityPage { ctx, missing: missing.into_iter().collect(), not_updated, unverified, inactive, late })
+}
