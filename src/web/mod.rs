@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod assets;
 pub mod communities;
+pub mod charts;
 pub mod children;
 pub mod context;
 pub mod forms;

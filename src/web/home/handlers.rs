@@ -12,7 +12,10 @@ use crate::domain::duties::{DutyState, DutyStatus};
 use crate::domain::role::Role;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::domain::semester::Semester;
+use crate::web::charts::{self, BarChart};
 use crate::web::communities::db::{CommunitySummary, summaries};
+use crate::web::pairings::handlers::grid_rows;
 use crate::web::context::PageCtx;
 use crate::web::pairings::db::{PairingRow, list as pairings};
 use crate::web::pairings::handlers::INACTIVE_DAYS;
@@ -31,6 +34,7 @@ pub struct AdminHome {
     total_pairings: i64,
     follow_ups: Vec<FollowUpRow>,
     today: NaiveDate,
+    charts: Vec<BarChart>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +45,7 @@ pub struct StaffHome {
     follow_ups: Vec<FollowUpRow>,
     inactive: Vec<PairingRow>,
     today: NaiveDate,
+    charts: Vec<BarChart>,
 }
 
 /// A paired child on the volunteer's home page with this semester's duties, most urgent first.
@@ -70,7 +75,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
         (Role::StreetAdmin, _, _) => {
             let communities = summaries(&mut tx, user.street_id, None).await?;
             let follow_ups = overdue_first(follow_ups(&mut tx, user.street_id, None, None, None, true).await?, today);
+            let charts = dashboard(&mut tx, user.street_id, None, today).await?;
             AdminHome {
+                charts,
                 total_children: communities.iter().map(|c| c.children).sum(),
                 total_volunteers: communities.iter().map(|c| c.volunteers).sum(),
                 total_pairings: communities.iter().map(|c| c.pairings).sum(),
@@ -90,7 +97,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
                 .into_iter()
                 .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
                 .collect();
-            StaffHome { ctx, community: summary, follow_ups, inactive, today }.into_response()
+            let charts = dashboard(&mut tx, user.street_id, Some(community.0), today).await?;
+            StaffHome { ctx, community: summary, follow_ups, inactive, today, charts }.into_response()
         }
         (Role::Volunteer, _, Some(volunteer)) => {
             let me = VolunteerUser { user: user.clone(), volunteer_id: volunteer };
@@ -105,6 +113,27 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
     };
     tx.commit().await?;
     Ok(page)
+}
+
+/// The dashboard charts of a scope: visits per month, five-duty completion per community this
+/// semester, activities and person-times per month.
+async fn dashboard(tx: &mut Tx, street: crate::domain::ids::StreetId, community: Option<uuid::Uuid>, today: NaiveDate) -> Result<Vec<BarChart>> {
+    let visits = charts::visits_per_month(tx, street, community, today).await?;
+    let rows = grid_rows(tx, street, community, Semester::containing(today), today).await?;
+    let mut per: std::collections::BTreeMap<String, (usize, usize)> = std::collections::BTreeMap::new();
+    for r in &rows {
+        let e = per.entry(r.pairing.community_name.clone()).or_default();
+        e.0 += r.duties.iter().filter(|d| d.state == DutyState::Done).count();
+        e.1 += r.duties.len();
+    }
+    let duties = BarChart::new(
+        "chart-duties",
+        "chart.duties_per_community",
+        per.into_iter().map(|(name, (done, owed))| (name, if owed == 0 { 0.0 } else { done as f64 * 100.0 / owed as f64 })).collect(),
+        true,
+    );
+    let (activities, people) = charts::activities_per_month(tx, street, community, today).await?;
+    Ok(vec![visits, duties, activities, people])
 }
 
 /// Open follow-ups with the overdue ones first (the query already sorts by due date).
