@@ -287,3 +287,62 @@ async fn staff_record_attendance_for_an_activity(pool: PgPool) {
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1").bind(f.a.activity).fetch_one(&pool).await.unwrap();
     assert_eq!(n, 2);
 }
+
+/// Click a button that submits a form, and wait until the next page has replaced this one.
+async fn click_and_reload(client: &Client, css: &str) {
+    let button = client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let old_page = client.find(Locator::Css("html")).await.unwrap();
+    button.click().await.unwrap();
+    for _ in 0..100 {
+        if old_page.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css}: the page did not reload");
+}
+
+#[sqlx::test]
+async fn staff_submit_the_admin_returns_staff_resubmit_the_admin_approves(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let report = format!("{base}/reports/{}/2026-Q3", f.a.community);
+    let staff = browser(&driver, 1280, 900).await;
+    login(&staff, &base, &f.a.staff_login, PASSWORD).await;
+    staff.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    let admin = browser(&driver, 1280, 900).await;
+    login(&admin, &base, &f.a.admin_login, PASSWORD).await;
+    admin.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+
+    let status = |c: &Client| {
+        let c = c.clone();
+        async move { c.find(Locator::Css("#report-status")).await.unwrap().attr("data-status").await.unwrap().unwrap() }
+    };
+    staff.goto(&report).await.unwrap();
+    fill(&staff, "#work_done", "九月开展家访十次").await;
+    click_and_reload(&staff, "#narrative-form button").await;
+    click_and_reload(&staff, "#submit-report").await;
+    assert_eq!(status(&staff).await, "submitted");
+
+    admin.goto(&report).await.unwrap();
+    fill(&admin, "#return-comment", "请补充存在的问题").await;
+    click_and_reload(&admin, "#return-report").await;
+    assert_eq!(status(&admin).await, "returned");
+
+    staff.goto(&report).await.unwrap();
+    assert!(staff.find(Locator::Css("#transitions")).await.unwrap().text().await.unwrap().contains("请补充存在的问题"));
+    fill(&staff, "#problems", "志愿者人手不足").await;
+    click_and_reload(&staff, "#narrative-form button").await;
+    click_and_reload(&staff, "#submit-report").await;
+    assert_eq!(status(&staff).await, "submitted");
+
+    admin.goto(&report).await.unwrap();
+    click_and_reload(&admin, "#approve-report").await;
+    assert_eq!(status(&admin).await, "approved");
+    screenshot(&admin, "report_approved").await;
+    staff.close().await.unwrap();
+    admin.close().await.unwrap();
+    let (status, problems): (String, String) = sqlx::query_as("SELECT status::text, problems FROM report").fetch_one(&pool).await.unwrap();
+    assert_eq!((status.as_str(), problems.as_str()), ("approved", "志愿者人手不足"));
+}
