@@ -29,7 +29,8 @@ pub async fn run(cli: Cli) -> CliResult {
             telemetry::init(false);
             create_street_command(args).await
         }
-        Some(Command::Demo(args)) => {
+        Some(Command::Demo(demo_args)) => {
+            let args = demo_args.serve;
             telemetry::init(args.log_json);
             if !sqlx::Postgres::database_exists(&args.db.database_url).await? {
                 sqlx::Postgres::create_database(&args.db.database_url).await?;
@@ -38,10 +39,13 @@ pub async fn run(cli: Cli) -> CliResult {
             let key = demo::data_key(args.data_key.as_deref())?;
             let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
             db::migrate(&pool).await?;
-            let logins = demo::load(&pool, &key).await?;
+            let logins = if demo_args.scale == "large" { demo::load_large(&pool, &key).await? } else { demo::load(&pool, &key).await? };
             println!("\n守护 Shouhu demo — logins (password for all: {}):", demo::PASSWORD);
             for (role, login) in logins {
                 println!("  {role:<16} {login}");
+            }
+            if demo_args.no_serve {
+                return Ok(());
             }
             println!("  open http://{}/\n", args.bind);
             serve_with(pool, args, key).await

@@ -24,7 +24,20 @@ pub enum Command {
     /// Create a street office (tenant) and its first admin.
     CreateStreet(CreateStreetArgs),
     /// Create the database if missing, migrate, load a demo street, then serve.
-    Demo(ServeArgs),
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// `small`: 3 communities, 60 children. `large`: 30 communities, 5,000 children and a year
+    /// of visits (for measuring speed).
+    #[arg(long, default_value = "small", value_parser = ["small", "large"])]
+    pub scale: String,
+    /// Load the data and exit instead of serving.
+    #[arg(long, default_value_t = false)]
+    pub no_serve: bool,
 }
 
 #[derive(Debug, Clone, Args)]

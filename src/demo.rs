@@ -248,3 +248,81 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
     let _ = admin;
     Ok(())
 }
+
+/// Login of the large demo's street admin.
+pub const LARGE_ADMIN_LOGIN: &str = "admin@large.shouhu.cn";
+
+/// `shouhu demo --scale large`: 30 communities, 5,000 children with guardians and consent,
+/// 600 volunteers, 3,000 pairings and a year of visits, activities and aid: the tenant the
+/// speed targets are measured on. Made with set-based SQL so it loads in seconds.
+pub async fn load_large(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, &'static str)>> {
+    let logins = vec![("street admin", LARGE_ADMIN_LOGIN)];
+    let mut tx = db::begin_anonymous(pool).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))").bind(LARGE_ADMIN_LOGIN).fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    if exists {
+        println!("large demo street already loaded");
+        return Ok(logins);
+    }
+    let (street, admin) = create_street(pool, "大型演示街道", LARGE_ADMIN_LOGIN, "街道管理员", PASSWORD, false).await?;
+    let _ = key;
+    let mut tx = db::begin(pool, street, Some(admin)).await?;
+    let statements: [&str; 9] = [
+        "INSERT INTO community (street_id, id, name, address)
+         SELECT $1, gen_random_uuid(), '第' || lpad(n::text, 2, '0') || '社区', '演示路' || n || '号' FROM generate_series(1, 30) n",
+        "INSERT INTO child (street_id, id, community_id, name, name_initials, gender, birth_date, address, school, grade, left_behind,
+                            parents_work_place, care_situation, verified_on, created_at)
+         SELECT $1, gen_random_uuid(), c.id, '儿童' || n, 'et', CASE WHEN n % 2 = 0 THEN 'male' ELSE 'female' END::gender,
+                date '2012-01-01' + (n % 3000), '演示路', '演示小学', '四年级', 'both_parents_away', '广东省东莞市', 'grandparents',
+                CASE WHEN n % 3 = 0 THEN current_date - 20 END, now() - ((n % 400) || ' days')::interval
+         FROM generate_series(1, 5000) n
+         JOIN LATERAL (SELECT id FROM community WHERE street_id = $1 ORDER BY name OFFSET (n % 30) LIMIT 1) c ON true",
+        "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_entrusted)
+         SELECT $1, gen_random_uuid(), id, '奶奶', 'paternal_grandmother', '13500000000', true FROM child WHERE street_id = $1",
+        "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, work_place, family_phone)
+         SELECT $1, gen_random_uuid(), id, '爸爸', 'father', '13600000000', true, '东莞', '13600000000' FROM child WHERE street_id = $1",
+        "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version)
+         SELECT $1, gen_random_uuid(), id, 'file', '奶奶', 'paternal_grandmother', current_date - 300, 'written', 'v1'
+         FROM child WHERE street_id = $1 AND random() < 0.9",
+        "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind, record_check_seen_on, training_done_on, conduct_accepted_at)
+         SELECT $1, gen_random_uuid(), c.id, c.name || '志愿者' || n, '13900000000', 'caring_mother', current_date - 300, current_date - 290, now()
+         FROM community c CROSS JOIN generate_series(1, 20) n WHERE c.street_id = $1",
+        // Pair three children in five with a volunteer of their community, three each at most.
+        "INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on)
+         SELECT $1, gen_random_uuid(), k.community_id, v.id, k.id, current_date - 360
+         FROM (SELECT id, community_id, row_number() OVER (PARTITION BY community_id ORDER BY id) AS r FROM child WHERE street_id = $1) k
+         JOIN (SELECT id, community_id, row_number() OVER (PARTITION BY community_id ORDER BY id) AS r FROM volunteer WHERE street_id = $1) v
+           ON v.community_id = k.community_id AND v.r = (k.r - 1) / 3 + 1
+         WHERE k.r <= 100",
+        // A year of visits: about one a month per pairing, kinds in turn.
+        "INSERT INTO visit (street_id, id, child_id, pairing_id, author_id, kind, visited_on, duration_minutes)
+         SELECT $1, gen_random_uuid(), p.child_id, p.id, $2,
+                (ARRAY['home_visit','talk','teacher_contact','guardian_contact','letter','talk','parent_call','talk','tutoring','talk','aid_delivery','talk'])[m]::visit_kind,
+                current_date - (m * 30 - 5), 45
+         FROM pairing p CROSS JOIN generate_series(1, 12) m WHERE p.street_id = $1",
+        "INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, created_by, status)
+         SELECT $1, gen_random_uuid(), c.id, 'themed_day', c.name || '主题活动' || m, now() - (m * 30 || ' days')::interval,
+                now() - (m * 30 || ' days')::interval + interval '2 hours', '活动室', 50, $2, 'held'
+         FROM community c CROSS JOIN generate_series(1, 12) m WHERE c.street_id = $1",
+    ];
+    for sql in statements {
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(street.0);
+        // Postgres refuses parameters a statement does not use: only those naming $2 get the admin.
+        let query = if sql.contains("$2") { query.bind(admin.0) } else { query };
+        query.execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO attendance (street_id, id, activity_id, child_id, recorded_by)
+         SELECT a.street_id, gen_random_uuid(), a.id, c.id, a.created_by FROM activity a
+         JOIN LATERAL (SELECT id FROM child WHERE street_id = a.street_id AND community_id = a.community_id LIMIT 20) c ON true
+         WHERE a.street_id = $1",
+    )
+    .bind(street.0)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    // Fresh statistics, as autovacuum would gather them soon after a bulk load: without them the
+    // planner guesses one row per table and picks nested loops.
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(logins)
+}

@@ -173,7 +173,7 @@ async fn the_xlsx_export_reads_back_the_same_figures(pool: PgPool) {
     use calamine::{Data, Reader, Xlsx};
     let f = Fixture::new(&pool).await;
     third_quarter(&pool, &f).await;
-    let mut staff = client(&pool, &f.a.staff_login).await;
+    let staff = client(&pool, &f.a.staff_login).await;
     let req = axum::http::Request::get(format!("/reports/{}/2026-Q3/export.xlsx", f.a.community)).body(axum::body::Body::empty()).unwrap();
     let response = staff.app.clone().oneshot_with_cookies(req, &staff.cookies).await;
     assert_eq!(response.0, StatusCode::OK);

@@ -1,6 +1,8 @@
 //! The figures of a community's quarterly report, computed from the records. An approved report
 //! keeps them as a frozen snapshot (JSON), so later edits of records never change it.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -77,121 +79,177 @@ impl Figures {
 
 /// Compute a community's figures for a quarter, as of `today` (for what is still open).
 pub async fn compute(conn: &mut PgConnection, street: StreetId, community: Uuid, quarter: Quarter, today: NaiveDate) -> crate::error::Result<Figures> {
+    Ok(compute_many(conn, street, Some(community), quarter, today).await?.remove(&community).unwrap_or_default())
+}
+
+/// The figures of every community in scope (`only = None`: the whole street) in one pass: each
+/// query groups by community, so the street view costs a handful of queries, not one set per
+/// community.
+pub async fn compute_many(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+    quarter: Quarter,
+    today: NaiveDate,
+) -> crate::error::Result<HashMap<Uuid, Figures>> {
     let (start, end) = (quarter.start(), quarter.end());
     let semester = Semester::containing(end);
+    let mut out: HashMap<Uuid, Figures> = HashMap::new();
+    let communities = sqlx::query_scalar!("SELECT id FROM community WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)", street.0, only)
+        .fetch_all(&mut *conn)
+        .await?;
+    for c in &communities {
+        out.insert(*c, Figures { visits_by_kind: vec![0; VISIT_KINDS.len()], ..Figures::default() });
+    }
+    // Completeness is spelled out here (the same rules as child_missing()) so the planner can
+    // use semi-joins over the whole street instead of calling the function per child.
     let counts = sqlx::query!(
-        r#"SELECT
+        r#"SELECT c.community_id,
              count(*) FILTER (WHERE c.created_at::date <= $4 AND (c.status = 'active' OR c.status_changed_on > $4)) AS "children!",
              count(*) FILTER (WHERE c.created_at::date BETWEEN $3 AND $4) AS "new_children!",
-             count(*) FILTER (WHERE c.status = 'active' AND cardinality(child_missing(c)) = 0) AS "complete!",
+             count(*) FILTER (WHERE c.status = 'active' AND c.id_number_hash IS NOT NULL AND btrim(c.address) <> ''
+                 AND btrim(c.school) <> '' AND btrim(c.grade) <> '' AND btrim(c.parents_work_place) <> ''
+                 AND EXISTS (SELECT 1 FROM guardian g WHERE g.street_id = c.street_id AND g.child_id = c.id AND NOT g.is_parent_away)
+                 AND EXISTS (SELECT 1 FROM guardian g WHERE g.street_id = c.street_id AND g.child_id = c.id
+                             AND g.relation IN ('father', 'mother') AND (g.phone <> '' OR g.family_phone <> ''))
+                 AND EXISTS (SELECT 1 FROM consent k WHERE k.street_id = c.street_id AND k.child_id = c.id AND k.scope = 'file'
+                             AND k.withdrawn_on IS NULL)) AS "complete!",
              count(*) FILTER (WHERE c.status = 'active' AND EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id
                  AND p.child_id = c.id AND p.started_on <= $4 AND (p.ended_on IS NULL OR p.ended_on > $4))) AS "paired!",
              count(*) FILTER (WHERE c.status = 'active' AND c.verified_on >= $5) AS "verified!"
-           FROM child c WHERE c.street_id = $1 AND c.community_id = $2"#,
+           FROM child c WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2)
+           GROUP BY c.community_id"#,
         street.0,
-        community,
+        only,
         start,
         end,
         semester.start(),
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let exited = sqlx::query_scalar!(
-        r#"SELECT count(DISTINCT s.child_id) AS "n!" FROM child_status_change s JOIN child c ON c.street_id = s.street_id AND c.id = s.child_id
-           WHERE s.street_id = $1 AND c.community_id = $2 AND s.to_status <> 'active' AND s.changed_on BETWEEN $3 AND $4"#,
+    for r in counts {
+        if let Some(f) = out.get_mut(&r.community_id) {
+            f.children = r.children;
+            f.new_children = r.new_children;
+            f.complete_files = r.complete;
+            f.paired_children = r.paired;
+            f.verified = r.verified;
+        }
+    }
+    let exited = sqlx::query!(
+        r#"SELECT c.community_id, count(DISTINCT s.child_id) AS "n!" FROM child_status_change s
+           JOIN child c ON c.street_id = s.street_id AND c.id = s.child_id
+           WHERE s.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND s.to_status <> 'active'
+             AND s.changed_on BETWEEN $3 AND $4
+           GROUP BY c.community_id"#,
         street.0,
-        community,
-        start,
-        end
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let by_kind = sqlx::query!(
-        r#"SELECT v.kind::text AS "kind!", count(*) AS "n!" FROM visit v JOIN child c ON c.street_id = v.street_id AND c.id = v.child_id
-           WHERE v.street_id = $1 AND c.community_id = $2 AND v.visited_on BETWEEN $3 AND $4 GROUP BY 1"#,
-        street.0,
-        community,
+        only,
         start,
         end
     )
     .fetch_all(&mut *conn)
     .await?;
-    let visits_by_kind: Vec<i64> = VISIT_KINDS.iter().map(|k| by_kind.iter().find(|r| r.kind == *k).map(|r| r.n).unwrap_or(0)).collect();
+    for r in exited {
+        if let Some(f) = out.get_mut(&r.community_id) {
+            f.exited_children = r.n;
+        }
+    }
+    let by_kind = sqlx::query!(
+        r#"SELECT c.community_id, v.kind::text AS "kind!", count(*) AS "n!" FROM visit v
+           JOIN child c ON c.street_id = v.street_id AND c.id = v.child_id
+           WHERE v.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND v.visited_on BETWEEN $3 AND $4
+           GROUP BY 1, 2"#,
+        street.0,
+        only,
+        start,
+        end
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in by_kind {
+        if let (Some(f), Some(i)) = (out.get_mut(&r.community_id), VISIT_KINDS.iter().position(|k| *k == r.kind)) {
+            f.visits_by_kind[i] = r.n;
+        }
+    }
     let activities = sqlx::query!(
-        r#"SELECT count(*) AS "n!", coalesce(sum((SELECT count(*) FROM attendance t WHERE t.street_id = a.street_id AND t.activity_id = a.id)), 0)::bigint AS "people!"
-           FROM activity a WHERE a.street_id = $1 AND a.community_id = $2 AND a.status <> 'cancelled'
-             AND (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $3 AND $4"#,
+        r#"SELECT a.community_id AS "community_id!", count(*) AS "n!",
+                  coalesce(sum((SELECT count(*) FROM attendance t WHERE t.street_id = a.street_id AND t.activity_id = a.id)), 0)::bigint AS "people!"
+           FROM activity a WHERE a.street_id = $1 AND a.community_id IS NOT NULL AND ($2::uuid IS NULL OR a.community_id = $2)
+             AND a.status <> 'cancelled' AND (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $3 AND $4
+           GROUP BY a.community_id"#,
         street.0,
-        community,
+        only,
         start,
         end
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
+    for r in activities {
+        if let Some(f) = out.get_mut(&r.community_id) {
+            f.activities = r.n;
+            f.person_times = r.people;
+        }
+    }
     let aid = sqlx::query!(
-        r#"SELECT count(*) AS "n!", coalesce(sum(a.amount_fen), 0)::bigint AS "fen!" FROM aid a JOIN child c ON c.street_id = a.street_id AND c.id = a.child_id
-           WHERE a.street_id = $1 AND c.community_id = $2 AND a.given_on BETWEEN $3 AND $4"#,
+        r#"SELECT c.community_id, count(*) AS "n!", coalesce(sum(a.amount_fen), 0)::bigint AS "fen!" FROM aid a
+           JOIN child c ON c.street_id = a.street_id AND c.id = a.child_id
+           WHERE a.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND a.given_on BETWEEN $3 AND $4
+           GROUP BY c.community_id"#,
         street.0,
-        community,
+        only,
         start,
         end
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
+    for r in aid {
+        if let Some(f) = out.get_mut(&r.community_id) {
+            f.aid_count = r.n;
+            f.aid_fen = r.fen;
+        }
+    }
     let follow_ups = sqlx::query!(
-        r#"SELECT count(*) FILTER (WHERE f.status = 'open') AS "open!", count(*) FILTER (WHERE f.status = 'open' AND f.due_on < $3) AS "overdue!"
+        r#"SELECT c.community_id, count(*) FILTER (WHERE f.status = 'open') AS "open!",
+                  count(*) FILTER (WHERE f.status = 'open' AND f.due_on < $3) AS "overdue!"
            FROM follow_up f JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
-           WHERE f.street_id = $1 AND c.community_id = $2"#,
+           WHERE f.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2)
+           GROUP BY c.community_id"#,
         street.0,
-        community,
+        only,
         today.min(end.succ_opt().unwrap_or(end)),
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
+    for r in follow_ups {
+        if let Some(f) = out.get_mut(&r.community_id) {
+            f.follow_ups_open = r.open;
+            f.follow_ups_overdue = r.overdue;
+        }
+    }
 
-    // Five duties of the semester, seen at the quarter's end (or today, if earlier).
+    // Five duties of the semester, seen at the quarter's end (or today, if earlier), and the
+    // monthly talks of the quarter's months that are over.
     let seen = today.min(end);
-    let rows = grid_rows(conn, street, Some(community), semester, seen).await?;
-    let duties_owed = (rows.len() * Duty::ALL.len()) as i64;
-    let duties_done = rows.iter().flat_map(|r| &r.duties).filter(|d| d.state == DutyState::Done).count() as i64;
-    // Monthly talks: for each pairing, each month of the quarter that is over.
-    let mut talk_months_owed = 0;
-    let mut talk_months = 0;
-    let mut month = start;
-    while month <= end {
-        let next = month.checked_add_months(chrono::Months::new(1)).expect("valid date");
-        let last = next.pred_opt().expect("valid date");
-        if last < today {
-            for r in &rows {
-                if r.pairing.started_on <= month && r.pairing.ended_on.is_none_or(|e| e >= last) {
-                    talk_months_owed += 1;
-                    let label = format!("{}-{:02}", month.year(), month.month());
-                    if !r.months_without_talk.contains(&label) {
-                        talk_months += 1;
-                    }
+    let rows = grid_rows(conn, street, only, semester, seen).await?;
+    for r in &rows {
+        let Some(f) = out.get_mut(&r.pairing.community_id) else { continue };
+        f.duties_owed += Duty::ALL.len() as i64;
+        f.duties_done += r.duties.iter().filter(|d| d.state == DutyState::Done).count() as i64;
+        let mut month = start;
+        while month <= end {
+            let next = month.checked_add_months(chrono::Months::new(1)).expect("valid date");
+            let last = next.pred_opt().expect("valid date");
+            if last < today && r.pairing.started_on <= month && r.pairing.ended_on.is_none_or(|e| e >= last) {
+                f.talk_months_owed += 1;
+                if !r.months_without_talk.contains(&format!("{}-{:02}", month.year(), month.month())) {
+                    f.talk_months += 1;
                 }
             }
+            month = next;
         }
-        month = next;
     }
-    Ok(Figures {
-        children: counts.children,
-        new_children: counts.new_children,
-        exited_children: exited,
-        complete_files: counts.complete,
-        paired_children: counts.paired,
-        visits: visits_by_kind.iter().sum(),
-        visits_by_kind,
-        duties_done,
-        duties_owed,
-        talk_months,
-        talk_months_owed,
-        activities: activities.n,
-        person_times: activities.people,
-        aid_count: aid.n,
-        aid_fen: aid.fen,
-        follow_ups_open: follow_ups.open,
-        follow_ups_overdue: follow_ups.overdue,
-        verified: counts.verified,
-    })
+    for f in out.values_mut() {
+        f.visits = f.visits_by_kind.iter().sum();
+    }
+    Ok(out)
 }

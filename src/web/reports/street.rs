@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::db as queries;
 use super::figures::Figures;
-use super::handlers::{figures_of, period_key};
+use super::handlers::period_key;
 use crate::AppState;
 use crate::audit;
 use crate::auth::extract::CommunityScope;
@@ -61,10 +61,15 @@ pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter
     let days = deadline_days(tx, street).await?;
     let today = today_in_china();
     let communities = crate::web::children::db::communities(tx, street, only).await?;
+    // Live figures of all communities at once; approved reports use their frozen snapshot.
+    let mut live = super::figures::compute_many(tx, street, only, q, today).await?;
     let mut out = Vec::new();
     for c in communities {
         let report = queries::find(tx, street, c.id, q).await?;
-        let figures = figures_of(tx, street, c.id, q, report.as_ref()).await?;
+        let figures = match report.as_ref().filter(|r| r.status == "approved").and_then(|r| r.frozen()) {
+            Some(frozen) => frozen,
+            None => live.remove(&c.id).unwrap_or_default(),
+        };
         let submitted_at = report.as_ref().and_then(|r| r.submitted_at);
         out.push(CommunityLine {
             id: c.id,
