@@ -8,7 +8,8 @@ RUN cargo build --release --locked --bin shouhu
 # Run: one binary (templates, assets and migrations are compiled in).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
-    && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 shouhu
+    && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 shouhu \
+    && mkdir /data && chown shouhu /data
 COPY --from=build /src/target/release/shouhu /usr/local/bin/shouhu
 USER shouhu
 ENV SHOUHU_BIND=0.0.0.0:8080
