@@ -27,8 +27,6 @@ enum Access {
     PairedVolunteer,
     /// The child's staff and the follow-up's assignee (the volunteer).
     FollowUpCloser,
-    /// Any user of the street (photos).
-    StreetUser,
     /// Only the staff of the community in the path (report narrative and submission).
     OwnStaff,
 }
@@ -111,8 +109,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/activities/{id}/credits", Access::ChildStaff),
     ("POST", "/activities/{id}/aid", Access::ChildStaff),
     ("POST", "/activities/{id}/photos", Access::ChildStaff),
-    ("GET", "/photos/{id}", Access::StreetUser),
-    ("GET", "/photos/{id}/thumb", Access::StreetUser),
+    ("GET", "/photos/{id}", Access::ChildStaff),
+    ("GET", "/photos/{id}/thumb", Access::ChildStaff),
     ("POST", "/children/{id}/aid", Access::ChildStaff),
     ("GET", "/aid", Access::AnyStaff),
     ("GET", "/reports", Access::AnyStaff),
@@ -233,7 +231,6 @@ async fn every_route_as_every_role(pool: PgPool) {
                 (Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser, "volunteer A") => true,
                 (Access::FollowUpCloser, "admin A" | "staff A (own community)") => true,
                 (Access::OwnStaff, "staff A (own community)") => true,
-                (Access::StreetUser, "admin A" | "staff A (own community)" | "staff A (other community)" | "volunteer A") => true,
                 // Volunteer B on their own volunteer pages sees only their own street.
                 (Access::Volunteer, "volunteer B") => {
                     assert!(r.status.is_success() || r.status.is_redirection(), "{who} {label}: {}", r.status);

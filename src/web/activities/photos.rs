@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::handlers::{activity_page, load_managed};
 use crate::AppState;
 use crate::audit;
-use crate::auth::{CurrentUser, Staff};
+use crate::auth::Staff;
 use crate::db;
 use crate::domain::ids::StreetId;
 use crate::error::{AppError, Result};
@@ -128,17 +128,18 @@ pub async fn upload_photo(State(state): State<AppState>, rctx: RequestContext, s
     Ok(Redirect::to(&format!("/activities/{id}#photos")).into_response())
 }
 
-async fn serve(state: AppState, user: crate::auth::SessionUser, id: Uuid, thumbnail: bool) -> Result<Response> {
+async fn serve(state: AppState, staff: Staff, id: Uuid, thumbnail: bool) -> Result<Response> {
+    let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    // Only a photo of the user's own street exists for them (RLS and the street filter).
-    let exists = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM activity_photo WHERE street_id = $1 AND id = $2) AS "e!""#, user.street_id.0, id)
-        .fetch_one(&mut *tx)
-        .await?;
+    // Only a photo of the user's own street exists for them (RLS and the street filter), and
+    // only of an activity they may see (their community's or the whole street's).
+    let activity = sqlx::query_scalar!("SELECT activity_id FROM activity_photo WHERE street_id = $1 AND id = $2", user.street_id.0, id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::handlers::load(&mut tx, &staff, activity).await?;
     tx.commit().await?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    let (full, thumb, _) = paths(&state, user.street_id, id);
+    let (full, thumb, _) = paths(&state, staff.user.street_id, id);
     let bytes = tokio::fs::read(if thumbnail { thumb } else { full }).await.map_err(|_| AppError::NotFound)?;
     let mut response = Body::from(bytes).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
@@ -146,10 +147,10 @@ async fn serve(state: AppState, user: crate::auth::SessionUser, id: Uuid, thumbn
     Ok(response)
 }
 
-pub async fn photo(State(state): State<AppState>, CurrentUser(user): CurrentUser, PathId(id): PathId<Uuid>) -> Result<Response> {
-    serve(state, user, id, false).await
+pub async fn photo(State(state): State<AppState>, staff: Staff, PathId(id): PathId<Uuid>) -> Result<Response> {
+    serve(state, staff, id, false).await
 }
 
-pub async fn thumbnail(State(state): State<AppState>, CurrentUser(user): CurrentUser, PathId(id): PathId<Uuid>) -> Result<Response> {
-    serve(state, user, id, true).await
+pub async fn thumbnail(State(state): State<AppState>, staff: Staff, PathId(id): PathId<Uuid>) -> Result<Response> {
+    serve(state, staff, id, true).await
 }

@@ -82,7 +82,7 @@ pub async fn reveal_id_number(
     }
     let blob = child.id_number_enc.as_deref().unwrap_or_default();
     let number = state.data_key.decrypt(blob).map_err(AppError::internal)?;
-    audit::record(&mut tx, "id_number_revealed", "child", Some(id.0), &ip, json!({ "reason": reason })).await?;
+    audit::record(&mut tx, "id_number_revealed", "child", Some(id.0), &ip, json!({ "reason": audit::scrub(&reason) })).await?;
     tx.commit().await?;
     Ok(RevealedPage { ctx: PageCtx::from(rctx), id, name: child.name, number }.into_response())
 }

@@ -188,7 +188,7 @@ pub async fn create_pairing(State(state): State<AppState>, rctx: RequestContext,
     .await?;
     audit::record(&mut tx, "pairing_created", "child", Some(*child_id), &ip, json!({ "pairing": id, "volunteer": v.id })).await?;
     if override_used {
-        audit::record(&mut tx, "pairing_safeguarding_override", "volunteer", Some(v.id), &ip, json!({ "pairing": id, "reason": override_reason })).await?;
+        audit::record(&mut tx, "pairing_safeguarding_override", "volunteer", Some(v.id), &ip, json!({ "pairing": id, "reason": audit::scrub(&override_reason) })).await?;
     }
     tx.commit().await?;
     Ok(Redirect::to("/pairings").into_response())
