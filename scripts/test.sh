@@ -19,13 +19,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Tests create a fresh database per test through this server (the role needs CREATEDB).
-export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+# Tests create a fresh database per test through this server (the role needs CREATEDB). They
+# are tracked in a database of their own, so nothing else on the server is touched.
+SERVER="${TEST_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
 for _ in $(seq 1 30); do
-    pg_isready -q -d "$DATABASE_URL" && break
+    pg_isready -q -d "$SERVER/postgres" && break
     sleep 1
 done
-pg_isready -d "$DATABASE_URL"
+pg_isready -d "$SERVER/postgres"
+psql "$SERVER/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'shouhu_tests'" | grep -q 1 \
+    || psql "$SERVER/postgres" -qc "CREATE DATABASE shouhu_tests"
+export DATABASE_URL="${TEST_DATABASE_URL:-$SERVER/shouhu_tests}"
 
 # Queries are checked at compile time against .sqlx/, so the build needs no database.
 export SQLX_OFFLINE=true
