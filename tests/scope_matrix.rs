@@ -323,3 +323,28 @@ fn the_matrix_lists_every_registered_route() {
         assert!(registered.contains(&route.to_string()), "matrix lists {route}, which is not registered");
     }
 }
+
+#[sqlx::test]
+async fn every_out_of_scope_404_is_on_record(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut other = TestClient::new(&pool);
+    other.login(&f.a.other_staff_login, PASSWORD).await;
+    let mut b = TestClient::new(&pool);
+    b.login(&f.b.admin_login, PASSWORD).await;
+    let cases = [
+        (&mut other, format!("/volunteers/{}", f.a.volunteer), f.a.volunteer, f.a.id),
+        (&mut b, format!("/activities/{}", f.a.activity), f.a.activity, f.b.id),
+        (&mut b, format!("/children/{}", f.a.child), f.a.child, f.b.id),
+    ];
+    for (client, path, id, street) in cases {
+        assert_eq!(client.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        // Recorded in the caller's own street, naming what was asked for.
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied' AND entity_id = $1 AND street_id = $2")
+            .bind(id)
+            .bind(street)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{path}");
+    }
+}

@@ -5,11 +5,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 
 use crate::AppState;
-use crate::audit;
-use crate::db;
 use crate::domain::ids::{CommunityId, VolunteerId};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -99,24 +96,8 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Record that a user reached for something outside their role, then answer 404.
-async fn deny(state: &AppState, parts: &Parts, user: &SessionUser) -> Response {
-    let path = parts
-        .extensions
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let result = async {
-        let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-        let ip = parts.extensions.get::<RequestContext>().map(|c| c.ip.to_string()).unwrap_or_default();
-        audit::record(&mut tx, "access_denied", "route", None, &ip, json!({ "route": path, "method": parts.method.as_str() }))
-            .await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(err) = result {
-        return AppError::from(err).into_response();
-    }
+/// A user reached for something outside their role: 404 (the context middleware records it).
+async fn deny(_state: &AppState, _parts: &Parts, _user: &SessionUser) -> Response {
     AppError::NotFound.into_response()
 }
 

@@ -113,9 +113,24 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
         req = rebuilt;
     }
 
-    let ctx = RequestContext { user, lang, csrf_token: csrf_token.clone(), ip: client_ip(&req), path: req.uri().path().to_string() };
+    let ip = client_ip(&req);
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
+    let first_id = req.uri().path().split('/').find_map(|segment| uuid::Uuid::parse_str(segment).ok());
+    let denied_to = user.clone();
+    let method = req.method().to_string();
+    let ctx = RequestContext { user, lang, csrf_token: csrf_token.clone(), ip, path: req.uri().path().to_string() };
     req.extensions_mut().insert(ctx);
     let mut response = next.run(req).await;
+
+    // Anything out of scope answers 404; every such answer to a logged-in user is on record
+    // (in its own transaction: the request's own was rolled back).
+    if response.status() == StatusCode::NOT_FOUND {
+        if let (Some(user), Some(route)) = (denied_to, route) {
+            if let Err(err) = record_denied(&state, &user, &route, &method, first_id, &ip.to_string()).await {
+                tracing::error!(error = %err, "could not record a refused request");
+            }
+        }
+    }
 
     if let Some(ErrorPage(status)) = response.extensions().get::<ErrorPage>().copied() {
         response = render_error(status, lang);
@@ -130,6 +145,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     }
     security_headers(headers);
     response
+}
+
+async fn record_denied(state: &AppState, user: &SessionUser, route: &str, method: &str, id: Option<uuid::Uuid>, ip: &str) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    crate::audit::record(&mut tx, "access_denied", "route", id, ip, serde_json::json!({ "route": route, "method": method })).await?;
+    tx.commit().await
 }
 
 /// The headers of DESIGN.md on every response. Pages carry personal data, so nothing but

@@ -1,15 +1,13 @@
 //! Loading a child file within the caller's scope, and what its page shows.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
 use crate::AppState;
 use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
-use crate::audit;
 use crate::auth::Staff;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::{Semester, today_in_china};
@@ -22,10 +20,9 @@ pub async fn load_in_scope(state: &AppState, tx: &mut Tx, staff: &Staff, id: Chi
     let user = &staff.user;
     match queries::find(tx, user.street_id, id).await? {
         Some(child) if staff.scope.allows(CommunityId(child.community_id)) => Ok(child),
+        // The 404 is recorded by the context middleware.
         _ => {
-            let mut log = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-            audit::record(&mut log, "access_denied", "child", Some(id.0), ip, json!({})).await?;
-            log.commit().await?;
+            let _ = (state, ip);
             Err(AppError::NotFound)
         }
     }

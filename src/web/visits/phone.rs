@@ -53,11 +53,9 @@ pub async fn my_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> 
 async fn require_pairing(state: &AppState, tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid, ip: &str) -> Result<MyPairing> {
     match my_pairing(tx, volunteer, child).await? {
         Some(p) => Ok(p),
+        // The 404 is recorded by the context middleware.
         None => {
-            let user = &volunteer.user;
-            let mut log = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-            audit::record(&mut log, "access_denied", "child", Some(child), ip, json!({ "role": "volunteer" })).await?;
-            log.commit().await?;
+            let _ = (state, ip);
             Err(AppError::NotFound)
         }
     }
