@@ -396,10 +396,13 @@ async fn status_changes_are_dated_with_reasons_and_kept(pool: PgPool) {
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let id = f.a.child;
     staff.get(&format!("/children/{id}")).await;
-    let r = staff.post(&format!("/children/{id}/status"), &[("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "")]).await;
+    let r = staff.post(&format!("/children/{id}/status"), &[("version", "1"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.texts(".field-error"), vec!["请填写原因。"]);
-    let r = staff.post(&format!("/children/{id}/status"), &[("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "母亲返乡就业")]).await;
+    // A page drawn before someone else's change cannot change the status.
+    let r = staff.post(&format!("/children/{id}/status"), &[("version", "0"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "母亲返乡就业")]).await;
+    assert_eq!(r.texts(".field-error"), vec!["这份档案刚被他人修改过，下面是最新内容，请核对后再操作。"]);
+    let r = staff.post(&format!("/children/{id}/status"), &[("version", "1"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "母亲返乡就业")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = staff.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#child-status"), "父母返乡");
@@ -455,14 +458,14 @@ async fn a_street_admin_transfers_a_child_keeping_the_history(pool: PgPool) {
     // Staff cannot transfer.
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     staff.get(&format!("/children/{id}")).await;
-    let r = staff.post(&format!("/children/{id}/transfer"), &[("to_community", &f.a.other_community.to_string()), ("reason", "搬家")]).await;
+    let r = staff.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.a.other_community.to_string()), ("reason", "搬家")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Not to another street's community.
     let mut admin = staff_client(&pool, &f.a.admin_login).await;
     admin.get(&format!("/children/{id}")).await;
-    let r = admin.post(&format!("/children/{id}/transfer"), &[("to_community", &f.b.community.to_string()), ("reason", "搬家")]).await;
+    let r = admin.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.b.community.to_string()), ("reason", "搬家")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = admin.post(&format!("/children/{id}/transfer"), &[("to_community", &f.a.other_community.to_string()), ("reason", "随祖父母搬家")]).await;
+    let r = admin.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.a.other_community.to_string()), ("reason", "随祖父母搬家")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#child-community"), f.a.other_community_name);

@@ -89,6 +89,9 @@ pub async fn reveal_id_number(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
+    /// The file's version when the form was drawn.
+    #[serde(default)]
+    version: String,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -111,6 +114,10 @@ pub async fn change_status(
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
     let mut errors = FieldErrors::default();
+    if form.version.trim().parse::<i32>().ok() != Some(child.version) {
+        // Someone changed the file since this page was drawn: show it as it is now.
+        errors.add("status", "child.error.stale");
+    }
     let status = ChildStatus::from_key(&form.status);
     if status.is_none() || status == Some(child.status) {
         errors.add("status", "child.error.status");
@@ -146,6 +153,8 @@ pub async fn verify_child(State(state): State<AppState>, rctx: RequestContext, s
 #[derive(Deserialize)]
 pub struct TransferForm {
     #[serde(default)]
+    version: String,
+    #[serde(default)]
     to_community: String,
     #[serde(default)]
     reason: String,
@@ -166,6 +175,9 @@ pub async fn transfer_child(
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
     let communities = queries::communities(&mut tx, user.street_id, None).await?;
     let mut errors = FieldErrors::default();
+    if form.version.trim().parse::<i32>().ok() != Some(child.version) {
+        errors.add("to_community", "child.error.stale");
+    }
     let target = form.to_community.parse::<uuid::Uuid>().ok().filter(|t| *t != child.community_id && communities.iter().any(|c| c.id == *t));
     if target.is_none() {
         errors.add("to_community", "child.error.transfer_target");
