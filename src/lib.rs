@@ -78,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::visits::router())
         .merge(web::activities::router())
         .merge(web::reports::router())
+        .merge(web::spreadsheets::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

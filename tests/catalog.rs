@@ -15,9 +15,9 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 29] = [
+    const AREAS: [&str; 30] = [
         "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality", "chart",
+        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality", "chart", "import",
     ];
     source
         .split('"')

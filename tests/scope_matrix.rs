@@ -122,6 +122,14 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/reports/{community}/{period}/transition", Access::OwnStaff),
     ("GET", "/reports/{community}/{period}/export.xlsx", Access::CommunityStaff),
     ("GET", "/quality", Access::AnyStaff),
+    ("GET", "/children/template.xlsx", Access::AnyStaff),
+    ("GET", "/children/export.xlsx", Access::AnyStaff),
+    ("GET", "/volunteers/export.xlsx", Access::AnyStaff),
+    ("GET", "/pairings/duties/export.xlsx", Access::AnyStaff),
+    ("GET", "/children/import", Access::AnyStaff),
+    ("POST", "/children/import", Access::AnyStaff),
+    ("GET", "/children/import/{id}", Access::OwnStaff),
+    ("POST", "/children/import/{id}", Access::OwnStaff),
 ];
 
 /// The route with street A's ids filled in.
@@ -146,6 +154,8 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{community}", &a.community.to_string()).replace("{period}", "2026-Q4")
     } else if route.starts_with("/follow-ups/{id}") {
         route.replace("{id}", &a.follow_up.to_string())
+    } else if route.starts_with("/children/import/{id}") {
+        route.replace("{id}", &a.import.to_string())
     } else if route.starts_with("/children/{id}") {
         route
             .replace("{id}", &a.child.to_string())

@@ -12,6 +12,7 @@ pub mod links;
 pub mod ops;
 pub mod pairings;
 pub mod reports;
+pub mod spreadsheets;
 pub mod users;
 pub mod visits;
 pub mod volunteers;

@@ -190,6 +190,8 @@ pub struct Street {
     /// An activity of the first community, and a photo of it (row only; no file).
     pub activity: Uuid,
     pub photo: Uuid,
+    /// A roster upload by the community's staff, waiting for confirmation.
+    pub import: Uuid,
 }
 
 pub struct Fixture {
@@ -288,6 +290,10 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     exec("INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, 10, 10, 100, $4)")
         .bind(street).bind(photo).bind(activity).bind(staff)
         .execute(&mut *tx).await.unwrap();
+    let import = Uuid::now_v7();
+    exec("INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'children', 'r.csv', $4, $5)")
+        .bind(street).bind(import).bind(community).bind(format!("姓名,性别\n{tag}导入童SECRET{key},男\n").into_bytes()).bind(staff)
+        .execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     let dir = data_dir().join("photos").join(street.to_string());
     std::fs::create_dir_all(&dir).unwrap();
@@ -319,6 +325,7 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         follow_up,
         activity,
         photo,
+        import,
     }
 }
 

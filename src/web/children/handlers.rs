@@ -76,6 +76,11 @@ impl ListQuery {
         crate::web::forms::ticked(v)
     }
 
+    /// The filters as a query string (for the export link).
+    pub fn export_query(&self) -> String {
+        self.page_link(1).trim_start_matches("/children?").replace("&page=1", "").replace("page=1", "")
+    }
+
     /// The same filters on another page, as a query string.
     pub fn page_link(&self, page: i64) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
@@ -92,6 +97,11 @@ impl ListQuery {
         }
         pairs.push(("page", page.to_string()));
         format!("/children?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
+
+    /// The same filters for an export (all pages).
+    pub fn to_filter_for_export(&self, staff: &Staff, today: NaiveDate) -> ListFilter {
+        self.to_filter(staff, today)
     }
 
     fn to_filter(&self, staff: &Staff, today: NaiveDate) -> ListFilter {

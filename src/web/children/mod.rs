@@ -4,7 +4,7 @@
 
 mod consents;
 pub mod db;
-mod forms;
+pub mod forms;
 mod guardians;
 pub mod handlers;
 mod lifecycle;

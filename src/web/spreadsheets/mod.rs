@@ -1,0 +1,195 @@
+//! Spreadsheets in and out: the roster template, importing children with their guardians
+//! (preview first, then all rows or none), and exports of the children list, volunteers and the
+//! duty grid. Every export is audited.
+
+mod children;
+mod columns;
+mod export;
+pub mod read;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::audit;
+use crate::auth::Staff;
+use crate::db::{self, Tx};
+use crate::domain::ids::CommunityId;
+use crate::domain::semester::today_in_china;
+use crate::error::{AppError, Result};
+use crate::web::PathId;
+use crate::web::context::{PageCtx, RequestContext};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/children/template.xlsx", get(export::template))
+        .route("/children/export.xlsx", get(export::export_children))
+        .route("/volunteers/export.xlsx", get(export::export_volunteers))
+        .route("/pairings/duties/export.xlsx", get(export::export_duties))
+        .route("/children/import", get(import_form).post(upload).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
+        .route("/children/import/{id}", get(preview).post(confirm))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "spreadsheets/import.html")]
+pub struct ImportPage {
+    ctx: PageCtx,
+    communities: Vec<(Uuid, String)>,
+    error: Option<&'static str>,
+    batch: Option<Uuid>,
+    file_name: String,
+    headers: Vec<String>,
+    rows: Vec<children::RowCheck>,
+    error_rows: usize,
+}
+
+impl ImportPage {
+    fn cell_error(&self, row: &children::RowCheck, column: &usize) -> Option<&'static str> {
+        row.errors.get(column).copied()
+    }
+}
+
+async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx) -> Result<ImportPage> {
+    let communities = crate::web::children::db::communities(tx, staff.user.street_id, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    Ok(ImportPage { ctx, communities, error: None, batch: None, file_name: String::new(), headers: Vec::new(), rows: Vec::new(), error_rows: 0 })
+}
+
+pub async fn import_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let p = page(&mut tx, &staff, ctx).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Keep the uploaded file (unapplied) and show its preview.
+pub async fn upload(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut p = page(&mut tx, &staff, PageCtx::from(rctx)).await?;
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        // Not an upload at all (a form without the file part): say so beside the field.
+        tx.commit().await?;
+        p.error = Some("import.error.empty");
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    };
+    let (mut file, mut name, mut community) = (None, String::new(), String::new());
+    let mut too_big = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some(b.to_vec()),
+                    Err(_) => too_big = true,
+                }
+            }
+            Some("community_id") => community = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let community = staff.scope.filter().or_else(|| community.parse().ok()).filter(|c| p.communities.iter().any(|(id, _)| id == c));
+    let refuse = |mut p: ImportPage, key: &'static str| {
+        p.error = Some(key);
+        (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
+    };
+    let Some(community) = community else {
+        tx.commit().await?;
+        return Ok(refuse(p, "user.error.community_required"));
+    };
+    let bytes = match (too_big, file) {
+        (true, _) => return Ok(refuse(p, "import.error.too_big")),
+        (false, None) => return Ok(refuse(p, "import.error.empty")),
+        (false, Some(b)) => b,
+    };
+    // Read it now, so a bad file is refused at once and nothing is kept.
+    let parsed = tokio::task::spawn_blocking({
+        let bytes = bytes.clone();
+        move || read::read(&bytes)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    if let Err(key) = parsed {
+        tx.commit().await?;
+        p.error = Some(key);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    }
+    let batch = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'children', $4, $5, $6)",
+        user.street_id.0,
+        batch,
+        community,
+        name,
+        bytes,
+        user.user_id.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/children/import/{batch}")).into_response())
+}
+
+/// The batch, checked: every row with its cell errors. Only the uploader's own batch.
+async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid) -> Result<(String, CommunityId, read::Table, Vec<children::RowCheck>)> {
+    let user = &staff.user;
+    let row = sqlx::query!(
+        "SELECT community_id, file_name, content FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3",
+        user.street_id.0,
+        batch,
+        user.user_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .filter(|r| staff.scope.allows(CommunityId(r.community_id)))
+    .ok_or(AppError::NotFound)?;
+    let table = read::read(&row.content).map_err(|_| AppError::NotFound)?;
+    let community = CommunityId(row.community_id);
+    let rows = children::check(tx, user.street_id, community, &table, &state.data_key, today_in_china()).await?;
+    Ok((row.file_name, community, table, rows))
+}
+
+pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
+    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut p = page(&mut tx, &staff, ctx).await?;
+    match checked(&state, &mut tx, &staff, batch).await {
+        Ok((file_name, _, table, rows)) => {
+            p.error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+            p.batch = Some(batch);
+            p.file_name = file_name;
+            p.headers = table.headers;
+            p.rows = rows;
+        }
+        Err(AppError::Internal(key)) if key == "import.error.no_header" => p.error = Some("import.error.no_header"),
+        Err(e) => return Err(e),
+    }
+    tx.commit().await?;
+    Ok(p.into_response())
+}
+
+/// Write every row in one transaction, or none: a single faulty row stops the whole import.
+pub async fn confirm(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
+    let user = &staff.user;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let (_, community, _, rows) = match checked(&state, &mut tx, &staff, batch).await {
+        Ok(c) => c,
+        Err(AppError::Internal(_)) => return Ok(Redirect::to(&format!("/children/import/{batch}")).into_response()),
+        Err(e) => return Err(e),
+    };
+    if rows.iter().any(|r| !r.errors.is_empty()) {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/children/import/{batch}")).into_response());
+    }
+    let valid: Vec<children::ImportChild> = rows.into_iter().filter_map(|r| r.valid).collect();
+    let count = children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?;
+    sqlx::query!("DELETE FROM import_batch WHERE street_id = $1 AND id = $2", user.street_id.0, batch).execute(&mut *tx).await?;
+    audit::record(&mut tx, "children_imported", "community", Some(community.0), &rctx.ip.to_string(), json!({ "rows": count })).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/children?community={}", community)).into_response())
+}
