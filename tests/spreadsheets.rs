@@ -1,0 +1,256 @@
+//! Spreadsheets in and out: round trip, per-cell errors, bad files, all-or-nothing, GBK.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Fixture, PASSWORD, TestClient, TestResponse, test_key};
+use shouhu::domain::id_number::IdNumber;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn client(pool: &PgPool, login: &str) -> TestClient {
+    let mut c = TestClient::new(pool);
+    c.login(login, PASSWORD).await;
+    c
+}
+
+fn id_for(birth: &str, boy: bool, seq: u32) -> String {
+    let seq = seq * 2 + u32::from(boy);
+    IdNumber::with_check_digit(&format!("360781{}{:03}", birth.replace('-', ""), seq % 1000)).unwrap().as_str().to_string()
+}
+
+const HEADER: &str = "姓名,性别,出生日期,身份证号,家庭住址,学校,年级,留守类型,父母外出务工地,监护情况,监护人姓名,监护人关系,监护人电话,外出父母姓名,外出父母关系,亲情电话,建档同意日期";
+
+fn row(name: &str, birth: &str, id: &str) -> String {
+    format!("{name},女,{birth},{id},幸福路1号,城关一小,三年级,父母均外出,广东东莞,隔代监护,{name}奶奶,奶奶,13512345678,{name}爸爸,父亲,13612345678,2026-09-01")
+}
+
+async fn upload(client: &mut TestClient, bytes: &[u8], file_name: &str, community: Option<Uuid>) -> TestResponse {
+    let boundary = "----shouhu-import";
+    let mut body = Vec::new();
+    if let Some(c) = community {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"community_id\"\r\n\r\n{c}\r\n").as_bytes());
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let csrf = client.csrf.clone().unwrap();
+    let req = Request::post(format!("/children/import?csrf={csrf}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    client.request(req).await
+}
+
+async fn children_named(pool: &PgPool, prefix: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE $1").bind(format!("{prefix}%")).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test]
+async fn a_clean_roster_imports_with_guardians_and_consent(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let csv = format!("{HEADER}\n{}\n{}\n", row("导入甲", "2016-05-20", &id_for("2016-05-20", false, 1)), row("导入乙", "2015/3/2", ""));
+    let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
+    assert_eq!(children_named(&pool, "导入").await, 0, "nothing is written before confirming");
+    let r = staff.post(r.location().unwrap(), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(children_named(&pool, "导入").await, 2);
+    let (community, guardians, consents, masked): (Uuid, i64, i64, String) = sqlx::query_as(
+        "SELECT c.community_id, (SELECT count(*) FROM guardian g WHERE g.child_id = c.id), (SELECT count(*) FROM consent k WHERE k.child_id = c.id), c.id_number_masked
+         FROM child c WHERE c.name = '导入甲'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((community, guardians, consents), (f.a.community, 2, 1));
+    assert!(masked.contains("********"));
+    // The imported file is complete: ID, address, school, grade, work place, guardian, parent, consent.
+    let missing: Vec<String> = sqlx::query_scalar("SELECT unnest(child_missing(c)) FROM child c WHERE c.name = '导入甲'").fetch_all(&pool).await.unwrap();
+    assert!(missing.is_empty(), "{missing:?}");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'children_imported'").fetch_one(&pool).await.unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test]
+async fn every_faulty_cell_is_shown_and_nothing_is_written(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    // A child already in the street (another community) with an ID number.
+    let existing = id_for("2014-01-01", false, 7);
+    sqlx::query("UPDATE child SET id_number_hash = $2 WHERE id = $1").bind(f.a.child).bind(test_key().keyed_hash(&existing)).execute(&pool).await.unwrap();
+    let mut staff = client(&pool, &f.a.other_staff_login).await;
+    staff.get("/children/import").await;
+    let good = id_for("2016-05-20", false, 2);
+    let mut bad_check = good.clone();
+    let last = bad_check.pop().unwrap();
+    bad_check.push(if last == '0' { '1' } else { '0' });
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n{}\n{}\n{}\n",
+        row("好行", "2016-05-20", &good),
+        row("校验错", "2016-05-20", &bad_check),
+        row("日期错", "2016-13-40", ""),
+        row("好行", "2016-05-20", ""),
+        row("街道重复", "2014-01-01", &existing),
+    )
+    .replace("女,2016-13-40", "未知,2016-13-40");
+    let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#preview-summary"), "共 5 · 有错误的行 4");
+    let errors_of = |row: usize| preview.texts(&format!("tr[data-row='{row}'] td.cell-error .field-error"));
+    assert!(errors_of(2).is_empty());
+    assert_eq!(errors_of(3), vec!["身份证号校验位不正确，请核对。"]);
+    let row4 = errors_of(4);
+    assert!(row4.contains(&"不是可选的值，请从下拉列表中选择。".to_string()) && row4.contains(&"请填写有效日期（年-月-日）。".to_string()), "{row4:?}");
+    assert_eq!(errors_of(5), vec!["与文件中前面的行重复。"]);
+    assert_eq!(errors_of(6), vec!["本街道已有此儿童的档案。"]);
+    assert!(preview.texts("#confirm-import").is_empty(), "no confirm button while errors remain");
+    let batch = r.location().unwrap().to_string();
+    let r = staff.post(&batch, &[]).await;
+    assert_eq!(r.location(), Some(batch.as_str()), "a confirm with errors goes back to the preview");
+    assert_eq!(children_named(&pool, "好行").await, 0);
+}
+
+#[sqlx::test]
+async fn an_error_in_row_9999_writes_nothing(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..10_000 {
+        let birth = if i == 9_997 { "not a date".to_string() } else { format!("2015-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28) };
+        csv.push_str(&row(&format!("批量{i:05}"), &birth, ""));
+        csv.push('\n');
+    }
+    let r = upload(&mut staff, csv.as_bytes(), "big.csv", None).await;
+    let started = std::time::Instant::now();
+    let preview = staff.get(r.location().unwrap()).await;
+    eprintln!("10,000-row preview (debug build): {:?}", started.elapsed());
+    assert_eq!(preview.text("#preview-summary"), "共 10000 · 有错误的行 1");
+    assert_eq!(preview.texts("tr.has-errors td:first-child"), vec!["9999"]);
+    staff.post(r.location().unwrap(), &[]).await;
+    assert_eq!(children_named(&pool, "批量").await, 0, "all or nothing");
+}
+
+#[sqlx::test]
+async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let mut formula_book = rust_xlsxwriter::Workbook::new();
+    let sheet = formula_book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "出生日期").unwrap();
+    sheet.write_string(1, 0, "公式童").unwrap();
+    sheet.write_formula(1, 1, "=TODAY()").unwrap();
+    let formula = formula_book.save_to_buffer().unwrap();
+    let mut too_many = String::from("姓名\n");
+    for i in 0..20_001 {
+        too_many.push_str(&format!("童{i}\n"));
+    }
+    let ole = [&[0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..], &[0u8; 600][..]].concat();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"\x89PNG\r\n\x1a\n\0\0\0binary".to_vec(), "这不是可识别的表格文件（请使用 .xlsx、.xls 或 .csv）。"),
+        (ole, "无法读取：文件可能设置了密码或格式不受支持。"),
+        (vec![b'a'; 10 * 1024 * 1024 + 1], "文件超过 10 MB。"),
+        (too_many.into_bytes(), "超过 20000 行，请分批导入。"),
+        (formula, "表格中含有公式，请改为数值后再上传。"),
+        (Vec::new(), "文件是空的，或没有数据行。"),
+    ];
+    for (bytes, message) in cases {
+        let r = upload(&mut staff, &bytes, "x.xlsx", None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert_eq!(r.text("#import-error"), message);
+    }
+    // No header: the file reads, but no column is a name.
+    let r = upload(&mut staff, "名字,生日\n张三,2015-01-01\n".as_bytes(), "x.csv", None).await;
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#import-error"), "找不到表头（第一行应包含“姓名”等列名）。");
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM import_batch WHERE file_name <> 'r.csv'").fetch_one(&pool).await.unwrap();
+    assert_eq!(kept, 1, "only the readable file waits (unapplied); refused files are not kept");
+}
+
+#[sqlx::test]
+async fn a_gbk_csv_from_excel_imports(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let text = format!("{}\n{}\n", HEADER.replace("姓名", "儿童姓名").replace("身份证号", "身份证号码"), row("国标童", "2016-01-02", ""));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let r = upload(&mut staff, &gbk, "gbk.csv", None).await;
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#preview-summary"), "共 1 · 有错误的行 0");
+    staff.post(r.location().unwrap(), &[]).await;
+    assert_eq!(children_named(&pool, "国标童").await, 1);
+}
+
+async fn download(client: &mut TestClient, path: &str) -> (StatusCode, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let cookie = client.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let mut req = Request::get(path).header("cookie", cookie).body(Body::empty()).unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo("127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap()));
+    let response = client.app.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[sqlx::test]
+async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: PgPool) {
+    use calamine::{Reader, Xlsx};
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let csv = format!("{HEADER}\n{}\n{}\n", row("往返甲", "2016-05-20", &id_for("2016-05-20", false, 3)), row("往返乙", "2013-11-30", &id_for("2013-11-30", false, 4)));
+    let r = upload(&mut staff, csv.as_bytes(), "a.csv", None).await;
+    staff.post(r.location().unwrap(), &[]).await;
+
+    // Staff get masked numbers; full numbers need a street admin and a reason.
+    let (status, masked) = download(&mut staff, "/children/export.xlsx?q=%E5%BE%80%E8%BF%94").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(masked)).unwrap();
+    let sheet = book.worksheet_range("儿童花名册").unwrap();
+    assert_eq!(sheet.rows().count(), 3, "header and the two filtered children");
+    assert!(sheet.rows().nth(1).unwrap()[3].to_string().contains("********"));
+    assert_eq!(download(&mut staff, "/children/export.xlsx?full_ids=1&reason=%E6%A0%B8%E5%AF%B9").await.0, StatusCode::BAD_REQUEST);
+    let mut admin = client(&pool, &f.a.admin_login).await;
+    assert_eq!(download(&mut admin, "/children/export.xlsx?full_ids=1").await.0, StatusCode::BAD_REQUEST, "a reason is required");
+    let (status, full) = download(&mut admin, "/children/export.xlsx?q=%E5%BE%80%E8%BF%94&full_ids=1&reason=%E8%BF%81%E7%A7%BB%E5%88%B0%E6%96%B0%E7%A4%BE%E5%8C%BA").await;
+    assert_eq!(status, StatusCode::OK);
+    let exports: Vec<String> = sqlx::query_scalar("SELECT detail->>'full_ids' FROM audit_event WHERE action = 'children_exported' ORDER BY seq").fetch_all(&pool).await.unwrap();
+    assert_eq!(exports, vec!["false", "true"], "every export is audited");
+
+    // The export imports into another street's empty community: the same files.
+    let mut b = client(&pool, &f.b.staff_login).await;
+    b.get("/children/import").await;
+    let r = upload(&mut b, &full, "export.xlsx", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    let preview = b.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0", "{:?}", preview.texts(".cell-error"));
+    b.post(r.location().unwrap(), &[]).await;
+    let files = |street: Uuid| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, chrono::NaiveDate, String, Option<Vec<u8>>, String, i64)>(
+                "SELECT c.name, c.birth_date, c.school, c.id_number_hash, c.care_situation::text,
+                        (SELECT count(*) FROM guardian g WHERE g.child_id = c.id)
+                 FROM child c WHERE c.street_id = $1 AND c.name LIKE '往返%' ORDER BY c.name",
+            )
+            .bind(street)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(files(f.a.id).await, files(f.b.id).await);
+    // The template downloads with its drop-downs.
+    let (status, template) = download(&mut b, "/children/template.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(template)).unwrap();
+    let sheet = book.worksheet_range("儿童花名册").unwrap();
+    assert_eq!(sheet.rows().next().unwrap()[0].to_string(), "姓名");
+}
