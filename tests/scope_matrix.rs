@@ -128,6 +128,10 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/pairings/duties/export.xlsx", Access::AnyStaff),
     ("GET", "/children/import", Access::AnyStaff),
     ("POST", "/children/import", Access::AnyStaff),
+    ("GET", "/volunteers/import", Access::AnyStaff),
+    ("POST", "/volunteers/import", Access::AnyStaff),
+    ("GET", "/volunteers/import/{id}", Access::OwnStaff),
+    ("POST", "/volunteers/import/{id}", Access::OwnStaff),
     ("GET", "/children/import/{id}", Access::OwnStaff),
     ("POST", "/children/import/{id}", Access::OwnStaff),
 ];
@@ -156,6 +160,8 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.follow_up.to_string())
     } else if route.starts_with("/children/import/{id}") {
         route.replace("{id}", &a.import.to_string())
+    } else if route.starts_with("/volunteers/import/{id}") {
+        route.replace("{id}", &a.volunteer_import.to_string())
     } else if route.starts_with("/children/{id}") {
         route
             .replace("{id}", &a.child.to_string())

@@ -170,7 +170,7 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
     let r = upload(&mut staff, "名字,生日\n张三,2015-01-01\n".as_bytes(), "x.csv", None).await;
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(preview.text("#import-error"), "找不到表头（第一行应包含“姓名”等列名）。");
-    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM import_batch WHERE file_name <> 'r.csv'").fetch_one(&pool).await.unwrap();
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM import_batch WHERE file_name NOT IN ('r.csv', 'v.csv')").fetch_one(&pool).await.unwrap();
     assert_eq!(kept, 1, "only the readable file waits (unapplied); refused files are not kept");
 }
 
@@ -253,4 +253,47 @@ async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: P
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(template)).unwrap();
     let sheet = book.worksheet_range("儿童花名册").unwrap();
     assert_eq!(sheet.rows().next().unwrap()[0].to_string(), "姓名");
+}
+
+#[sqlx::test]
+async fn volunteers_import_the_same_way(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/volunteers/import").await;
+    let csv = "姓名,电话,类型,志愿服务队,特长,无犯罪记录证明查验日期,培训日期\n王爱心,13700001111,爱心妈妈,巾帼服务队,绘画,2026-08-01,2026-08-10\n李代理,1370000,代理家长,,,,\n王爱心,13700001111,爱心妈妈,,,,\n";
+    let boundary = "----v";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n");
+    let csrf = staff.csrf.clone().unwrap();
+    let req = Request::post(format!("/volunteers/import?csrf={csrf}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let r = staff.request(req).await;
+    let location = r.location().unwrap().to_string();
+    assert!(location.starts_with("/volunteers/import/"));
+    // A volunteers' batch is not a children's batch.
+    assert_eq!(staff.get(&location.replace("/volunteers/", "/children/")).await.status, StatusCode::NOT_FOUND);
+    let preview = staff.get(&location).await;
+    assert_eq!(preview.text("#preview-summary"), "共 3 · 有错误的行 2");
+    assert_eq!(preview.texts("tr[data-row='3'] .field-error"), vec!["请填写有效的手机号（11 位）或邮箱。"]);
+    assert_eq!(preview.texts("tr[data-row='4'] .field-error"), vec!["与文件中前面的行重复。"]);
+    staff.post(&location, &[]).await;
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteer WHERE name IN ('王爱心', '李代理')").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 0, "nothing while errors remain");
+    // Fixed file: both volunteers arrive, with their team and checklist dates.
+    let csv = "姓名,电话,类型,志愿服务队,特长,无犯罪记录证明查验日期,培训日期\n王爱心,13700001111,爱心妈妈,巾帼服务队,绘画,2026-08-01,2026-08-10\n李代理,13700002222,代理家长,,,,\n";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n");
+    let req = Request::post(format!("/volunteers/import?csrf={csrf}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let location = staff.request(req).await.location().unwrap().to_string();
+    assert_eq!(staff.post(&location, &[]).await.location(), Some("/volunteers"));
+    let (community, team, record): (Uuid, Option<String>, Option<chrono::NaiveDate>) = sqlx::query_as(
+        "SELECT v.community_id, t.name, v.record_check_seen_on FROM volunteer v LEFT JOIN team t ON t.id = v.team_id WHERE v.name = '王爱心'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((community, team.as_deref(), record), (f.a.community, Some("巾帼服务队"), chrono::NaiveDate::from_ymd_opt(2026, 8, 1)));
 }

@@ -190,8 +190,9 @@ pub struct Street {
     /// An activity of the first community, and a photo of it (row only; no file).
     pub activity: Uuid,
     pub photo: Uuid,
-    /// A roster upload by the community's staff, waiting for confirmation.
+    /// Roster uploads by the community's staff (children, volunteers), waiting for confirmation.
     pub import: Uuid,
+    pub volunteer_import: Uuid,
 }
 
 pub struct Fixture {
@@ -294,6 +295,10 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     exec("INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'children', 'r.csv', $4, $5)")
         .bind(street).bind(import).bind(community).bind(format!("姓名,性别\n{tag}导入童SECRET{key},男\n").into_bytes()).bind(staff)
         .execute(&mut *tx).await.unwrap();
+    let volunteer_import = Uuid::now_v7();
+    exec("INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'volunteers', 'v.csv', $4, $5)")
+        .bind(street).bind(volunteer_import).bind(community).bind(format!("姓名,电话\n{tag}志愿SECRET{key},123\n").into_bytes()).bind(staff)
+        .execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     let dir = data_dir().join("photos").join(street.to_string());
     std::fs::create_dir_all(&dir).unwrap();
@@ -326,6 +331,7 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         activity,
         photo,
         import,
+        volunteer_import,
     }
 }
 

@@ -16,13 +16,14 @@ use crate::web::children::db::ChildFields;
 use crate::web::children::forms::{ChildForm, validate};
 use crate::web::forms::normalise_phone;
 
-/// One checked row: the cells as read, the error of each faulty cell (column -> catalog key).
-pub struct RowCheck {
+/// One checked row: the cells as read, the error of each faulty cell (column -> catalog key),
+/// and what would be written.
+pub struct RowCheck<T> {
     /// The row's number in the file (the header is row 1).
     pub number: usize,
     pub cells: Vec<String>,
     pub errors: BTreeMap<usize, &'static str>,
-    pub valid: Option<ImportChild>,
+    pub valid: Option<T>,
 }
 
 pub struct ImportChild {
@@ -41,7 +42,7 @@ pub async fn check(
     table: &Table,
     key: &DataKey,
     today: NaiveDate,
-) -> Result<Vec<RowCheck>, crate::error::AppError> {
+) -> Result<Vec<RowCheck<ImportChild>>, crate::error::AppError> {
     let columns: HashMap<&str, usize> = map_headers(&table.headers).into_iter().collect();
     if !columns.contains_key("name") {
         return Err(crate::error::AppError::Internal("import.error.no_header".into()));

@@ -4,6 +4,7 @@
 
 mod children;
 mod columns;
+mod volunteers;
 mod export;
 pub mod read;
 
@@ -33,46 +34,66 @@ pub fn router() -> Router<AppState> {
         .route("/children/export.xlsx", get(export::export_children))
         .route("/volunteers/export.xlsx", get(export::export_volunteers))
         .route("/pairings/duties/export.xlsx", get(export::export_duties))
-        .route("/children/import", get(import_form).post(upload).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
+        .route("/children/import", get(import_children_form).post(upload_children).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
         .route("/children/import/{id}", get(preview).post(confirm))
+        .route("/volunteers/import", get(import_volunteers_form).post(upload_volunteers).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
+        .route("/volunteers/import/{id}", get(preview).post(confirm))
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "spreadsheets/import.html")]
 pub struct ImportPage {
     ctx: PageCtx,
+    /// `children` or `volunteers`.
+    kind: &'static str,
     communities: Vec<(Uuid, String)>,
     error: Option<&'static str>,
     batch: Option<Uuid>,
     file_name: String,
     headers: Vec<String>,
-    rows: Vec<children::RowCheck>,
+    rows: Vec<children::RowCheck<()>>,
     error_rows: usize,
 }
 
 impl ImportPage {
-    fn cell_error(&self, row: &children::RowCheck, column: &usize) -> Option<&'static str> {
+    fn cell_error(&self, row: &children::RowCheck<()>, column: &usize) -> Option<&'static str> {
         row.errors.get(column).copied()
     }
 }
 
-async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx) -> Result<ImportPage> {
+async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> Result<ImportPage> {
     let communities = crate::web::children::db::communities(tx, staff.user.street_id, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    Ok(ImportPage { ctx, communities, error: None, batch: None, file_name: String::new(), headers: Vec::new(), rows: Vec::new(), error_rows: 0 })
+    Ok(ImportPage { ctx, kind, communities, error: None, batch: None, file_name: String::new(), headers: Vec::new(), rows: Vec::new(), error_rows: 0 })
 }
 
-pub async fn import_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+async fn import_form(state: AppState, ctx: PageCtx, staff: Staff, kind: &'static str) -> Result<ImportPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let p = page(&mut tx, &staff, ctx).await?;
+    let p = page(&mut tx, &staff, ctx, kind).await?;
     tx.commit().await?;
     Ok(p)
 }
 
+pub async fn import_children_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+    import_form(state, ctx, staff, "children").await
+}
+
+pub async fn import_volunteers_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+    import_form(state, ctx, staff, "volunteers").await
+}
+
+pub async fn upload_children(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+    upload(state, rctx, staff, request, "children").await
+}
+
+pub async fn upload_volunteers(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+    upload(state, rctx, staff, request, "volunteers").await
+}
+
 /// Keep the uploaded file (unapplied) and show its preview.
-pub async fn upload(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+async fn upload(state: AppState, rctx: RequestContext, staff: Staff, request: Request, kind: &'static str) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let mut p = page(&mut tx, &staff, PageCtx::from(rctx)).await?;
+    let mut p = page(&mut tx, &staff, PageCtx::from(rctx), kind).await?;
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         // Not an upload at all (a form without the file part): say so beside the field.
         tx.commit().await?;
@@ -122,28 +143,52 @@ pub async fn upload(State(state): State<AppState>, rctx: RequestContext, staff: 
     }
     let batch = Uuid::now_v7();
     sqlx::query!(
-        "INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'children', $4, $5, $6)",
+        "INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, $7, $4, $5, $6)",
         user.street_id.0,
         batch,
         community,
         name,
         bytes,
-        user.user_id.0
+        user.user_id.0,
+        kind,
     )
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/import/{batch}")).into_response())
+    Ok(Redirect::to(&format!("/{kind}/import/{batch}")).into_response())
+}
+
+/// What a checked batch holds, by kind.
+enum Checked {
+    Children(Vec<children::RowCheck<children::ImportChild>>),
+    Volunteers(Vec<children::RowCheck<volunteers::ImportVolunteer>>),
+}
+
+impl Checked {
+    fn views(&self) -> Vec<children::RowCheck<()>> {
+        fn view<T>(rows: &[children::RowCheck<T>]) -> Vec<children::RowCheck<()>> {
+            rows.iter().map(|r| children::RowCheck { number: r.number, cells: r.cells.clone(), errors: r.errors.clone(), valid: None }).collect()
+        }
+        match self {
+            Checked::Children(rows) => view(rows),
+            Checked::Volunteers(rows) => view(rows),
+        }
+    }
+
+    fn has_errors(&self) -> bool {
+        self.views().iter().any(|r| !r.errors.is_empty())
+    }
 }
 
 /// The batch, checked: every row with its cell errors. Only the uploader's own batch.
-async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid) -> Result<(String, CommunityId, read::Table, Vec<children::RowCheck>)> {
+async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid, kind: &str) -> Result<(String, CommunityId, read::Table, Checked)> {
     let user = &staff.user;
     let row = sqlx::query!(
-        "SELECT community_id, file_name, content FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3",
+        "SELECT community_id, file_name, content, kind FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3 AND kind = $4",
         user.street_id.0,
         batch,
-        user.user_id.0
+        user.user_id.0,
+        kind
     )
     .fetch_optional(&mut **tx)
     .await?
@@ -151,15 +196,21 @@ async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid) -> R
     .ok_or(AppError::NotFound)?;
     let table = read::read(&row.content).map_err(|_| AppError::NotFound)?;
     let community = CommunityId(row.community_id);
-    let rows = children::check(tx, user.street_id, community, &table, &state.data_key, today_in_china()).await?;
+    let rows = if row.kind == "volunteers" {
+        Checked::Volunteers(volunteers::check(tx, user.street_id, &table, today_in_china()).await?)
+    } else {
+        Checked::Children(children::check(tx, user.street_id, community, &table, &state.data_key, today_in_china()).await?)
+    };
     Ok((row.file_name, community, table, rows))
 }
 
 pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let mut p = page(&mut tx, &staff, ctx).await?;
-    match checked(&state, &mut tx, &staff, batch).await {
-        Ok((file_name, _, table, rows)) => {
+    let kind = if ctx.path.starts_with("/volunteers") { "volunteers" } else { "children" };
+    let mut p = page(&mut tx, &staff, ctx, kind).await?;
+    match checked(&state, &mut tx, &staff, batch, kind).await {
+        Ok((file_name, _, table, checked)) => {
+            let rows = checked.views();
             p.error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
             p.batch = Some(batch);
             p.file_name = file_name;
@@ -177,19 +228,29 @@ pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, 
 pub async fn confirm(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let (_, community, _, rows) = match checked(&state, &mut tx, &staff, batch).await {
+    let kind = if rctx.path.starts_with("/volunteers") { "volunteers" } else { "children" };
+    let back = format!("/{kind}/import/{batch}");
+    let (_, community, _, checked) = match checked(&state, &mut tx, &staff, batch, kind).await {
         Ok(c) => c,
-        Err(AppError::Internal(_)) => return Ok(Redirect::to(&format!("/children/import/{batch}")).into_response()),
+        Err(AppError::Internal(_)) => return Ok(Redirect::to(&back).into_response()),
         Err(e) => return Err(e),
     };
-    if rows.iter().any(|r| !r.errors.is_empty()) {
+    if checked.has_errors() {
         tx.commit().await?;
-        return Ok(Redirect::to(&format!("/children/import/{batch}")).into_response());
+        return Ok(Redirect::to(&back).into_response());
     }
-    let valid: Vec<children::ImportChild> = rows.into_iter().filter_map(|r| r.valid).collect();
-    let count = children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?;
+    let (count, action, next) = match checked {
+        Checked::Children(rows) => {
+            let valid = rows.into_iter().filter_map(|r| r.valid).collect();
+            (children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?, "children_imported", format!("/children?community={community}"))
+        }
+        Checked::Volunteers(rows) => {
+            let valid = rows.into_iter().filter_map(|r| r.valid).collect();
+            (volunteers::insert_all(&mut tx, user.street_id, community, valid).await?, "volunteers_imported", "/volunteers".to_string())
+        }
+    };
     sqlx::query!("DELETE FROM import_batch WHERE street_id = $1 AND id = $2", user.street_id.0, batch).execute(&mut *tx).await?;
-    audit::record(&mut tx, "children_imported", "community", Some(community.0), &rctx.ip.to_string(), json!({ "rows": count })).await?;
+    audit::record(&mut tx, action, "community", Some(community.0), &rctx.ip.to_string(), json!({ "rows": count })).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children?community={}", community)).into_response())
+    Ok(Redirect::to(&next).into_response())
 }
