@@ -346,3 +346,32 @@ async fn staff_submit_the_admin_returns_staff_resubmit_the_admin_approves(pool: 
     let (status, problems): (String, String) = sqlx::query_as("SELECT status::text, problems FROM report").fetch_one(&pool).await.unwrap();
     assert_eq!((status.as_str(), problems.as_str()), ("approved", "志愿者人手不足"));
 }
+
+#[sqlx::test]
+async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let client = browser(&driver, 1280, 900).await;
+    login(&client, &base, &f.a.staff_login, PASSWORD).await;
+    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    let mut csv = String::from("姓名,性别,出生日期,留守类型,监护情况\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("大批{i:04},女,2015-{:02}-{:02},父母均外出,隔代监护\n", 1 + i % 12, 1 + (i / 12) % 28));
+    }
+    let path = std::env::temp_dir().join(format!("roster-{}.csv", uuid::Uuid::now_v7()));
+    std::fs::write(&path, csv).unwrap();
+    client.goto(&format!("{base}/children/import")).await.unwrap();
+    let progress = client.find(Locator::Css("#import-progress")).await.unwrap();
+    assert_eq!(progress.attr("hidden").await.unwrap().is_some(), true, "hidden until a file is sent");
+    client.find(Locator::Css("#i-file")).await.unwrap().send_keys(path.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#upload-button")).await.unwrap().click().await.unwrap();
+    let summary = client.wait().for_element(Locator::Css("#preview-summary")).await.unwrap().text().await.unwrap();
+    assert_eq!(summary, "共 3000 · 有错误的行 0");
+    client.find(Locator::Css("#confirm-import")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#child-table")).await.unwrap();
+    client.close().await.unwrap();
+    let _ = std::fs::remove_file(path);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '大批%'").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 3000);
+}

@@ -13,6 +13,7 @@ use crate::error::AppError;
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
     ("print.css", "text/css; charset=utf-8", include_bytes!("../../static/print.css")),
+    ("import.js", "text/javascript; charset=utf-8", include_bytes!("../../static/import.js")),
 ];
 
 pub fn router() -> Router<AppState> {

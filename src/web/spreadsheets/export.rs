@@ -55,8 +55,9 @@ pub fn template_workbook() -> Result<Vec<u8>, XlsxError> {
     for (i, v) in example.iter().enumerate() {
         sheet.write_string(1, i as u16, *v)?;
     }
-    let lists: [(&str, Vec<String>); 5] = [
+    let lists: [(&str, Vec<String>); 6] = [
         ("性别", labels("child.gender", Gender::keys())),
+        ("状态", labels("child.status", crate::domain::child::ChildStatus::keys())),
         ("留守类型", labels("child.left_behind", LeftBehind::keys())),
         ("监护情况", labels("child.care", CareSituation::keys())),
         ("关注等级", labels("child.risk", RiskLevel::keys())),
