@@ -365,9 +365,21 @@ async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
     let progress = client.find(Locator::Css("#import-progress")).await.unwrap();
     assert_eq!(progress.attr("hidden").await.unwrap().is_some(), true, "hidden until a file is sent");
     client.find(Locator::Css("#i-file")).await.unwrap().send_keys(path.to_str().unwrap()).await.unwrap();
+    // Remember (across the navigation that follows) whether the progress box was shown.
+    client
+        .execute(
+            "const box = document.getElementById('import-progress');
+             new MutationObserver(() => { if (!box.hidden) { sessionStorage.setItem('progress-shown', box.querySelector('.progress-label').textContent || 'yes'); } })
+               .observe(box, { attributes: true, subtree: true, childList: true, characterData: true });",
+            vec![],
+        )
+        .await
+        .unwrap();
     client.find(Locator::Css("#upload-button")).await.unwrap().click().await.unwrap();
     let summary = client.wait().for_element(Locator::Css("#preview-summary")).await.unwrap().text().await.unwrap();
     assert_eq!(summary, "共 3000 · 有错误的行 0");
+    let shown = client.execute("return sessionStorage.getItem('progress-shown');", vec![]).await.unwrap();
+    assert!(shown.as_str().is_some_and(|s| !s.is_empty()), "the progress box was shown during the upload: {shown:?}");
     client.find(Locator::Css("#confirm-import")).await.unwrap().click().await.unwrap();
     client.wait().for_element(Locator::Css("#child-table")).await.unwrap();
     client.close().await.unwrap();
