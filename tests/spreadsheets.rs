@@ -297,3 +297,18 @@ async fn volunteers_import_the_same_way(pool: PgPool) {
     .unwrap();
     assert_eq!((community, team.as_deref(), record), (f.a.community, Some("巾帼服务队"), chrono::NaiveDate::from_ymd_opt(2026, 8, 1)));
 }
+
+#[sqlx::test]
+async fn an_old_xls_roster_imports(pool: PgPool) {
+    // tests/fixtures/roster.xls: an Excel 97–2003 file made with xlwt (two children).
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/roster.xls")).unwrap();
+    let r = upload(&mut staff, &bytes, "roster.xls", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
+    staff.post(r.location().unwrap(), &[]).await;
+    assert_eq!(children_named(&pool, "老格式").await, 2);
+}
