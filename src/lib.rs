@@ -79,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::activities::router())
         .merge(web::reports::router())
         .merge(web::spreadsheets::router())
+        .merge(web::api::router())
         .merge(web::users::router())
         .fallback(|| async { AppError::NotFound });
 

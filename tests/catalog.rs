@@ -15,9 +15,9 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 30] = [
+    const AREAS: [&str; 31] = [
         "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality", "chart", "import",
+        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality", "chart", "import", "api",
     ];
     source
         .split('"')
@@ -82,6 +82,9 @@ fn every_key_used_exists_in_both_languages() {
     }
     for kind in shouhu::web::activities::AID_KINDS {
         used.insert(format!("aid.kind.{kind}"));
+    }
+    for a in ["read", "read_write"] {
+        used.insert(format!("api.access.{a}"));
     }
     for s in ["draft", "submitted", "returned", "approved"] {
         used.insert(format!("report.status.{s}"));

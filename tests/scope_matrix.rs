@@ -29,6 +29,10 @@ enum Access {
     FollowUpCloser,
     /// Only the staff of the community in the path (report narrative and submission).
     OwnStaff,
+    /// The JSON API: any user, each in their own scope; logged out is 401, never a redirect.
+    Api,
+    /// The JSON API on street A's child: its staff and its paired volunteer.
+    ApiChild,
 }
 
 /// (method, route as registered, who may use it)
@@ -122,6 +126,14 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/reports/{community}/{period}/transition", Access::OwnStaff),
     ("GET", "/reports/{community}/{period}/export.xlsx", Access::CommunityStaff),
     ("GET", "/quality", Access::AnyStaff),
+    ("GET", "/api/v1/openapi.json", Access::Public),
+    ("GET", "/api/v1/children", Access::Api),
+    ("GET", "/api/v1/children/{id}", Access::ApiChild),
+    ("GET", "/api/v1/visits", Access::ApiChild),
+    ("POST", "/api/v1/visits", Access::ApiChild),
+    ("GET", "/api-tokens", Access::Admin),
+    ("POST", "/api-tokens", Access::Admin),
+    ("POST", "/api-tokens/{id}/revoke", Access::Admin),
     ("GET", "/children/template.xlsx", Access::AnyStaff),
     ("GET", "/children/export.xlsx", Access::AnyStaff),
     ("GET", "/volunteers/export.xlsx", Access::AnyStaff),
@@ -156,6 +168,12 @@ fn concrete(route: &str, a: &Street) -> String {
         route.replace("{id}", &a.photo.to_string())
     } else if route.starts_with("/reports/{community}") {
         route.replace("{community}", &a.community.to_string()).replace("{period}", "2026-Q4")
+    } else if route.starts_with("/api/v1/children/{id}") {
+        route.replace("{id}", &a.child.to_string())
+    } else if route == "/api/v1/visits" {
+        format!("/api/v1/visits?child_id={}", a.child)
+    } else if route.starts_with("/api-tokens/{id}") {
+        route.replace("{id}", &a.token.to_string())
     } else if route.starts_with("/follow-ups/{id}") {
         route.replace("{id}", &a.follow_up.to_string())
     } else if route.starts_with("/children/import/{id}") {
@@ -179,6 +197,15 @@ async fn call(client: &mut TestClient, method: &str, path: &str, a: &Street) -> 
         // A visit names its child in the form: street A's child.
         _ if path == "/v/visits" => client.post(path, &[("child_id", &child)]).await,
         _ if path.ends_with("/transition") => client.post(path, &[("action", "submit")]).await,
+        _ if path.starts_with("/api/v1/visits") => {
+            let body = serde_json::json!({ "id": uuid::Uuid::now_v7(), "child_id": a.child, "kind": "talk", "visited_on": "2026-11-01" });
+            let req = axum::http::Request::post("/api/v1/visits")
+                .header("content-type", "application/json")
+                .header("x-csrf-token", client.csrf.clone().unwrap_or_default())
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            client.request(req).await
+        }
         _ if path.ends_with("/narrative") => client.post(path, &[("version", "0")]).await,
         _ => client.post(path, &[("name", "")]).await,
     }
@@ -235,6 +262,19 @@ async fn every_route_as_every_role(pool: PgPool) {
             let r = call(&mut client, method, &path, a).await;
             let label = format!("{method} {route}");
             let allowed = match (access, *who) {
+                (Access::Api | Access::ApiChild, "logged out") => {
+                    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{who} {label}");
+                    assert_no_data(&r, a, who, &label);
+                    continue;
+                }
+                (Access::Api, _) => {
+                    assert_eq!(r.status, StatusCode::OK, "{who} {label}");
+                    if who.ends_with('B') || *who == "staff A (other community)" {
+                        assert!(!r.body.contains(&a.child_name), "{who} {label}");
+                    }
+                    continue;
+                }
+                (Access::ApiChild, "admin A" | "staff A (own community)" | "volunteer A") => true,
                 (_, "logged out") => {
                     assert_login_redirect(&r, who, &label);
                     assert_no_data(&r, a, who, &label);

@@ -93,7 +93,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     };
 
     let mut req = req;
-    if csrf::is_state_changing(req.method()) {
+    let token_call = req.uri().path().starts_with("/api/") && crate::web::api::bearer_token(req.headers()).is_some() && cookie(req.headers(), session::COOKIE).is_none();
+    if csrf::is_state_changing(req.method()) && !token_call {
         if csrf::cross_origin(req.headers()) {
             return AppError::Forbidden.into_response_with(lang);
         }

@@ -1,6 +1,7 @@
 //! The web interface: one module per resource, each exposing `router()`.
 
 pub mod activities;
+pub mod api;
 pub mod assets;
 pub mod communities;
 pub mod charts;

@@ -193,6 +193,9 @@ pub struct Street {
     /// Roster uploads by the community's staff (children, volunteers), waiting for confirmation.
     pub import: Uuid,
     pub volunteer_import: Uuid,
+    /// A read-write API token of the street, and its secret.
+    pub token: Uuid,
+    pub token_secret: String,
 }
 
 pub struct Fixture {
@@ -299,6 +302,16 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     exec("INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, 'volunteers', 'v.csv', $4, $5)")
         .bind(street).bind(volunteer_import).bind(community).bind(format!("姓名,电话\n{tag}志愿SECRET{key},123\n").into_bytes()).bind(staff)
         .execute(&mut *tx).await.unwrap();
+    let token = Uuid::now_v7();
+    let secret = [key.as_bytes()[0]; 32];
+    let mut raw = street.as_bytes().to_vec();
+    raw.extend_from_slice(&secret);
+    use base64::Engine;
+    let token_secret = format!("shouhu_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    use sha2::Digest;
+    exec("INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, 'test', $3, 'read_write', $4)")
+        .bind(street).bind(token).bind(sha2::Sha256::digest(secret).to_vec()).bind(admin)
+        .execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     let dir = data_dir().join("photos").join(street.to_string());
     std::fs::create_dir_all(&dir).unwrap();
@@ -332,6 +345,8 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         photo,
         import,
         volunteer_import,
+        token,
+        token_secret,
     }
 }
 

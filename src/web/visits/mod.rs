@@ -3,7 +3,7 @@
 
 pub mod db;
 mod follow_ups;
-mod forms;
+pub mod forms;
 pub mod phone;
 mod staff;
 

@@ -1,0 +1,92 @@
+//! Who calls the API: a logged-in user (session cookie) or a personal access token.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::ApiError;
+use crate::AppState;
+use crate::auth::extract::CommunityScope;
+use crate::db;
+use crate::domain::ids::{StreetId, UserId, VolunteerId};
+use crate::domain::role::Role;
+use crate::web::context::RequestContext;
+
+pub const TOKEN_PREFIX: &str = "shouhu_";
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The street and secret hash a token names.
+pub fn parse_token(token: &str) -> Option<(StreetId, Vec<u8>)> {
+    let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix(TOKEN_PREFIX)?).ok()?;
+    if raw.len() != 48 {
+        return None;
+    }
+    Some((StreetId(Uuid::from_slice(&raw[..16]).ok()?), Sha256::digest(&raw[16..]).to_vec()))
+}
+
+/// What the caller may see and do.
+#[derive(Debug, Clone)]
+pub struct ApiCaller {
+    pub street: StreetId,
+    /// The acting user: the session's user, or the token's creator.
+    pub user: UserId,
+    pub scope: CallerScope,
+    pub can_write: bool,
+    pub token: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CallerScope {
+    Staff(CommunityScope),
+    Volunteer(VolunteerId),
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Log in or send a valid access token.");
+        if let Some(token) = bearer_token(&parts.headers) {
+            let (street, hash) = parse_token(token).ok_or_else(unauthorised)?;
+            let mut tx = db::begin(&state.pool, street, None).await?;
+            let row = sqlx::query!(
+                r#"SELECT t.id, t.created_by, t.access::text AS "access!" FROM api_token t
+                   JOIN app_user u ON u.street_id = t.street_id AND u.id = t.created_by
+                   WHERE t.street_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"#,
+                street.0,
+                hash
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(unauthorised)?;
+            sqlx::query!("UPDATE api_token SET last_used_at = now() WHERE street_id = $1 AND id = $2", street.0, row.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(ApiCaller {
+                street,
+                user: UserId(row.created_by),
+                scope: CallerScope::Staff(CommunityScope::All),
+                can_write: row.access == "read_write",
+                token: Some(row.id),
+            });
+        }
+        let ctx = parts.extensions.get::<RequestContext>().ok_or_else(unauthorised)?;
+        let user = ctx.user.clone().filter(|u| !u.must_change_password).ok_or_else(unauthorised)?;
+        let scope = match (user.role, user.community_id, user.volunteer_id) {
+            (Role::StreetAdmin, _, _) => CallerScope::Staff(CommunityScope::All),
+            (Role::CommunityStaff, Some(c), _) => CallerScope::Staff(CommunityScope::One(c)),
+            (Role::Volunteer, _, Some(v)) => CallerScope::Volunteer(v),
+            _ => return Err(unauthorised()),
+        };
+        Ok(ApiCaller { street: user.street_id, user: user.user_id, scope, can_write: true, token: None })
+    }
+}

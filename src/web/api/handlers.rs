@@ -1,0 +1,257 @@
+//! API resources: children (read), visits (list, create exactly once).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::ApiError;
+use super::auth::{ApiCaller, CallerScope};
+use crate::AppState;
+use crate::audit;
+use crate::db::{self, Tx};
+use crate::domain::ids::{ChildId, CommunityId};
+use crate::web::PathId;
+
+#[derive(Serialize)]
+pub struct ChildSummary {
+    id: Uuid,
+    name: String,
+    grade: String,
+    school: String,
+    /// Staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    complete: Option<bool>,
+}
+
+/// A child the caller may see: for staff within their communities, for a volunteer an active
+/// pairing of theirs. Otherwise `None` (404).
+async fn child_in_scope(tx: &mut Tx, caller: &ApiCaller, child: Uuid) -> Result<Option<Uuid>, ApiError> {
+    let row = sqlx::query!("SELECT community_id FROM child WHERE street_id = $1 AND id = $2", caller.street.0, child)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let allowed = match caller.scope {
+        CallerScope::Staff(scope) => scope.allows(CommunityId(row.community_id)),
+        CallerScope::Volunteer(v) => sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
+                              WHERE p.street_id = $1 AND p.child_id = $2 AND p.volunteer_id = $3 AND p.ended_on IS NULL
+                                AND c.status = 'active') AS "e!""#,
+            caller.street.0,
+            child,
+            v.0
+        )
+        .fetch_one(&mut **tx)
+        .await?,
+    };
+    Ok(allowed.then_some(row.community_id))
+}
+
+async fn summaries(tx: &mut Tx, caller: &ApiCaller, only: Option<Uuid>) -> Result<Vec<ChildSummary>, ApiError> {
+    Ok(match caller.scope {
+        CallerScope::Staff(scope) => sqlx::query!(
+            r#"SELECT c.id, c.name, c.grade, c.school, m.name AS community, c.status::text AS "status!",
+                      cardinality(child_missing(c)) = 0 AS "complete!"
+               FROM child c JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
+               WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND ($3::uuid IS NULL OR c.id = $3)
+               ORDER BY m.name, c.name"#,
+            caller.street.0,
+            scope.filter(),
+            only
+        )
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| ChildSummary { id: r.id, name: r.name, grade: r.grade, school: r.school, community: Some(r.community), status: Some(r.status), complete: Some(r.complete) })
+        .collect(),
+        // A volunteer sees only what they need: no community, status or file details.
+        CallerScope::Volunteer(v) => sqlx::query!(
+            "SELECT c.id, c.name, c.grade, c.school FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
+             WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL AND c.status = 'active'
+               AND ($3::uuid IS NULL OR c.id = $3)
+             ORDER BY c.name",
+            caller.street.0,
+            v.0,
+            only
+        )
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| ChildSummary { id: r.id, name: r.name, grade: r.grade, school: r.school, community: None, status: None, complete: None })
+        .collect(),
+    })
+}
+
+pub async fn list_children(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<ChildSummary>>, ApiError> {
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let list = summaries(&mut tx, &caller, None).await?;
+    tx.commit().await?;
+    Ok(Json(list))
+}
+
+pub async fn get_child(State(state): State<AppState>, caller: ApiCaller, PathId(id): PathId<ChildId>) -> Result<Json<ChildSummary>, ApiError> {
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    child_in_scope(&mut tx, &caller, id.0).await?.ok_or_else(ApiError::not_found)?;
+    let child = summaries(&mut tx, &caller, Some(id.0)).await?.pop().ok_or_else(ApiError::not_found)?;
+    audit::record(&mut tx, "child_viewed", "child", Some(id.0), "", json!({ "api": true, "token": caller.token })).await?;
+    tx.commit().await?;
+    Ok(Json(child))
+}
+
+#[derive(Serialize, Clone, PartialEq, Debug)]
+pub struct VisitOut {
+    id: Uuid,
+    child_id: Uuid,
+    kind: String,
+    visited_on: NaiveDate,
+    duration_minutes: i32,
+    study: Option<i16>,
+    life: Option<i16>,
+    health: Option<i16>,
+    mood: Option<i16>,
+    notes: String,
+    needs: String,
+}
+
+async fn visit_out(tx: &mut Tx, caller: &ApiCaller, id: Uuid) -> Result<Option<(VisitOut, Uuid)>, ApiError> {
+    let row = sqlx::query!(
+        r#"SELECT id, child_id, kind::text AS "kind!", visited_on, duration_minutes, study_score, life_score, health_score, mood_score,
+                  notes, needs, author_id FROM visit WHERE street_id = $1 AND id = $2"#,
+        caller.street.0,
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            VisitOut {
+                id: r.id,
+                child_id: r.child_id,
+                kind: r.kind,
+                visited_on: r.visited_on,
+                duration_minutes: r.duration_minutes,
+                study: r.study_score,
+                life: r.life_score,
+                health: r.health_score,
+                mood: r.mood_score,
+                notes: r.notes,
+                needs: r.needs,
+            },
+            r.author_id,
+        )
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct VisitsQuery {
+    child_id: Uuid,
+}
+
+pub async fn list_visits(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<VisitsQuery>) -> Result<Json<Vec<VisitOut>>, ApiError> {
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    child_in_scope(&mut tx, &caller, q.child_id).await?.ok_or_else(ApiError::not_found)?;
+    // A volunteer lists their own visits; staff and tokens all of the child's.
+    let author = matches!(caller.scope, CallerScope::Volunteer(_)).then_some(caller.user);
+    let ids: Vec<Uuid> = crate::web::visits::db::visits_of_child(&mut tx, caller.street, q.child_id, author).await?.into_iter().map(|v| v.id).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some((v, _)) = visit_out(&mut tx, &caller, id).await? {
+            out.push(v);
+        }
+    }
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+pub struct VisitIn {
+    /// Made by the client (a UUID): the same visit sent again is the same visit.
+    id: Uuid,
+    child_id: Uuid,
+    kind: String,
+    visited_on: String,
+    #[serde(default)]
+    duration_minutes: Option<i32>,
+    study: Option<i16>,
+    life: Option<i16>,
+    health: Option<i16>,
+    mood: Option<i16>,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    needs: String,
+}
+
+/// Create a visit exactly once: the id is the idempotency key. The first answer is 201, later
+/// ones 200, all with the same visit.
+pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json(input): Json<VisitIn>) -> Result<Response, ApiError> {
+    if !caller.can_write {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "read_only", "This access token may only read."));
+    }
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    // Already here? Then the answer is what is stored (if it is this caller's visit).
+    if let Some((visit, author)) = visit_out(&mut tx, &caller, input.id).await? {
+        if author != caller.user.0 || visit.child_id != input.child_id {
+            return Err(ApiError::new(StatusCode::CONFLICT, "id_taken", "Another visit has this id."));
+        }
+        tx.commit().await?;
+        return Ok((StatusCode::OK, Json(visit)).into_response());
+    }
+    let pairing = match caller.scope {
+        CallerScope::Volunteer(v) => {
+            let row = sqlx::query!(
+                "SELECT id, started_on, ended_on FROM pairing WHERE street_id = $1 AND child_id = $2 AND volunteer_id = $3
+                 ORDER BY started_on DESC LIMIT 1",
+                caller.street.0,
+                input.child_id,
+                v.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+            let day = NaiveDate::parse_from_str(&input.visited_on, "%Y-%m-%d").ok();
+            if row.ended_on.is_some_and(|end| day.is_some_and(|d| d > end)) || row.ended_on.is_some() && day.is_none() {
+                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "pairing_ended", "The pairing had ended before this visit's date."));
+            }
+            child_in_scope(&mut tx, &caller, input.child_id).await?.ok_or_else(ApiError::not_found)?;
+            Some(row.id)
+        }
+        CallerScope::Staff(_) => {
+            child_in_scope(&mut tx, &caller, input.child_id).await?.ok_or_else(ApiError::not_found)?;
+            None
+        }
+    };
+    let score = |v: Option<i16>| v.map(|n| n.to_string()).unwrap_or_default();
+    let form = crate::web::visits::forms::VisitForm {
+        id: input.id.to_string(),
+        child_id: input.child_id.to_string(),
+        kind: input.kind.clone(),
+        visited_on: input.visited_on.clone(),
+        duration_minutes: input.duration_minutes.map(|d| d.to_string()).unwrap_or_default(),
+        study: score(input.study),
+        life: score(input.life),
+        health: score(input.health),
+        mood: score(input.mood),
+        notes: input.notes.clone(),
+        needs: input.needs.clone(),
+        ..Default::default()
+    };
+    let valid = crate::web::visits::forms::validate(&form).map_err(|errors| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Invalid fields: {}", errors.fields().join(", ")))
+    })?;
+    let inserted = crate::web::visits::db::insert_visit(&mut tx, caller.street, input.id, input.child_id, pairing, caller.user, None, &valid).await?;
+    if inserted {
+        audit::record(&mut tx, "visit_logged", "child", Some(input.child_id), "", json!({ "visit": input.id, "kind": valid.kind, "api": true })).await?;
+    }
+    let (visit, _) = visit_out(&mut tx, &caller, input.id).await?.ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    Ok((if inserted { StatusCode::CREATED } else { StatusCode::OK }, Json(visit)).into_response())
+}

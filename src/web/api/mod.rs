@@ -1,0 +1,74 @@
+//! The JSON API under `/api/v1`: for the web app (session cookie, CSRF header on writes) and for
+//! integrations (personal access tokens of a street). Errors are JSON with a stable code.
+//! Scope is exactly the pages' scope; out of scope is 404.
+
+mod auth;
+mod handlers;
+mod openapi;
+mod tokens;
+
+use axum::Json;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::AppError;
+
+pub use auth::bearer_token;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/children", get(handlers::list_children))
+        .route("/api/v1/children/{id}", get(handlers::get_child))
+        .route("/api/v1/visits", get(handlers::list_visits).post(handlers::create_visit))
+        .route("/api-tokens", get(tokens::list_tokens).post(tokens::create_token))
+        .route("/api-tokens/{id}/revoke", post(tokens::revoke_token))
+}
+
+/// An API error: status, a stable machine code, and a message for people.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into() }
+    }
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such resource.")
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> ApiError {
+        match err {
+            AppError::NotFound => ApiError::not_found(),
+            AppError::BadRequest => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "The request could not be understood."),
+            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed."),
+            AppError::TooManyRequests => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests."),
+            other => {
+                tracing::error!(error = %other, "api request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong; it has been logged.")
+            }
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> ApiError {
+        AppError::from(err).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
+    }
+}
