@@ -148,3 +148,29 @@ async fn the_openapi_document_is_valid_and_complete(pool: PgPool) {
         assert!(doc["components"][kind][name].is_object(), "dangling $ref {reference}");
     }
 }
+
+#[sqlx::test]
+async fn pairings_activities_and_reports_in_scope(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let app = app(&pool);
+    let (status, pairings) = call(&app, "GET", "/api/v1/pairings", Some(&f.a.token_secret), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pairings.as_array().unwrap().len(), 1);
+    assert_eq!(pairings[0]["child_id"], json!(f.a.child));
+    let (status, activities) = call(&app, "GET", "/api/v1/activities?from=2026-11-01&to=2026-11-30", Some(&f.a.token_secret), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(activities.as_array().unwrap().len(), 1);
+    assert_eq!(activities[0]["id"], json!(f.a.activity));
+    let (status, body) = call(&app, "GET", "/api/v1/activities?from=2026-11-30&to=2026-11-01", Some(&f.a.token_secret), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_range")));
+    let (status, reports) = call(&app, "GET", "/api/v1/reports?period=2026-Q4", Some(&f.a.token_secret), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reports.as_array().unwrap().len(), 2, "both communities of street A");
+    assert!(reports[0]["figures"]["children"].is_number());
+    assert!(!reports.to_string().contains("SECRETb"));
+    let (status, _) = call(&app, "GET", "/api/v1/reports?period=2026-Q9", Some(&f.a.token_secret), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Street B's token sees none of A's.
+    let (_, b_pairings) = call(&app, "GET", "/api/v1/pairings", Some(&f.b.token_secret), None).await;
+    assert!(!b_pairings.to_string().contains(&f.a.child.to_string()));
+}

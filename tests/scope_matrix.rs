@@ -33,6 +33,8 @@ enum Access {
     Api,
     /// The JSON API on street A's child: its staff and its paired volunteer.
     ApiChild,
+    /// The JSON API for staff only (reports): each in their own scope; volunteers 404.
+    ApiStaff,
 }
 
 /// (method, route as registered, who may use it)
@@ -131,6 +133,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/children/{id}", Access::ApiChild),
     ("GET", "/api/v1/visits", Access::ApiChild),
     ("POST", "/api/v1/visits", Access::ApiChild),
+    ("GET", "/api/v1/pairings", Access::Api),
+    ("GET", "/api/v1/activities", Access::Api),
+    ("GET", "/api/v1/reports", Access::ApiStaff),
     ("GET", "/api-tokens", Access::Admin),
     ("POST", "/api-tokens", Access::Admin),
     ("POST", "/api-tokens/{id}/revoke", Access::Admin),
@@ -262,7 +267,15 @@ async fn every_route_as_every_role(pool: PgPool) {
             let r = call(&mut client, method, &path, a).await;
             let label = format!("{method} {route}");
             let allowed = match (access, *who) {
-                (Access::Api | Access::ApiChild, "logged out") => {
+                (Access::ApiStaff, "volunteer A" | "volunteer B") => false,
+                (Access::ApiStaff, _) if *who != "logged out" => {
+                    assert_eq!(r.status, StatusCode::OK, "{who} {label}");
+                    if who.ends_with('B') || *who == "staff A (other community)" {
+                        assert!(!r.body.contains(&a.community_name), "{who} {label}");
+                    }
+                    continue;
+                }
+                (Access::Api | Access::ApiChild | Access::ApiStaff, "logged out") => {
                     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{who} {label}");
                     assert_no_data(&r, a, who, &label);
                     continue;

@@ -255,3 +255,123 @@ pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json
     tx.commit().await?;
     Ok((if inserted { StatusCode::CREATED } else { StatusCode::OK }, Json(visit)).into_response())
 }
+
+#[derive(Serialize)]
+pub struct PairingOut {
+    id: Uuid,
+    child_id: Uuid,
+    child_name: String,
+    volunteer_name: String,
+    community: String,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+}
+
+/// Pairings in scope: all of the caller's communities for staff, their own for a volunteer.
+pub async fn list_pairings(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, ApiError> {
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let (community, volunteer) = match caller.scope {
+        CallerScope::Staff(scope) => (scope.filter(), None),
+        CallerScope::Volunteer(v) => (None, Some(v.0)),
+    };
+    let rows = crate::web::pairings::db::list(&mut tx, caller.street, community, volunteer, volunteer.is_some()).await?;
+    tx.commit().await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|p| PairingOut {
+                id: p.id,
+                child_id: p.child_id,
+                child_name: p.child_name,
+                volunteer_name: p.volunteer_name,
+                community: p.community_name,
+                started_on: p.started_on,
+                ended_on: p.ended_on,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize)]
+pub struct ActivityOut {
+    id: Uuid,
+    title: String,
+    kind: String,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+    place: String,
+    community: Option<String>,
+    status: String,
+    person_times: i64,
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+/// Activities of the caller's communities and of the whole street, between two dates
+/// (default: the coming 60 days).
+pub async fn list_activities(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<RangeQuery>) -> Result<Json<Vec<ActivityOut>>, ApiError> {
+    let today = crate::domain::semester::today_in_china();
+    let from = q.from.unwrap_or(today);
+    let to = q.to.unwrap_or(today + chrono::Duration::days(60));
+    if to < from || (to - from).num_days() > 366 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_range", "Give a range of at most a year, from before to."));
+    }
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let community = match caller.scope {
+        CallerScope::Staff(scope) => scope.filter(),
+        CallerScope::Volunteer(v) => {
+            Some(sqlx::query_scalar!("SELECT community_id FROM volunteer WHERE street_id = $1 AND id = $2", caller.street.0, v.0).fetch_one(&mut *tx).await?)
+        }
+    };
+    let start = crate::web::activities::handlers::day_start(from);
+    let end = crate::web::activities::handlers::day_start(to + chrono::Duration::days(1));
+    let rows = crate::web::activities::db::list(&mut tx, caller.street, community, None, start, end, None).await?;
+    tx.commit().await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|a| ActivityOut {
+                person_times: a.person_times(),
+                id: a.id,
+                title: a.title,
+                kind: a.kind,
+                starts_at: a.starts_at,
+                ends_at: a.ends_at,
+                place: a.place,
+                community: a.community_name,
+                status: a.status,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    period: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReportOut {
+    community_id: Uuid,
+    community: String,
+    period: String,
+    status: String,
+    figures: crate::web::reports::figures::Figures,
+}
+
+/// The quarterly reports of the caller's communities (staff and tokens; not volunteers).
+pub async fn list_reports(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<PeriodQuery>) -> Result<Json<Vec<ReportOut>>, ApiError> {
+    let CallerScope::Staff(scope) = caller.scope else { return Err(ApiError::not_found()) };
+    let today = crate::domain::semester::today_in_china();
+    let quarter = match q.period.as_deref() {
+        Some(p) => crate::web::reports::parse_period(p).ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_period", "Give a period such as 2026-Q3."))?,
+        None => crate::web::reports::default_quarter(today),
+    };
+    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let lines = crate::web::reports::lines(&mut tx, caller.street, scope.filter(), quarter).await?;
+    tx.commit().await?;
+    let period = format!("{}-Q{}", quarter.year, quarter.number);
+    Ok(Json(lines.into_iter().map(|l| ReportOut { community_id: l.id, community: l.name, period: period.clone(), status: l.status, figures: l.figures }).collect()))
+}

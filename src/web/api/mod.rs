@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/children", get(handlers::list_children))
         .route("/api/v1/children/{id}", get(handlers::get_child))
         .route("/api/v1/visits", get(handlers::list_visits).post(handlers::create_visit))
+        .route("/api/v1/pairings", get(handlers::list_pairings))
+        .route("/api/v1/activities", get(handlers::list_activities))
+        .route("/api/v1/reports", get(handlers::list_reports))
         .route("/api-tokens", get(tokens::list_tokens).post(tokens::create_token))
         .route("/api-tokens/{id}/revoke", post(tokens::revoke_token))
 }

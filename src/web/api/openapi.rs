@@ -21,6 +21,21 @@ pub fn spec() -> Value {
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                 "responses": { "200": { "description": "The child", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Child" } } } },
                                "401": error.clone(), "404": error.clone() } } },
+            "/api/v1/pairings": { "get": {
+                "operationId": "listPairings", "summary": "Pairings in the caller's scope",
+                "responses": { "200": { "description": "Pairings", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Pairing" } } } } },
+                               "401": error.clone() } } },
+            "/api/v1/activities": { "get": {
+                "operationId": "listActivities", "summary": "Activities between two dates (default: the coming 60 days)",
+                "parameters": [{ "name": "from", "in": "query", "required": false, "schema": { "type": "string", "format": "date" } },
+                               { "name": "to", "in": "query", "required": false, "schema": { "type": "string", "format": "date" } }],
+                "responses": { "200": { "description": "Activities", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Activity" } } } } },
+                               "400": error.clone(), "401": error.clone() } } },
+            "/api/v1/reports": { "get": {
+                "operationId": "listReports", "summary": "Quarterly reports of the caller's communities (staff and tokens)",
+                "parameters": [{ "name": "period", "in": "query", "required": false, "schema": { "type": "string", "pattern": "^[0-9]{4}-Q[1-4]$" } }],
+                "responses": { "200": { "description": "Reports", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Report" } } } } },
+                               "400": error.clone(), "401": error.clone(), "404": error.clone() } } },
             "/api/v1/visits": {
                 "get": {
                     "operationId": "listVisits", "summary": "Visits of a child",
@@ -56,6 +71,19 @@ pub fn spec() -> Value {
                     "study": { "type": "integer", "minimum": 1, "maximum": 5 }, "life": { "type": "integer", "minimum": 1, "maximum": 5 },
                     "health": { "type": "integer", "minimum": 1, "maximum": 5 }, "mood": { "type": "integer", "minimum": 1, "maximum": 5 },
                     "notes": { "type": "string" }, "needs": { "type": "string" } } },
+                "Pairing": { "type": "object", "required": ["id", "child_id", "child_name", "volunteer_name", "community", "started_on"], "properties": {
+                    "id": { "type": "string", "format": "uuid" }, "child_id": { "type": "string", "format": "uuid" },
+                    "child_name": { "type": "string" }, "volunteer_name": { "type": "string" }, "community": { "type": "string" },
+                    "started_on": { "type": "string", "format": "date" }, "ended_on": { "type": "string", "format": "date", "nullable": true } } },
+                "Activity": { "type": "object", "required": ["id", "title", "kind", "starts_at", "ends_at", "status", "person_times"], "properties": {
+                    "id": { "type": "string", "format": "uuid" }, "title": { "type": "string" }, "kind": { "type": "string" },
+                    "starts_at": { "type": "string", "format": "date-time" }, "ends_at": { "type": "string", "format": "date-time" },
+                    "place": { "type": "string" }, "community": { "type": "string", "nullable": true }, "status": { "type": "string" },
+                    "person_times": { "type": "integer" } } },
+                "Report": { "type": "object", "required": ["community_id", "community", "period", "status", "figures"], "properties": {
+                    "community_id": { "type": "string", "format": "uuid" }, "community": { "type": "string" },
+                    "period": { "type": "string" }, "status": { "type": "string", "enum": ["draft", "submitted", "returned", "approved"] },
+                    "figures": { "type": "object", "additionalProperties": true } } },
                 "Visit": { "type": "object", "required": ["id", "child_id", "kind", "visited_on", "duration_minutes", "notes", "needs"], "properties": {
                     "id": { "type": "string", "format": "uuid" }, "child_id": { "type": "string", "format": "uuid" },
                     "kind": { "type": "string" }, "visited_on": { "type": "string", "format": "date" },

@@ -8,6 +8,9 @@ pub mod figures;
 mod handlers;
 mod street;
 
+pub use handlers::parse_period;
+pub use street::{default_quarter, lines};
+
 use axum::Router;
 use axum::routing::{get, post};
 
