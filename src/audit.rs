@@ -16,7 +16,9 @@ pub fn scrub(text: &str) -> String {
     while i < chars.len() {
         if chars[i].is_ascii_digit() {
             let mut j = i;
-            while j < chars.len() && (chars[j].is_ascii_digit() || ((chars[j] == 'X' || chars[j] == 'x') && j > i)) {
+            while j < chars.len()
+                && (chars[j].is_ascii_digit() || ((chars[j] == 'X' || chars[j] == 'x') && j > i))
+            {
                 j += 1;
             }
             if j - i >= 7 {
@@ -58,7 +60,10 @@ mod tests {
 
     #[test]
     fn numbers_that_could_identify_someone_are_masked() {
-        assert_eq!(scrub("办理低保 11010519491231002X"), "办理低保 ******************");
+        assert_eq!(
+            scrub("办理低保 11010519491231002X"),
+            "办理低保 ******************"
+        );
         assert_eq!(scrub("回电 13812345678 后"), "回电 *********** 后");
         assert_eq!(scrub("第3季度 2026 年"), "第3季度 2026 年");
     }

@@ -39,8 +39,15 @@ pub async fn run(cli: Cli) -> CliResult {
             let key = demo::data_key(args.data_key.as_deref())?;
             let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
             db::migrate(&pool).await?;
-            let logins = if demo_args.scale == "large" { demo::load_large(&pool, &key).await? } else { demo::load(&pool, &key).await? };
-            println!("\n守护 Shouhu demo — logins (password for all: {}):", demo::PASSWORD);
+            let logins = if demo_args.scale == "large" {
+                demo::load_large(&pool, &key).await?
+            } else {
+                demo::load(&pool, &key).await?
+            };
+            println!(
+                "\n守护 Shouhu demo — logins (password for all: {}):",
+                demo::PASSWORD
+            );
             for (role, login) in logins {
                 println!("  {role:<16} {login}");
             }
@@ -56,9 +63,11 @@ pub async fn run(cli: Cli) -> CliResult {
 async fn serve(args: ServeArgs) -> CliResult {
     telemetry::init(args.log_json);
     let Some(encoded) = args.data_key.as_deref() else {
-        return Err("SHOUHU_DATA_KEY is not set: give the 32-byte base64 key that encrypts ID numbers \
+        return Err(
+            "SHOUHU_DATA_KEY is not set: give the 32-byte base64 key that encrypts ID numbers \
                     (generate one with `openssl rand -base64 32` and keep it outside the database)"
-            .into());
+                .into(),
+        );
     };
     let key = DataKey::from_base64(encoded).map_err(|e| format!("SHOUHU_DATA_KEY: {e}"))?;
     let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
@@ -73,9 +82,12 @@ async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
     let state = AppState::new(pool, args.secure_cookies, key).with_data_dir(args.data_dir.clone());
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -106,10 +118,26 @@ async fn shutdown_signal() {
 async fn create_street_command(args: CreateStreetArgs) -> CliResult {
     let pool = db::connect(&args.db.database_url, 2).await?;
     let generated = args.admin_password.is_none();
-    let password = args.admin_password.clone().unwrap_or_else(password::generate_one_time);
-    let (street, _) = create_street(&pool, &args.name, &args.admin_email, &args.admin_name, &password, generated).await?;
+    let password = args
+        .admin_password
+        .clone()
+        .unwrap_or_else(password::generate_one_time);
+    let (street, _) = create_street(
+        &pool,
+        &args.name,
+        &args.admin_email,
+        &args.admin_name,
+        &password,
+        generated,
+    )
+    .await?;
     println!("street {} created: {street}", args.name);
-    println!("admin login: {}", Login::parse(&args.admin_email).map(|l| l.to_string()).unwrap_or_default());
+    println!(
+        "admin login: {}",
+        Login::parse(&args.admin_email)
+            .map(|l| l.to_string())
+            .unwrap_or_default()
+    );
     if generated {
         println!("one-time password (shown once, must be changed at first login): {password}");
     }
@@ -130,19 +158,36 @@ pub async fn create_street(
     if name.is_empty() {
         return Err("the street needs a name".into());
     }
-    let login = Login::parse(admin_login).map_err(|_| "the admin login must be an email or a mainland mobile number")?;
+    let login = Login::parse(admin_login)
+        .map_err(|_| "the admin login must be an email or a mainland mobile number")?;
     if password.chars().count() < password::MIN_LENGTH {
-        return Err(format!("the admin password needs at least {} characters", password::MIN_LENGTH).into());
+        return Err(format!(
+            "the admin password needs at least {} characters",
+            password::MIN_LENGTH
+        )
+        .into());
     }
     let hash = password::hash(password.to_string()).await?;
     let street = StreetId::new();
     let user = UserId::new();
     let mut tx = pool.begin().await?;
     // The tenant is set first so the street row passes its policy even for a non-superuser owner.
-    sqlx::query("SELECT set_config('app.street_id', $1, true)").bind(street.0.to_string()).execute(&mut *tx).await?;
-    sqlx::query!("INSERT INTO street (id, name) VALUES ($1, $2)", street.0, name).execute(&mut *tx).await?;
+    sqlx::query("SELECT set_config('app.street_id', $1, true)")
+        .bind(street.0.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO street (id, name) VALUES ($1, $2)",
+        street.0,
+        name
+    )
+    .execute(&mut *tx)
+    .await?;
     // From here on the app role, RLS on, like any request.
-    sqlx::query("SELECT set_config('role', $1, true)").bind(db::APP_ROLE).execute(&mut *tx).await?;
+    sqlx::query("SELECT set_config('role', $1, true)")
+        .bind(db::APP_ROLE)
+        .execute(&mut *tx)
+        .await?;
     let inserted = sqlx::query!(
         "INSERT INTO app_user (street_id, id, login, display_name, role, password_hash, must_change_password)
          VALUES ($1, $2, $3, $4, 'street_admin', $5, $6)",
@@ -161,7 +206,15 @@ pub async fn create_street(
         }
     }
     inserted?;
-    crate::audit::record(&mut tx, "street_created", "street", Some(street.0), "", serde_json::json!({ "by": "operator" })).await?;
+    crate::audit::record(
+        &mut tx,
+        "street_created",
+        "street",
+        Some(street.0),
+        "",
+        serde_json::json!({ "by": "operator" }),
+    )
+    .await?;
     tx.commit().await?;
     Ok((street, user))
 }

@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/shouhu";
 
 #[derive(Debug, Parser)]
-#[command(name = "shouhu", version, about = "守护 — care programmes for left-behind children")]
+#[command(
+    name = "shouhu",
+    version,
+    about = "守护 — care programmes for left-behind children"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -89,6 +93,10 @@ pub struct CreateStreetArgs {
     #[arg(long, default_value = "街道管理员")]
     pub admin_name: String,
     /// Initial password; when absent a one-time password is generated and printed.
-    #[arg(long = "admin-password", env = "SHOUHU_ADMIN_PASSWORD", hide_env_values = true)]
+    #[arg(
+        long = "admin-password",
+        env = "SHOUHU_ADMIN_PASSWORD",
+        hide_env_values = true
+    )]
     pub admin_password: Option<String>,
 }

@@ -34,12 +34,19 @@ pub async fn migrations_current(pool: &PgPool) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
             .fetch_all(pool)
             .await?;
-    Ok(MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)))
+    Ok(MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .all(|m| applied.contains(&m.version)))
 }
 
 /// A request transaction in a tenant. Its first statement drops to the app role and sets the
 /// tenant and user *locally* (`true`): a session-wide setting would leak through the pool.
-pub async fn begin(pool: &PgPool, street: StreetId, user: Option<UserId>) -> Result<Tx, sqlx::Error> {
+pub async fn begin(
+    pool: &PgPool,
+    street: StreetId,
+    user: Option<UserId>,
+) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query(
         "SELECT set_config('role', $1, true), set_config('app.street_id', $2, true), \
@@ -57,6 +64,9 @@ pub async fn begin(pool: &PgPool, street: StreetId, user: Option<UserId>) -> Res
 /// tenant table reads as empty and only the SECURITY DEFINER login lookup can see accounts.
 pub async fn begin_anonymous(pool: &PgPool) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('role', $1, true)").bind(APP_ROLE).execute(&mut *tx).await?;
+    sqlx::query("SELECT set_config('role', $1, true)")
+        .bind(APP_ROLE)
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }

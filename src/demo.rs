@@ -9,8 +9,8 @@ use crate::cli::{CliResult, create_street};
 use crate::db;
 use crate::domain::crypto::DataKey;
 use crate::domain::id_number::IdNumber;
-use crate::domain::pinyin;
 use crate::domain::ids::{ChildId, CommunityId, GridId, StreetId, UserId, VolunteerId};
+use crate::domain::pinyin;
 
 /// The password of every demo account (demo data only; never used outside `shouhu demo`).
 pub const PASSWORD: &str = "shouhu-demo-2026";
@@ -18,18 +18,27 @@ pub const ADMIN_LOGIN: &str = "admin@demo.shouhu.cn";
 pub const STAFF_LOGIN: &str = "13800000001";
 pub const VOLUNTEER_LOGIN: &str = "13900000001";
 
-const SURNAMES: [&str; 20] =
-    ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高",
+];
 const GIVEN: [&str; 24] = [
-    "小明", "欣怡", "子轩", "梓涵", "浩然", "雨桐", "宇航", "思琪", "俊杰", "佳怡", "博文", "诗涵", "子豪", "若曦",
-    "天佑", "可欣", "明轩", "一诺", "嘉豪", "紫萱", "晨阳", "雨萱", "志强", "梦瑶",
+    "小明", "欣怡", "子轩", "梓涵", "浩然", "雨桐", "宇航", "思琪", "俊杰", "佳怡", "博文", "诗涵",
+    "子豪", "若曦", "天佑", "可欣", "明轩", "一诺", "嘉豪", "紫萱", "晨阳", "雨萱", "志强", "梦瑶",
 ];
 const COMMUNITIES: [(&str, &str, [&str; 2]); 3] = [
     ("幸福社区", "城关街道幸福路18号", ["一网格", "二网格"]),
     ("和平社区", "城关街道和平街5号", ["东片网格", "西片网格"]),
     ("东风社区", "城关街道东风大道102号", ["一网格", "二网格"]),
 ];
-const WORK_PLACES: [&str; 6] = ["广东省东莞市", "浙江省义乌市", "江苏省苏州市", "上海市", "福建省晋江市", "广东省深圳市"];
+const WORK_PLACES: [&str; 6] = [
+    "广东省东莞市",
+    "浙江省义乌市",
+    "江苏省苏州市",
+    "上海市",
+    "福建省晋江市",
+    "广东省深圳市",
+];
 const SCHOOLS: [&str; 3] = ["城关第一小学", "城关第二小学", "城关中学"];
 
 /// A small deterministic generator (no randomness: the demo looks the same every time).
@@ -37,7 +46,10 @@ struct Seq(u64);
 
 impl Seq {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -68,7 +80,11 @@ pub fn data_key(configured: Option<&str>) -> CliResult<DataKey> {
 
 /// Load the demo street unless it is there already; returns one login per role.
 pub async fn load(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, &'static str)>> {
-    let logins = vec![("street admin", ADMIN_LOGIN), ("community staff", STAFF_LOGIN), ("volunteer", VOLUNTEER_LOGIN)];
+    let logins = vec![
+        ("street admin", ADMIN_LOGIN),
+        ("community staff", STAFF_LOGIN),
+        ("volunteer", VOLUNTEER_LOGIN),
+    ];
     let mut tx = db::begin_anonymous(pool).await?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))")
         .bind(ADMIN_LOGIN)
@@ -79,7 +95,15 @@ pub async fn load(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, 
         println!("demo street already loaded");
         return Ok(logins);
     }
-    let (street, admin) = create_street(pool, "城关街道（演示）", ADMIN_LOGIN, "街道管理员 周丽", PASSWORD, false).await?;
+    let (street, admin) = create_street(
+        pool,
+        "城关街道（演示）",
+        ADMIN_LOGIN,
+        "街道管理员 周丽",
+        PASSWORD,
+        false,
+    )
+    .await?;
     let hash = password::hash(PASSWORD.to_string()).await?;
     let mut tx = db::begin(pool, street, Some(admin)).await?;
     fill(&mut tx, street, admin, &hash, key).await?;
@@ -87,20 +111,38 @@ pub async fn load(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, 
     Ok(logins)
 }
 
-async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &str, key: &DataKey) -> Result<(), sqlx::Error> {
+async fn fill(
+    conn: &mut PgConnection,
+    street: StreetId,
+    admin: UserId,
+    hash: &str,
+    key: &DataKey,
+) -> Result<(), sqlx::Error> {
     let mut seq = Seq(20261128);
     let today = Utc::now().date_naive();
     for (ci, (name, address, grids)) in COMMUNITIES.iter().enumerate() {
         let community = CommunityId::new();
-        sqlx::query!("INSERT INTO community (street_id, id, name, address) VALUES ($1, $2, $3, $4)", street.0, community.0, name, address)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO community (street_id, id, name, address) VALUES ($1, $2, $3, $4)",
+            street.0,
+            community.0,
+            name,
+            address
+        )
+        .execute(&mut *conn)
+        .await?;
         let mut grid_ids = Vec::new();
         for grid in grids {
             let id = GridId::new();
-            sqlx::query!("INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)", street.0, id.0, community.0, grid)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query!(
+                "INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)",
+                street.0,
+                id.0,
+                community.0,
+                grid
+            )
+            .execute(&mut *conn)
+            .await?;
             grid_ids.push(id);
         }
         // One staff account per community; the first community's is the printed demo login.
@@ -116,11 +158,21 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
         .await?;
 
         // Five volunteers per community.
-        let kinds = ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre"];
+        let kinds = [
+            "caring_mother",
+            "proxy_parent",
+            "teacher",
+            "party_member",
+            "retired_cadre",
+        ];
         let mut volunteers = Vec::new();
         for (vi, kind) in kinds.iter().enumerate() {
             let id = VolunteerId::new();
-            let vname = format!("{}{}", SURNAMES[seq.next(20)], ["秀英", "桂兰", "建国", "志红", "海燕"][vi]);
+            let vname = format!(
+                "{}{}",
+                SURNAMES[seq.next(20)],
+                ["秀英", "桂兰", "建国", "志红", "海燕"][vi]
+            );
             let phone = format!("1390000{}{:03}", ci, vi + 1);
             sqlx::query!(
                 "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind, record_check_seen_on, training_done_on,
@@ -150,16 +202,29 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             let child = ChildId::new();
             let cname = format!("{}{}", SURNAMES[seq.next(20)], GIVEN[seq.next(24)]);
             let age = 6 + seq.next(9) as i32;
-            let birth = NaiveDate::from_ymd_opt(today.year() - age, 1 + seq.next(12) as u32, 1 + seq.next(28) as u32).expect("valid date");
+            let birth = NaiveDate::from_ymd_opt(
+                today.year() - age,
+                1 + seq.next(12) as u32,
+                1 + seq.next(28) as u32,
+            )
+            .expect("valid date");
             let gender = if seq.next(2) == 0 { "male" } else { "female" };
             let left_behind = ["both_parents_away", "father_away", "mother_away"][seq.next(3)];
             let care = ["grandparents", "grandparents", "relatives", "self_care"][seq.next(4)];
-            let grade = format!("{}年级", ["一", "二", "三", "四", "五", "六", "七", "八", "九"][(age - 6).clamp(0, 8) as usize]);
+            let grade = format!(
+                "{}年级",
+                ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+                    [(age - 6).clamp(0, 8) as usize]
+            );
             let school = SCHOOLS[if age >= 12 { 2 } else { seq.next(2) }];
-// A valid ID number that agrees with the birth date and gender (odd 17th digit: male).
+            // A valid ID number that agrees with the birth date and gender (odd 17th digit: male).
             let sequence = 100 + 2 * (ci * 20 + k) as u32 + u32::from(gender == "male");
-            let id_number = IdNumber::with_check_digit(&format!("360781{}{:03}", birth.format("%Y%m%d"), sequence % 1000))
-                .expect("demo ID numbers are valid");
+            let id_number = IdNumber::with_check_digit(&format!(
+                "360781{}{:03}",
+                birth.format("%Y%m%d"),
+                sequence % 1000
+            ))
+            .expect("demo ID numbers are valid");
             sqlx::query!(
                 "INSERT INTO child (street_id, id, community_id, grid_id, name, name_initials, gender, birth_date,
                                     id_number_enc, id_number_hash, id_number_masked, address, school, grade,
@@ -195,7 +260,7 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             .await?;
             // A few files still lack the guardian's consent: the demo's 建档率 is not 100%.
             if k % 7 != 6 {
-            sqlx::query!(
+                sqlx::query!(
                 "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by)
                  VALUES ($1, $2, $3, 'file', $4, 'paternal_grandmother', $5, 'written', '2026-v1', $6)",
                 street.0, uuid::Uuid::now_v7(), child.0, format!("{surname}奶奶"), today - Duration::days(300), staff.0,
@@ -233,8 +298,14 @@ async fn fill(conn: &mut PgConnection, street: StreetId, admin: UserId, hash: &s
             }
         }
 
-        for (title, kind, days) in [("“两地书·亲子情”书信活动", "family_letter_day", -40i64), ("暑期安全知识讲座", "legal_safety_lecture", 12)] {
-            let starts = (today + Duration::days(days)).and_hms_opt(9, 0, 0).expect("time").and_utc();
+        for (title, kind, days) in [
+            ("“两地书·亲子情”书信活动", "family_letter_day", -40i64),
+            ("暑期安全知识讲座", "legal_safety_lecture", 12),
+        ] {
+            let starts = (today + Duration::days(days))
+                .and_hms_opt(9, 0, 0)
+                .expect("time")
+                .and_utc();
             sqlx::query!(
                 "INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, created_by, status)
                  VALUES ($1, $2, $3, $4::text::activity_kind, $5, $6, $7, $8, 40, $9, $10::text::activity_status)",
@@ -255,16 +326,30 @@ pub const LARGE_ADMIN_LOGIN: &str = "admin@large.shouhu.cn";
 /// `shouhu demo --scale large`: 30 communities, 5,000 children with guardians and consent,
 /// 600 volunteers, 3,000 pairings and a year of visits, activities and aid: the tenant the
 /// speed targets are measured on. Made with set-based SQL so it loads in seconds.
-pub async fn load_large(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static str, &'static str)>> {
+pub async fn load_large(
+    pool: &PgPool,
+    key: &DataKey,
+) -> CliResult<Vec<(&'static str, &'static str)>> {
     let logins = vec![("street admin", LARGE_ADMIN_LOGIN)];
     let mut tx = db::begin_anonymous(pool).await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))").bind(LARGE_ADMIN_LOGIN).fetch_one(&mut *tx).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1))")
+        .bind(LARGE_ADMIN_LOGIN)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     if exists {
         println!("large demo street already loaded");
         return Ok(logins);
     }
-    let (street, admin) = create_street(pool, "大型演示街道", LARGE_ADMIN_LOGIN, "街道管理员", PASSWORD, false).await?;
+    let (street, admin) = create_street(
+        pool,
+        "大型演示街道",
+        LARGE_ADMIN_LOGIN,
+        "街道管理员",
+        PASSWORD,
+        false,
+    )
+    .await?;
     let _ = key;
     let mut tx = db::begin(pool, street, Some(admin)).await?;
     let statements: [&str; 9] = [
@@ -308,7 +393,11 @@ pub async fn load_large(pool: &PgPool, key: &DataKey) -> CliResult<Vec<(&'static
     for sql in statements {
         let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(street.0);
         // Postgres refuses parameters a statement does not use: only those naming $2 get the admin.
-        let query = if sql.contains("$2") { query.bind(admin.0) } else { query };
+        let query = if sql.contains("$2") {
+            query.bind(admin.0)
+        } else {
+            query
+        };
         query.execute(&mut *tx).await?;
     }
     sqlx::query(

@@ -45,7 +45,11 @@ impl Lang {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Lang::Zh
@@ -95,8 +99,10 @@ impl Catalog {
     }
 }
 
-static ZH: LazyLock<Catalog> = LazyLock::new(|| Catalog::parse(Lang::Zh, include_str!("../locales/zh.txt")));
-static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::parse(Lang::En, include_str!("../locales/en.txt")));
+static ZH: LazyLock<Catalog> =
+    LazyLock::new(|| Catalog::parse(Lang::Zh, include_str!("../locales/zh.txt")));
+static EN: LazyLock<Catalog> =
+    LazyLock::new(|| Catalog::parse(Lang::En, include_str!("../locales/en.txt")));
 
 pub fn catalog(lang: Lang) -> &'static Catalog {
     match lang {
@@ -113,8 +119,14 @@ mod tests {
     fn accept_language_picks_the_preferred_of_zh_and_en() {
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5,zh;q=0.4"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,en;q=0.5,zh;q=0.4"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Zh);
     }
 

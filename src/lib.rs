@@ -66,9 +66,15 @@ impl axum::extract::FromRef<AppState> for PgPool {
 /// The whole application as one router, so tests can drive it without a socket.
 pub fn app(state: AppState) -> Router {
     let pages = Router::new()
-        .route("/login", axum::routing::get(auth::handlers::login_form).post(auth::handlers::login))
+        .route(
+            "/login",
+            axum::routing::get(auth::handlers::login_form).post(auth::handlers::login),
+        )
         .route("/logout", post(auth::handlers::logout))
-        .route("/password", axum::routing::get(auth::handlers::password_form).post(auth::handlers::change_password))
+        .route(
+            "/password",
+            axum::routing::get(auth::handlers::password_form).post(auth::handlers::change_password),
+        )
         .route("/locale", post(auth::handlers::set_locale))
         .merge(web::home::router())
         .merge(web::communities::router())
@@ -86,23 +92,36 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(web::assets::router())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::context::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::context::middleware,
+        ))
         .merge(web::ops::router())
-        .layer(axum::middleware::map_response(|mut response: Response| async move {
-            web::context::security_headers(response.headers_mut());
-            response
-        }))
+        .layer(axum::middleware::map_response(
+            |mut response: Response| async move {
+                web::context::security_headers(response.headers_mut());
+                response
+            },
+        ))
         .layer(
             // Spans carry method, matched route, status and latency: never the raw path or query
             // (they may hold names), never bodies.
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default();
                     tracing::info_span!("request", method = %req.method(), route = %route)
                 })
                 .on_request(())
                 .on_response(|res: &Response, latency: Duration, _span: &Span| {
-                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_millis() as u64,
+                        "response"
+                    );
                 }),
         )
         .with_state(state)

@@ -13,22 +13,34 @@ async fn admin_creates_communities_and_grids_with_messages_beside_fields(pool: P
     admin.login(&f.a.admin_login, PASSWORD).await;
     admin.get("/communities").await;
 
-    let r = admin.post("/communities", &[("name", "  "), ("address", "")]).await;
+    let r = admin
+        .post("/communities", &[("name", "  "), ("address", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.texts(".field-error"), vec!["此项必填。"]);
 
-    let r = admin.post("/communities", &[("name", "向阳社区"), ("address", "向阳路1号")]).await;
+    let r = admin
+        .post(
+            "/communities",
+            &[("name", "向阳社区"), ("address", "向阳路1号")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(r.location().unwrap()).await;
     assert_eq!(page.text("#community-name"), "向阳社区");
 
     // Same name again: a clear message, nothing written, the typed value kept.
     admin.get("/communities").await;
-    let r = admin.post("/communities", &[("name", "向阳社区"), ("address", "别处")]).await;
+    let r = admin
+        .post("/communities", &[("name", "向阳社区"), ("address", "别处")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.texts(".field-error"), vec!["本街道已有同名社区。"]);
     assert_eq!(r.attr("#address", "value").as_deref(), Some("别处"));
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM community WHERE name = '向阳社区'").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM community WHERE name = '向阳社区'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
 
     // Another street may use the same name.
@@ -41,13 +53,27 @@ async fn admin_creates_communities_and_grids_with_messages_beside_fields(pool: P
     // Grids.
     let community = f.a.community;
     admin.get(&format!("/communities/{community}")).await;
-    let r = admin.post(&format!("/communities/{community}/grids"), &[("name", "三网格")]).await;
+    let r = admin
+        .post(
+            &format!("/communities/{community}/grids"),
+            &[("name", "三网格")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = admin.post(&format!("/communities/{community}/grids"), &[("name", "三网格")]).await;
+    let r = admin
+        .post(
+            &format!("/communities/{community}/grids"),
+            &[("name", "三网格")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.texts(".field-error"), vec!["本社区已有同名网格。"]);
     let page = admin.get(&format!("/communities/{community}")).await;
-    assert!(page.texts("#grid-list li").iter().any(|g| g.starts_with("三网格")));
+    assert!(
+        page.texts("#grid-list li")
+            .iter()
+            .any(|g| g.starts_with("三网格"))
+    );
 
     // The admin's list shows the counts.
     let list = admin.get("/communities").await;
@@ -62,22 +88,78 @@ async fn admin_creates_staff_and_volunteer_accounts(pool: PgPool) {
     admin.get("/users/new").await;
 
     // Everything wrong at once: each message beside its field, nothing written.
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(&pool).await.unwrap();
-    let r = admin.post("/users", &[("display_name", ""), ("login", "12345"), ("role", "community_staff"), ("community_id", "")]).await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("display_name", ""),
+                ("login", "12345"),
+                ("role", "community_staff"),
+                ("community_id", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.texts(".field-error"), vec!["此项必填。", "请填写有效的手机号（11 位）或邮箱。", "请选择所属社区。"]);
-    let r = admin.post("/users", &[("display_name", "重复"), ("login", &f.b.admin_login), ("role", "street_admin")]).await;
-    assert_eq!(r.texts(".field-error"), vec!["该登录名已被使用。"], "logins are unique across streets");
+    assert_eq!(
+        r.texts(".field-error"),
+        vec![
+            "此项必填。",
+            "请填写有效的手机号（11 位）或邮箱。",
+            "请选择所属社区。"
+        ]
+    );
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("display_name", "重复"),
+                ("login", &f.b.admin_login),
+                ("role", "street_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["该登录名已被使用。"],
+        "logins are unique across streets"
+    );
     // A community of another street is not a community here.
     let b_community = f.b.community.to_string();
-    let r = admin.post("/users", &[("display_name", "越界"), ("login", "13700000009"), ("role", "community_staff"), ("community_id", &b_community)]).await;
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("display_name", "越界"),
+                ("login", "13700000009"),
+                ("role", "community_staff"),
+                ("community_id", &b_community),
+            ],
+        )
+        .await;
     assert_eq!(r.texts(".field-error"), vec!["请选择所属社区。"]);
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(&pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(before, after);
 
     // A staff account.
     let community = f.a.community.to_string();
-    let r = admin.post("/users", &[("display_name", "新社工"), ("login", "137 0000 0001"), ("role", "community_staff"), ("community_id", &community)]).await;
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("display_name", "新社工"),
+                ("login", "137 0000 0001"),
+                ("role", "community_staff"),
+                ("community_id", &community),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.text("#new-login"), "13700000001");
     let one_time = r.text("#one-time-password");
@@ -92,14 +174,37 @@ async fn admin_creates_staff_and_volunteer_accounts(pool: PgPool) {
 
     let mut staff = TestClient::new(&pool);
     staff.login("13700000001", &one_time).await;
-    staff.post("/password", &[("current", &one_time), ("new", "staff password 99"), ("confirm", "staff password 99")]).await;
+    staff
+        .post(
+            "/password",
+            &[
+                ("current", &one_time),
+                ("new", "staff password 99"),
+                ("confirm", "staff password 99"),
+            ],
+        )
+        .await;
     let home = staff.get("/").await;
-    assert_eq!(home.attr("#home-heading", "data-role").as_deref(), Some("community_staff"));
+    assert_eq!(
+        home.attr("#home-heading", "data-role").as_deref(),
+        Some("community_staff")
+    );
     assert_eq!(home.text("#home-heading"), f.a.community_name);
 
     // A volunteer account with a new volunteer record, linked to it.
     admin.get("/users/new").await;
-    let r = admin.post("/users", &[("display_name", "李爱心"), ("login", "13700000002"), ("role", "volunteer"), ("community_id", &community), ("volunteer_kind", "caring_mother")]).await;
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("display_name", "李爱心"),
+                ("login", "13700000002"),
+                ("role", "volunteer"),
+                ("community_id", &community),
+                ("volunteer_kind", "caring_mother"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let (kind, vcommunity): (String, uuid::Uuid) = sqlx::query_as(
         "SELECT v.kind::text, v.community_id FROM app_user u JOIN volunteer v ON v.street_id = u.street_id AND v.id = u.volunteer_id
@@ -108,13 +213,22 @@ async fn admin_creates_staff_and_volunteer_accounts(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!((kind.as_str(), vcommunity), ("caring_mother", f.a.community));
+    assert_eq!(
+        (kind.as_str(), vcommunity),
+        ("caring_mother", f.a.community)
+    );
 
     // The account list shows them, with their state.
     let list = admin.get("/users").await;
     let rows = list.texts("#user-table tbody tr");
-    assert!(rows.iter().any(|r| r.contains("新社工") && r.contains("社区工作人员")));
-    assert!(rows.iter().any(|r| r.contains("李爱心") && r.contains("待修改初始密码")));
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("新社工") && r.contains("社区工作人员"))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("李爱心") && r.contains("待修改初始密码"))
+    );
     assert!(!list.body.contains("SECRETb"));
 }
 
@@ -124,7 +238,9 @@ async fn an_admin_cannot_disable_themselves(pool: PgPool) {
     let mut admin = TestClient::new(&pool);
     admin.login(&f.a.admin_login, PASSWORD).await;
     admin.get("/users").await;
-    let r = admin.post(&format!("/users/{}/disable", f.a.admin), &[]).await;
+    let r = admin
+        .post(&format!("/users/{}/disable", f.a.admin), &[])
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(admin.get("/users").await.status, StatusCode::OK);
 }
@@ -135,20 +251,30 @@ async fn home_pages_per_role(pool: PgPool) {
     let mut admin = TestClient::new(&pool);
     admin.login(&f.a.admin_login, PASSWORD).await;
     let home = admin.get("/").await;
-    assert_eq!(home.attr("#home-heading", "data-role").as_deref(), Some("street_admin"));
+    assert_eq!(
+        home.attr("#home-heading", "data-role").as_deref(),
+        Some("street_admin")
+    );
     assert_eq!(home.text("#total-children"), "1");
     assert_eq!(home.texts("#community-table tbody tr").len(), 2);
 
     let mut volunteer = TestClient::new(&pool);
     volunteer.login(&f.a.volunteer_login, PASSWORD).await;
     let home = volunteer.get("/").await;
-    assert_eq!(home.attr("#home-heading", "data-role").as_deref(), Some("volunteer"));
+    assert_eq!(
+        home.attr("#home-heading", "data-role").as_deref(),
+        Some("volunteer")
+    );
     let cards = home.texts("#my-children li");
     assert_eq!(cards.len(), 1);
     assert!(cards[0].contains(&f.a.child_name));
 
     // An ended pairing disappears from the volunteer's page.
-    sqlx::query("UPDATE pairing SET ended_on = started_on WHERE child_id = $1").bind(f.a.child).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE pairing SET ended_on = started_on WHERE child_id = $1")
+        .bind(f.a.child)
+        .execute(&pool)
+        .await
+        .unwrap();
     let home = volunteer.get("/").await;
     assert!(home.texts("#my-children li").is_empty());
     assert!(!home.body.contains(&f.a.child_name));
@@ -162,18 +288,27 @@ async fn the_interface_speaks_chinese_by_default_and_english_on_request(pool: Pg
     assert_eq!(page.attr("html", "lang").as_deref(), Some("zh-CN"));
     assert_eq!(page.text("h1"), "登录");
 
-    let req = axum::http::Request::get("/login").header("accept-language", "en-GB,en;q=0.9").body(axum::body::Body::empty()).unwrap();
+    let req = axum::http::Request::get("/login")
+        .header("accept-language", "en-GB,en;q=0.9")
+        .body(axum::body::Body::empty())
+        .unwrap();
     let page = client.request(req).await;
     assert_eq!(page.text("h1"), "Log in");
 
     // The switch in the footer sets a cookie and, for a logged-in user, their setting.
     client.login(&f.a.admin_login, PASSWORD).await;
-    let r = client.post("/locale", &[("lang", "en"), ("back", "/users")]).await;
+    let r = client
+        .post("/locale", &[("lang", "en"), ("back", "/users")])
+        .await;
     assert_eq!(r.location(), Some("/users"));
     let page = client.get("/users").await;
     assert_eq!(page.attr("html", "lang").as_deref(), Some("en"));
     assert_eq!(page.text("h1"), "Accounts");
-    let locale: Option<String> = sqlx::query_scalar("SELECT locale FROM app_user WHERE id = $1").bind(f.a.admin).fetch_one(&pool).await.unwrap();
+    let locale: Option<String> = sqlx::query_scalar("SELECT locale FROM app_user WHERE id = $1")
+        .bind(f.a.admin)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(locale.as_deref(), Some("en"));
     let r = client.post("/locale", &[("lang", "fr")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -192,7 +327,10 @@ async fn health_and_readiness(pool: PgPool) {
     let r = client.get("/readyz").await;
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
     // A migration missing from the database: not ready.
-    sqlx::query("DELETE FROM _sqlx_migrations").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations")
+        .execute(&pool)
+        .await
+        .unwrap();
     let r = client.get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
 }
@@ -202,7 +340,10 @@ async fn a_server_error_shows_no_internals(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut admin = TestClient::new(&pool);
     admin.login(&f.a.admin_login, PASSWORD).await;
-    sqlx::query("ALTER TABLE grid RENAME TO grid_gone").execute(&pool).await.unwrap();
+    sqlx::query("ALTER TABLE grid RENAME TO grid_gone")
+        .execute(&pool)
+        .await
+        .unwrap();
     let r = admin.get("/communities").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.text("h1"), "系统出错了");

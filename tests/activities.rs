@@ -15,7 +15,11 @@ async fn client(pool: &PgPool, login: &str) -> TestClient {
 }
 
 async fn person_times(pool: &PgPool, activity: Uuid) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1").bind(activity).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1")
+        .bind(activity)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -23,25 +27,76 @@ async fn staff_create_an_activity_and_it_shows_in_the_month(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get("/activities/new").await;
-    let r = staff.post("/activities", &[("kind", "forum"), ("title", ""), ("date", "2026-12-05"), ("start_time", "10:00"), ("end_time", "09:00"), ("capacity", "-1")]).await;
+    let r = staff
+        .post(
+            "/activities",
+            &[
+                ("kind", "forum"),
+                ("title", ""),
+                ("date", "2026-12-05"),
+                ("start_time", "10:00"),
+                ("end_time", "09:00"),
+                ("capacity", "-1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.texts(".field-error"), vec!["此项必填。", "结束时间须晚于开始时间。", "请填写正整数。"]);
-    let r = staff.post("/activities", &[("kind", "legal_safety_lecture"), ("title", "冬季安全讲座"), ("date", "2026-12-05"), ("start_time", "09:30"), ("end_time", "11:00"), ("place", "社区活动室"), ("capacity", "30"), ("for_children", "on")]).await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["此项必填。", "结束时间须晚于开始时间。", "请填写正整数。"]
+    );
+    let r = staff
+        .post(
+            "/activities",
+            &[
+                ("kind", "legal_safety_lecture"),
+                ("title", "冬季安全讲座"),
+                ("date", "2026-12-05"),
+                ("start_time", "09:30"),
+                ("end_time", "11:00"),
+                ("place", "社区活动室"),
+                ("capacity", "30"),
+                ("for_children", "on"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let month = staff.get("/activities?month=2026-12").await;
     assert!(month.text("#month-view").contains("冬季安全讲座"));
-    assert!(month.text("#activity-table").contains("2026-12-05 09:30–11:00"), "China time: {}", month.text("#activity-table"));
+    assert!(
+        month
+            .text("#activity-table")
+            .contains("2026-12-05 09:30–11:00"),
+        "China time: {}",
+        month.text("#activity-table")
+    );
     let filtered = staff.get("/activities?month=2026-12&kind=forum").await;
     assert!(!filtered.body.contains("冬季安全讲座"));
     // Staff organise for their own community only.
-    let community: Option<Uuid> = sqlx::query_scalar("SELECT community_id FROM activity WHERE title = '冬季安全讲座'").fetch_one(&pool).await.unwrap();
+    let community: Option<Uuid> =
+        sqlx::query_scalar("SELECT community_id FROM activity WHERE title = '冬季安全讲座'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(community, Some(f.a.community));
     // The other community's staff do not see it; the volunteer of the community does, on their home page.
     let mut other = client(&pool, &f.a.other_staff_login).await;
-    assert!(!other.get("/activities?month=2026-12").await.body.contains("冬季安全讲座"));
+    assert!(
+        !other
+            .get("/activities?month=2026-12")
+            .await
+            .body
+            .contains("冬季安全讲座")
+    );
     sqlx::query("UPDATE activity SET starts_at = now() + interval '2 days', ends_at = now() + interval '2 days 2 hours' WHERE title = '冬季安全讲座'").execute(&pool).await.unwrap();
     let mut volunteer = client(&pool, &f.a.volunteer_login).await;
-    assert!(volunteer.get("/").await.text("#coming-activities").contains("冬季安全讲座"));
+    assert!(
+        volunteer
+            .get("/")
+            .await
+            .text("#coming-activities")
+            .contains("冬季安全讲座")
+    );
 }
 
 #[sqlx::test]
@@ -52,30 +107,84 @@ async fn attendance_counts_person_times_and_warns_over_capacity(pool: PgPool) {
     let extra = Uuid::now_v7();
     sqlx::query("INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation) VALUES ($1, $2, $3, '乙小童', 'male', '2015-01-01', 'father_away', 'relatives')")
         .bind(f.a.id).bind(extra).bind(f.a.community).execute(&pool).await.unwrap();
-    let page = staff.get(&format!("/activities/{activity}/attendance")).await;
+    let page = staff
+        .get(&format!("/activities/{activity}/attendance"))
+        .await;
     assert_eq!(page.texts("input[name^=child_]").len(), 2);
-    let (c1, c2, v) = (format!("child_{}", f.a.child), format!("child_{extra}"), format!("volunteer_{}", f.a.volunteer));
-    let (s1, s2, sv) = (format!("shown_{c1}"), format!("shown_{c2}"), format!("shown_{v}"));
-    let r = staff.post(&format!("/activities/{activity}/attendance"), &[(&s1, "1"), (&s2, "1"), (&sv, "1"), (&c1, "on"), (&v, "on")]).await;
+    let (c1, c2, v) = (
+        format!("child_{}", f.a.child),
+        format!("child_{extra}"),
+        format!("volunteer_{}", f.a.volunteer),
+    );
+    let (s1, s2, sv) = (
+        format!("shown_{c1}"),
+        format!("shown_{c2}"),
+        format!("shown_{v}"),
+    );
+    let r = staff
+        .post(
+            &format!("/activities/{activity}/attendance"),
+            &[(&s1, "1"), (&s2, "1"), (&sv, "1"), (&c1, "on"), (&v, "on")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(person_times(&pool, activity).await, 2);
     // Saving the same ticks again counts nobody twice; a third person goes over the capacity of 2.
-    staff.post(&format!("/activities/{activity}/attendance"), &[(&s1, "1"), (&s2, "1"), (&sv, "1"), (&c1, "on"), (&v, "on"), (&c2, "on")]).await;
+    staff
+        .post(
+            &format!("/activities/{activity}/attendance"),
+            &[
+                (&s1, "1"),
+                (&s2, "1"),
+                (&sv, "1"),
+                (&c1, "on"),
+                (&v, "on"),
+                (&c2, "on"),
+            ],
+        )
+        .await;
     assert_eq!(person_times(&pool, activity).await, 3);
-    let page = staff.get(&format!("/activities/{activity}/attendance?saved=1")).await;
+    let page = staff
+        .get(&format!("/activities/{activity}/attendance?saved=1"))
+        .await;
     assert_eq!(page.texts("#over-capacity").len(), 1);
     let show = staff.get(&format!("/activities/{activity}")).await;
-    assert!(show.text("#person-times").starts_with("3 / 2"), "{}", show.text("#person-times"));
+    assert!(
+        show.text("#person-times").starts_with("3 / 2"),
+        "{}",
+        show.text("#person-times")
+    );
     // A search shows only some people; the hidden ones keep their attendance.
-    let r = staff.post(&format!("/activities/{activity}/attendance"), &[(&s2, "1"), ("q", "乙")]).await;
+    let r = staff
+        .post(
+            &format!("/activities/{activity}/attendance"),
+            &[(&s2, "1"), ("q", "乙")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(person_times(&pool, activity).await, 2, "only the shown, unticked child was removed");
+    assert_eq!(
+        person_times(&pool, activity).await,
+        2,
+        "only the shown, unticked child was removed"
+    );
     // Attendance appears on the child's timeline; the volunteer's hours include the two hours.
     let child_page = staff.get(&format!("/children/{}", f.a.child)).await;
-    assert!(child_page.texts("#timeline li.attended").iter().any(|t| t.contains("两地书")));
+    assert!(
+        child_page
+            .texts("#timeline li.attended")
+            .iter()
+            .any(|t| t.contains("两地书"))
+    );
     let mut volunteer = client(&pool, &f.a.volunteer_login).await;
     let hours = volunteer.get("/v/hours").await;
-    assert!(hours.texts("#hours-table tr").iter().any(|r| r.contains("2026-11") && r.contains("2.0")), "{:?}", hours.texts("#hours-table tr"));
+    assert!(
+        hours
+            .texts("#hours-table tr")
+            .iter()
+            .any(|r| r.contains("2026-11") && r.contains("2.0")),
+        "{:?}",
+        hours.texts("#hours-table tr")
+    );
 }
 
 #[sqlx::test]
@@ -85,20 +194,59 @@ async fn walk_ins_come_from_the_whole_street_by_exact_name(pool: PgPool) {
     sqlx::query("INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation) VALUES ($1, $2, $3, '邻社区的孩子', 'female', '2014-01-01', 'father_away', 'relatives')")
         .bind(f.a.id).bind(walk_in).bind(f.a.other_community).execute(&pool).await.unwrap();
     let mut staff = client(&pool, &f.a.staff_login).await;
-    staff.get(&format!("/activities/{}/attendance", f.a.activity)).await;
+    staff
+        .get(&format!("/activities/{}/attendance", f.a.activity))
+        .await;
     // Community staff never reach another community's children, not even by exact name.
-    let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", "邻社区的孩子")]).await;
-    assert_eq!(r.texts(".field-error"), vec!["本街道没有这个名字的在册儿童。"]);
+    let r = staff
+        .post(
+            &format!("/activities/{}/walk-in", f.a.activity),
+            &[("name", "邻社区的孩子")],
+        )
+        .await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["本街道没有这个名字的在册儿童。"]
+    );
     let mut staff = client(&pool, &f.a.admin_login).await;
-    staff.get(&format!("/activities/{}/attendance", f.a.activity)).await;
-    let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", "不存在")]).await;
-    assert_eq!(r.texts(".field-error"), vec!["本街道没有这个名字的在册儿童。"]);
-    let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", &f.b.child_name)]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another street's child is not found");
-    let r = staff.post(&format!("/activities/{}/walk-in", f.a.activity), &[("name", "邻社区的孩子")]).await;
+    staff
+        .get(&format!("/activities/{}/attendance", f.a.activity))
+        .await;
+    let r = staff
+        .post(
+            &format!("/activities/{}/walk-in", f.a.activity),
+            &[("name", "不存在")],
+        )
+        .await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["本街道没有这个名字的在册儿童。"]
+    );
+    let r = staff
+        .post(
+            &format!("/activities/{}/walk-in", f.a.activity),
+            &[("name", &f.b.child_name)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another street's child is not found"
+    );
+    let r = staff
+        .post(
+            &format!("/activities/{}/walk-in", f.a.activity),
+            &[("name", "邻社区的孩子")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let page = staff.get(&format!("/activities/{}/attendance", f.a.activity)).await;
-    assert!(page.body.contains("邻社区的孩子"), "the walk-in is listed and ticked");
+    let page = staff
+        .get(&format!("/activities/{}/attendance", f.a.activity))
+        .await;
+    assert!(
+        page.body.contains("邻社区的孩子"),
+        "the walk-in is listed and ticked"
+    );
     assert_eq!(person_times(&pool, f.a.activity).await, 1);
 }
 
@@ -110,18 +258,40 @@ async fn an_activity_credited_to_a_duty_shows_in_the_grid(pool: PgPool) {
     // Not yet attended by both: no credit possible.
     staff.get(&format!("/activities/{activity}")).await;
     let pairing = f.a.pairing.to_string();
-    let r = staff.post(&format!("/activities/{activity}/credits"), &[("pairing_id", &pairing), ("duty", "talk")]).await;
+    let r = staff
+        .post(
+            &format!("/activities/{activity}/credits"),
+            &[("pairing_id", &pairing), ("duty", "talk")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (c, v) = (format!("child_{}", f.a.child), format!("volunteer_{}", f.a.volunteer));
+    let (c, v) = (
+        format!("child_{}", f.a.child),
+        format!("volunteer_{}", f.a.volunteer),
+    );
     let (sc, sv) = (format!("shown_{c}"), format!("shown_{v}"));
-    staff.post(&format!("/activities/{activity}/attendance"), &[(&sc, "1"), (&sv, "1"), (&c, "on"), (&v, "on")]).await;
+    staff
+        .post(
+            &format!("/activities/{activity}/attendance"),
+            &[(&sc, "1"), (&sv, "1"), (&c, "on"), (&v, "on")],
+        )
+        .await;
     staff.get(&format!("/activities/{activity}")).await;
-    let r = staff.post(&format!("/activities/{activity}/credits"), &[("pairing_id", &pairing), ("duty", "letter")]).await;
+    let r = staff
+        .post(
+            &format!("/activities/{activity}/credits"),
+            &[("pairing_id", &pairing), ("duty", "letter")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let grid = staff.get("/pairings/duties?semester=2026-autumn").await;
     let cell = format!("tr[data-pairing='{}'] td[data-duty=letter]", f.a.pairing);
     assert_eq!(grid.attr(&cell, "data-state").as_deref(), Some("done"));
-    assert!(grid.text(&cell).contains("（活动）"), "{}", grid.text(&cell));
+    assert!(
+        grid.text(&cell).contains("（活动）"),
+        "{}",
+        grid.text(&cell)
+    );
 }
 
 #[sqlx::test]
@@ -129,37 +299,104 @@ async fn aid_is_kept_in_fen_and_totalled_per_community_and_quarter(pool: PgPool)
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get(&format!("/children/{}", f.a.child)).await;
-    let r = staff.post(&format!("/children/{}/aid", f.a.child), &[("kind", "cash"), ("given_on", "2026-11-02"), ("amount", "12.3x")]).await;
-    assert_eq!(r.texts(".field-error"), vec!["请填写金额，如 200 或 35.50。"]);
-    let r = staff.post(&format!("/children/{}/aid", f.a.child), &[("kind", "cash"), ("given_on", "2026-11-02"), ("amount", "0.10"), ("donor", "爱心企业")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{}/aid", f.a.child),
+            &[
+                ("kind", "cash"),
+                ("given_on", "2026-11-02"),
+                ("amount", "12.3x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["请填写金额，如 200 或 35.50。"]
+    );
+    let r = staff
+        .post(
+            &format!("/children/{}/aid", f.a.child),
+            &[
+                ("kind", "cash"),
+                ("given_on", "2026-11-02"),
+                ("amount", "0.10"),
+                ("donor", "爱心企业"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    staff.post(&format!("/children/{}/aid", f.a.child), &[("kind", "school_supplies"), ("given_on", "2026-11-03"), ("amount", "0.20")]).await;
+    staff
+        .post(
+            &format!("/children/{}/aid", f.a.child),
+            &[
+                ("kind", "school_supplies"),
+                ("given_on", "2026-11-03"),
+                ("amount", "0.20"),
+            ],
+        )
+        .await;
     // The same aid for every child who attended the activity.
     let extra = Uuid::now_v7();
     sqlx::query("INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation) VALUES ($1, $2, $3, '丙童', 'male', '2015-01-01', 'father_away', 'relatives')")
         .bind(f.a.id).bind(extra).bind(f.a.community).execute(&pool).await.unwrap();
     let (c1, c2) = (format!("child_{}", f.a.child), format!("child_{extra}"));
     let (s1, s2) = (format!("shown_{c1}"), format!("shown_{c2}"));
-    staff.post(&format!("/activities/{}/attendance", f.a.activity), &[(&s1, "1"), (&s2, "1"), (&c1, "on"), (&c2, "on")]).await;
+    staff
+        .post(
+            &format!("/activities/{}/attendance", f.a.activity),
+            &[(&s1, "1"), (&s2, "1"), (&c1, "on"), (&c2, "on")],
+        )
+        .await;
     staff.get(&format!("/activities/{}", f.a.activity)).await;
-    let r = staff.post(&format!("/activities/{}/aid", f.a.activity), &[("kind", "goods"), ("given_on", "2026-11-20"), ("amount", "200.05"), ("donor", "慈善会")]).await;
+    let r = staff
+        .post(
+            &format!("/activities/{}/aid", f.a.activity),
+            &[
+                ("kind", "goods"),
+                ("given_on", "2026-11-20"),
+                ("amount", "200.05"),
+                ("donor", "慈善会"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let fen: Vec<i64> = sqlx::query_scalar("SELECT amount_fen FROM aid ORDER BY amount_fen").fetch_all(&pool).await.unwrap();
-    assert_eq!(fen, vec![10, 20, 20_005, 20_005], "exact fen, no floating point");
+    let fen: Vec<i64> = sqlx::query_scalar("SELECT amount_fen FROM aid ORDER BY amount_fen")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        fen,
+        vec![10, 20, 20_005, 20_005],
+        "exact fen, no floating point"
+    );
     let page = staff.get("/aid?year=2026").await;
     assert_eq!(page.text("#aid-total"), "合计 4 · ¥400.40");
     assert!(page.text("#aid-table").contains("Q4"));
-    assert!(staff.get(&format!("/children/{extra}")).await.texts("#timeline li.aid").iter().any(|t| t.contains("200.05") && t.contains("慈善会")));
+    assert!(
+        staff
+            .get(&format!("/children/{extra}"))
+            .await
+            .texts("#timeline li.aid")
+            .iter()
+            .any(|t| t.contains("200.05") && t.contains("慈善会"))
+    );
     // Another street sees none of it.
     let mut b = client(&pool, &f.b.admin_login).await;
-    assert_eq!(b.get("/aid?year=2026").await.text("#aid-total"), "合计 0 · ¥0.00");
+    assert_eq!(
+        b.get("/aid?year=2026").await.text("#aid-total"),
+        "合计 0 · ¥0.00"
+    );
 }
 
 /// A JPEG whose EXIF segment carries GPS coordinates (as a phone camera writes).
 fn jpeg_with_gps() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
     let mut plain = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&img)
+        .unwrap();
     // APP1 "Exif\0\0" + a little-endian TIFF header with one GPSInfo IFD entry and a marker text.
     let mut tiff = Vec::new();
     tiff.extend_from_slice(b"II*\0\x08\0\0\0");
@@ -176,7 +413,12 @@ fn jpeg_with_gps() -> Vec<u8> {
     out
 }
 
-async fn upload(client: &mut TestClient, activity: Uuid, bytes: &[u8], content_type: &str) -> TestResponse {
+async fn upload(
+    client: &mut TestClient,
+    activity: Uuid,
+    bytes: &[u8],
+    content_type: &str,
+) -> TestResponse {
     let boundary = "----shouhu-test-boundary";
     let mut body = Vec::new();
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
@@ -184,7 +426,10 @@ async fn upload(client: &mut TestClient, activity: Uuid, bytes: &[u8], content_t
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let csrf = client.csrf.clone().unwrap();
     let req = Request::post(format!("/activities/{activity}/photos?csrf={csrf}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     client.request(req).await
@@ -198,25 +443,66 @@ async fn photos_lose_their_metadata_and_stay_in_their_street(pool: PgPool) {
     let original = jpeg_with_gps();
     assert!(original.windows(4).any(|w| w == b"Exif") && original.windows(3).any(|w| w == b"GPS"));
     let r = upload(&mut staff, f.a.activity, &original, "image/jpeg").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts(".field-error"));
-    let photo: Uuid = sqlx::query_scalar("SELECT id FROM activity_photo WHERE activity_id = $1 AND id <> $2").bind(f.a.activity).bind(f.a.photo).fetch_one(&pool).await.unwrap();
-    let served = staff.request(Request::get(format!("/photos/{photo}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        r.texts(".field-error")
+    );
+    let photo: Uuid =
+        sqlx::query_scalar("SELECT id FROM activity_photo WHERE activity_id = $1 AND id <> $2")
+            .bind(f.a.activity)
+            .bind(f.a.photo)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let served = staff
+        .request(
+            Request::get(format!("/photos/{photo}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.header("content-type"), Some("image/jpeg"));
     let bytes = served.body.as_bytes();
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF survived");
     assert!(!bytes.windows(3).any(|w| w == b"GPS"), "GPS survived");
     // It is still the same picture.
-    let decoded = image::load_from_memory(&std::fs::read(common::data_dir().join("photos").join(f.a.id.to_string()).join(format!("{photo}.jpg"))).unwrap()).unwrap();
+    let decoded = image::load_from_memory(
+        &std::fs::read(
+            common::data_dir()
+                .join("photos")
+                .join(f.a.id.to_string())
+                .join(format!("{photo}.jpg")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     assert_eq!((decoded.width(), decoded.height()), (64, 48));
-    let thumb = std::fs::read(common::data_dir().join("photos").join(f.a.id.to_string()).join(format!("{photo}.thumb.jpg"))).unwrap();
+    let thumb = std::fs::read(
+        common::data_dir()
+            .join("photos")
+            .join(f.a.id.to_string())
+            .join(format!("{photo}.thumb.jpg")),
+    )
+    .unwrap();
     assert!(image::load_from_memory(&thumb).is_ok());
     // Another street's user gets 404 for the same URL; so does a logged-out visitor (login).
     let mut b = client(&pool, &f.b.admin_login).await;
-    assert_eq!(b.get(&format!("/photos/{photo}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(b.get(&format!("/photos/{photo}/thumb")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("/photos/{photo}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        b.get(&format!("/photos/{photo}/thumb")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let mut anonymous = TestClient::new(&pool);
-    assert_eq!(anonymous.get(&format!("/photos/{photo}")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.get(&format!("/photos/{photo}")).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[sqlx::test]
@@ -224,7 +510,12 @@ async fn broken_or_oversized_photos_are_refused_and_nothing_is_stored(pool: PgPo
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get(&format!("/activities/{}", f.a.activity)).await;
-    let count = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM activity_photo").fetch_one(&pool).await.unwrap() };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM activity_photo")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
     let before = count().await;
     let dir = common::data_dir().join("photos").join(f.a.id.to_string());
     let files_before = std::fs::read_dir(&dir).unwrap().count();
@@ -234,7 +525,10 @@ async fn broken_or_oversized_photos_are_refused_and_nothing_is_stored(pool: PgPo
     let huge = vec![0xFFu8; 5 * 1024 * 1024 + 10];
     for (bytes, message) in [
         (truncated, "无法读取这张照片，文件可能已损坏。"),
-        (b"this is not an image".to_vec(), "只能上传 JPEG 或 PNG 照片。"),
+        (
+            b"this is not an image".to_vec(),
+            "只能上传 JPEG 或 PNG 照片。",
+        ),
         (gif, "只能上传 JPEG 或 PNG 照片。"),
         (huge, "照片超过 5 MB，请压缩后再上传。"),
     ] {
@@ -243,11 +537,21 @@ async fn broken_or_oversized_photos_are_refused_and_nothing_is_stored(pool: PgPo
         assert_eq!(r.texts(".field-error"), vec![message]);
     }
     assert_eq!(count().await, before);
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files_before, "no file left behind");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        files_before,
+        "no file left behind"
+    );
     // A PNG is fine.
     let img = image::RgbaImage::from_pixel(20, 10, image::Rgba([10, 200, 30, 255]));
     let mut png = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
-    assert_eq!(upload(&mut staff, f.a.activity, &png, "image/png").await.status, StatusCode::SEE_OTHER);
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    assert_eq!(
+        upload(&mut staff, f.a.activity, &png, "image/png")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(count().await, before + 1);
 }

@@ -12,21 +12,35 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 use uuid::Uuid;
 
-async fn call(app: &axum::Router, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     let req = match body {
-        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string()))
+            .unwrap(),
         None => req.body(Body::empty()).unwrap(),
     };
     let mut req = req;
-    req.extensions_mut().insert(axum::extract::ConnectInfo("127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap()));
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        "127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap(),
+    ));
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn app(pool: &PgPool) -> axum::Router {
@@ -37,19 +51,58 @@ fn app(pool: &PgPool) -> axum::Router {
 async fn a_token_reads_its_street_and_nothing_else(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let app = app(&pool);
-    let (status, body) = call(&app, "GET", "/api/v1/children", Some(&f.a.token_secret), None).await;
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/api/v1/children",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let names: Vec<&str> = body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec![f.a.child_name.as_str()]);
-    assert!(!body.to_string().contains("id_number"), "no ID numbers through the API");
-    let (status, body) = call(&app, "GET", &format!("/api/v1/children/{}", f.b.child), Some(&f.a.token_secret), None).await;
+    assert!(
+        !body.to_string().contains("id_number"),
+        "no ID numbers through the API"
+    );
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/children/{}", f.b.child),
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
-    let (status, _) = call(&app, "GET", &format!("/api/v1/visits?child_id={}", f.b.child), Some(&f.a.token_secret), None).await;
+    let (status, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/visits?child_id={}", f.b.child),
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A forged token naming street B with A's secret is nobody.
-    let (status, body) = call(&app, "GET", "/api/v1/children", Some("shouhu_garbage"), None).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/api/v1/children",
+        Some("shouhu_garbage"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
 }
 
 #[sqlx::test]
@@ -58,21 +111,59 @@ async fn tokens_are_created_once_read_only_or_read_write_and_revoked(pool: PgPoo
     let mut admin = TestClient::new(&pool);
     admin.login(&f.a.admin_login, PASSWORD).await;
     admin.get("/api-tokens").await;
-    let page = admin.post("/api-tokens", &[("name", "民政系统"), ("access", "read")]).await;
+    let page = admin
+        .post("/api-tokens", &[("name", "民政系统"), ("access", "read")])
+        .await;
     let token = page.text("#token-value");
     assert!(token.starts_with("shouhu_"));
-    assert!(!admin.get("/api-tokens").await.body.contains(&token), "shown once");
-    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM api_token WHERE name = '民政系统'").fetch_all(&pool).await.unwrap();
-    assert!(stored[0].len() == 32 && !token.as_bytes().windows(32).any(|w| w == stored[0].as_slice()), "stored hashed");
+    assert!(
+        !admin.get("/api-tokens").await.body.contains(&token),
+        "shown once"
+    );
+    let stored: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT token_hash FROM api_token WHERE name = '民政系统'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(
+        stored[0].len() == 32
+            && !token
+                .as_bytes()
+                .windows(32)
+                .any(|w| w == stored[0].as_slice()),
+        "stored hashed"
+    );
     let app = admin.app.clone();
-    assert_eq!(call(&app, "GET", "/api/v1/children", Some(&token), None).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/children", Some(&token), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
     let visit = json!({ "id": Uuid::now_v7(), "child_id": f.a.child, "kind": "talk", "visited_on": "2026-11-01" });
     let (status, body) = call(&app, "POST", "/api/v1/visits", Some(&token), Some(visit)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("read_only")));
-    let id: Uuid = sqlx::query_scalar("SELECT id FROM api_token WHERE name = '民政系统'").fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("read_only"))
+    );
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM api_token WHERE name = '民政系统'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     admin.post(&format!("/api-tokens/{id}/revoke"), &[]).await;
-    assert_eq!(call(&app, "GET", "/api/v1/children", Some(&token), None).await.0, StatusCode::UNAUTHORIZED, "revoked");
-    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_event WHERE action LIKE 'api_token%' ORDER BY seq").fetch_all(&pool).await.unwrap();
+    assert_eq!(
+        call(&app, "GET", "/api/v1/children", Some(&token), None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "revoked"
+    );
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_event WHERE action LIKE 'api_token%' ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     assert_eq!(audited, vec!["api_token_created", "api_token_revoked"]);
 }
 
@@ -83,18 +174,61 @@ async fn the_same_visit_sent_three_times_at_once_and_again_is_one_visit(pool: Pg
     let id = Uuid::now_v7();
     let visit = json!({ "id": id, "child_id": f.a.child, "kind": "home_visit", "visited_on": "2026-11-20", "duration_minutes": 40, "mood": 4, "notes": "离线记录" });
     let (a, b, c) = tokio::join!(
-        call(&app, "POST", "/api/v1/visits", Some(&f.a.token_secret), Some(visit.clone())),
-        call(&app, "POST", "/api/v1/visits", Some(&f.a.token_secret), Some(visit.clone())),
-        call(&app, "POST", "/api/v1/visits", Some(&f.a.token_secret), Some(visit.clone())),
+        call(
+            &app,
+            "POST",
+            "/api/v1/visits",
+            Some(&f.a.token_secret),
+            Some(visit.clone())
+        ),
+        call(
+            &app,
+            "POST",
+            "/api/v1/visits",
+            Some(&f.a.token_secret),
+            Some(visit.clone())
+        ),
+        call(
+            &app,
+            "POST",
+            "/api/v1/visits",
+            Some(&f.a.token_secret),
+            Some(visit.clone())
+        ),
     );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let later = call(&app, "POST", "/api/v1/visits", Some(&f.a.token_secret), Some(visit.clone())).await;
+    let later = call(
+        &app,
+        "POST",
+        "/api/v1/visits",
+        Some(&f.a.token_secret),
+        Some(visit.clone()),
+    )
+    .await;
     let answers = [&a, &b, &c, &later];
-    assert_eq!(answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count(), 1, "{answers:?}");
-    assert!(answers.iter().all(|(s, _)| *s == StatusCode::CREATED || *s == StatusCode::OK));
-    assert!(answers.iter().all(|(_, body)| *body == a.1), "every answer carries the same visit");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|(s, _)| *s == StatusCode::CREATED || *s == StatusCode::OK)
+    );
+    assert!(
+        answers.iter().all(|(_, body)| *body == a.1),
+        "every answer carries the same visit"
+    );
     assert_eq!(a.1["id"], json!(id));
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM visit WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM visit WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(rows, 1);
 }
 
@@ -106,10 +240,16 @@ async fn volunteers_use_the_api_in_their_own_scope(pool: PgPool) {
     let r = volunteer.get("/api/v1/children").await;
     let body: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(body.as_array().unwrap().len(), 1);
-    assert!(body[0].get("community").is_none(), "only what a volunteer needs");
+    assert!(
+        body[0].get("community").is_none(),
+        "only what a volunteer needs"
+    );
     // A write from the browser needs the CSRF header.
     let visit = json!({ "id": Uuid::now_v7(), "child_id": f.a.child, "kind": "letter", "visited_on": "2026-11-21" });
-    let req = Request::post("/api/v1/visits").header("content-type", "application/json").body(Body::from(visit.to_string())).unwrap();
+    let req = Request::post("/api/v1/visits")
+        .header("content-type", "application/json")
+        .body(Body::from(visit.to_string()))
+        .unwrap();
     assert_eq!(volunteer.request(req).await.status, StatusCode::FORBIDDEN);
     let req = Request::post("/api/v1/visits")
         .header("content-type", "application/json")
@@ -118,7 +258,11 @@ async fn volunteers_use_the_api_in_their_own_scope(pool: PgPool) {
         .unwrap();
     assert_eq!(volunteer.request(req).await.status, StatusCode::CREATED);
     // After the pairing ended, a visit dated later is refused with its reason.
-    sqlx::query("UPDATE pairing SET ended_on = '2026-11-22', end_reason = '搬家' WHERE id = $1").bind(f.a.pairing).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE pairing SET ended_on = '2026-11-22', end_reason = '搬家' WHERE id = $1")
+        .bind(f.a.pairing)
+        .execute(&pool)
+        .await
+        .unwrap();
     let late = json!({ "id": Uuid::now_v7(), "child_id": f.a.child, "kind": "talk", "visited_on": "2026-11-25" });
     let req = Request::post("/api/v1/visits")
         .header("content-type", "application/json")
@@ -127,7 +271,10 @@ async fn volunteers_use_the_api_in_their_own_scope(pool: PgPool) {
         .unwrap();
     let r = volunteer.request(req).await;
     let body: Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!((r.status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pairing_ended")));
+    assert_eq!(
+        (r.status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("pairing_ended"))
+    );
 }
 
 #[sqlx::test]
@@ -135,17 +282,35 @@ async fn the_openapi_document_is_valid_and_complete(pool: PgPool) {
     let app = app(&pool);
     let (status, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    let parsed: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).expect("a valid OpenAPI 3 document");
+    let parsed: openapiv3::OpenAPI =
+        serde_json::from_value(doc.clone()).expect("a valid OpenAPI 3 document");
     assert!(parsed.openapi.starts_with("3.0"));
     // Every /api/v1 route of the app is described, and every $ref resolves.
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/api/mod.rs")).unwrap();
-    for route in source.split(".route(\"").skip(1).map(|p| p.split('"').next().unwrap()).filter(|r| r.starts_with("/api/v1/") && !r.ends_with("openapi.json")) {
-        assert!(parsed.paths.paths.contains_key(route), "{route} is not documented");
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/api/mod.rs"))
+            .unwrap();
+    for route in source
+        .split(".route(\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap())
+        .filter(|r| r.starts_with("/api/v1/") && !r.ends_with("openapi.json"))
+    {
+        assert!(
+            parsed.paths.paths.contains_key(route),
+            "{route} is not documented"
+        );
     }
     let text = doc.to_string();
-    for reference in text.split("\"$ref\":\"#/components/").skip(1).map(|r| r.split('"').next().unwrap()) {
+    for reference in text
+        .split("\"$ref\":\"#/components/")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+    {
         let (kind, name) = reference.split_once('/').unwrap();
-        assert!(doc["components"][kind][name].is_object(), "dangling $ref {reference}");
+        assert!(
+            doc["components"][kind][name].is_object(),
+            "dangling $ref {reference}"
+        );
     }
 }
 
@@ -153,24 +318,73 @@ async fn the_openapi_document_is_valid_and_complete(pool: PgPool) {
 async fn pairings_activities_and_reports_in_scope(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let app = app(&pool);
-    let (status, pairings) = call(&app, "GET", "/api/v1/pairings", Some(&f.a.token_secret), None).await;
+    let (status, pairings) = call(
+        &app,
+        "GET",
+        "/api/v1/pairings",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(pairings.as_array().unwrap().len(), 1);
     assert_eq!(pairings[0]["child_id"], json!(f.a.child));
-    let (status, activities) = call(&app, "GET", "/api/v1/activities?from=2026-11-01&to=2026-11-30", Some(&f.a.token_secret), None).await;
+    let (status, activities) = call(
+        &app,
+        "GET",
+        "/api/v1/activities?from=2026-11-01&to=2026-11-30",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(activities.as_array().unwrap().len(), 1);
     assert_eq!(activities[0]["id"], json!(f.a.activity));
-    let (status, body) = call(&app, "GET", "/api/v1/activities?from=2026-11-30&to=2026-11-01", Some(&f.a.token_secret), None).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_range")));
-    let (status, reports) = call(&app, "GET", "/api/v1/reports?period=2026-Q4", Some(&f.a.token_secret), None).await;
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/api/v1/activities?from=2026-11-30&to=2026-11-01",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_range"))
+    );
+    let (status, reports) = call(
+        &app,
+        "GET",
+        "/api/v1/reports?period=2026-Q4",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(reports.as_array().unwrap().len(), 2, "both communities of street A");
+    assert_eq!(
+        reports.as_array().unwrap().len(),
+        2,
+        "both communities of street A"
+    );
     assert!(reports[0]["figures"]["children"].is_number());
     assert!(!reports.to_string().contains("SECRETb"));
-    let (status, _) = call(&app, "GET", "/api/v1/reports?period=2026-Q9", Some(&f.a.token_secret), None).await;
+    let (status, _) = call(
+        &app,
+        "GET",
+        "/api/v1/reports?period=2026-Q9",
+        Some(&f.a.token_secret),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Street B's token sees none of A's.
-    let (_, b_pairings) = call(&app, "GET", "/api/v1/pairings", Some(&f.b.token_secret), None).await;
+    let (_, b_pairings) = call(
+        &app,
+        "GET",
+        "/api/v1/pairings",
+        Some(&f.b.token_secret),
+        None,
+    )
+    .await;
     assert!(!b_pairings.to_string().contains(&f.a.child.to_string()));
 }

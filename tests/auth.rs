@@ -7,7 +7,11 @@ use common::{Fixture, PASSWORD, TestClient};
 use sqlx::PgPool;
 
 async fn session_count(pool: &PgPool, user: uuid::Uuid) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM session WHERE user_id = $1").bind(user).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM session WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -18,8 +22,14 @@ async fn login_sets_a_strict_cookie_and_rotates_the_session(pool: PgPool) {
     assert_eq!(response.location(), Some("/"));
     let cookie = response.header("set-cookie").unwrap();
     assert!(cookie.starts_with("shouhu_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP in tests: no Secure flag");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP in tests: no Secure flag"
+    );
     let first = client.cookies["shouhu_session"].clone();
 
     // Logging in again in the same browser gives a new id and ends the old session.
@@ -29,9 +39,17 @@ async fn login_sets_a_strict_cookie_and_rotates_the_session(pool: PgPool) {
     assert_eq!(session_count(&pool, f.a.admin).await, 1);
 
     // Only a hash of the secret is stored.
-    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM session").fetch_all(&pool).await.unwrap();
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM session")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert!(stored.iter().all(|h| h.len() == 32));
-    assert!(!stored.iter().any(|h| second.as_bytes().windows(h.len()).any(|w| w == h.as_slice())));
+    assert!(!stored.iter().any(|h| {
+        second
+            .as_bytes()
+            .windows(h.len())
+            .any(|w| w == h.as_slice())
+    }));
 }
 
 #[sqlx::test]
@@ -47,9 +65,15 @@ async fn the_same_message_whether_or_not_the_account_exists(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut client = TestClient::new(&pool);
     let wrong_password = client.try_login(&f.a.admin_login, "not the password").await;
-    let no_account = client.try_login("nobody@nowhere.cn", "not the password").await;
+    let no_account = client
+        .try_login("nobody@nowhere.cn", "not the password")
+        .await;
     let disabled = {
-        sqlx::query("UPDATE app_user SET disabled_at = now() WHERE id = $1").bind(f.a.staff).execute(&pool).await.unwrap();
+        sqlx::query("UPDATE app_user SET disabled_at = now() WHERE id = $1")
+            .bind(f.a.staff)
+            .execute(&pool)
+            .await
+            .unwrap();
         client.try_login(&f.a.staff_login, PASSWORD).await
     };
     for r in [&wrong_password, &no_account, &disabled] {
@@ -68,7 +92,10 @@ trait SessionCookie {
 
 impl SessionCookie for common::TestResponse {
     fn cookies_session(&self) -> bool {
-        self.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("shouhu_session=") && !v.to_str().unwrap().contains("Max-Age=0"))
+        self.headers.get_all("set-cookie").iter().any(|v| {
+            v.to_str().unwrap().starts_with("shouhu_session=")
+                && !v.to_str().unwrap().contains("Max-Age=0")
+        })
     }
 }
 
@@ -80,13 +107,24 @@ async fn growing_delay_after_five_failures(pool: PgPool) {
         client.try_login(&f.a.staff_login, "wrong").await;
     }
     let locked: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT locked_until FROM app_user WHERE id = $1").bind(f.a.staff).fetch_one(&pool).await.unwrap();
+        sqlx::query_scalar("SELECT locked_until FROM app_user WHERE id = $1")
+            .bind(f.a.staff)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(locked.is_none(), "no delay for the first four failures");
     client.try_login(&f.a.staff_login, "wrong").await;
     let (failures, locked): (i32, Option<chrono::DateTime<chrono::Utc>>) =
-        sqlx::query_as("SELECT failed_logins, locked_until FROM app_user WHERE id = $1").bind(f.a.staff).fetch_one(&pool).await.unwrap();
+        sqlx::query_as("SELECT failed_logins, locked_until FROM app_user WHERE id = $1")
+            .bind(f.a.staff)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(failures, 5);
-    assert!(locked.unwrap() > chrono::Utc::now(), "the fifth failure starts a delay");
+    assert!(
+        locked.unwrap() > chrono::Utc::now(),
+        "the fifth failure starts a delay"
+    );
 
     // During the delay even the right password is refused, with the same message.
     let refused = client.try_login(&f.a.staff_login, PASSWORD).await;
@@ -94,9 +132,17 @@ async fn growing_delay_after_five_failures(pool: PgPool) {
     assert!(refused.location().is_none());
 
     // After the delay the right password works and resets the count.
-    sqlx::query("UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1").bind(f.a.staff).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1")
+        .bind(f.a.staff)
+        .execute(&pool)
+        .await
+        .unwrap();
     client.login(&f.a.staff_login, PASSWORD).await;
-    let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM app_user WHERE id = $1").bind(f.a.staff).fetch_one(&pool).await.unwrap();
+    let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM app_user WHERE id = $1")
+        .bind(f.a.staff)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(failures, 0);
 }
 
@@ -111,8 +157,18 @@ async fn at_most_a_hundred_failures_an_hour(pool: PgPool) {
         .unwrap();
     let mut client = TestClient::new(&pool);
     let refused = client.try_login(&f.a.staff_login, PASSWORD).await;
-    assert_eq!(refused.status, StatusCode::OK, "the right password is refused for the rest of the hour");
-    sqlx::query("UPDATE app_user SET fail_window_start = now() - interval '61 minutes' WHERE id = $1").bind(f.a.staff).execute(&pool).await.unwrap();
+    assert_eq!(
+        refused.status,
+        StatusCode::OK,
+        "the right password is refused for the rest of the hour"
+    );
+    sqlx::query(
+        "UPDATE app_user SET fail_window_start = now() - interval '61 minutes' WHERE id = $1",
+    )
+    .bind(f.a.staff)
+    .execute(&pool)
+    .await
+    .unwrap();
     client.login(&f.a.staff_login, PASSWORD).await;
 }
 
@@ -156,16 +212,38 @@ async fn idle_and_absolute_timeouts_end_sessions(pool: PgPool) {
     let mut client = TestClient::new(&pool);
     client.login(&f.a.admin_login, PASSWORD).await;
     assert_eq!(client.get("/").await.status, StatusCode::OK);
-    sqlx::query("UPDATE session SET last_seen_at = now() - interval '31 minutes'").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE session SET last_seen_at = now() - interval '31 minutes'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let r = client.get("/").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "idle for 31 minutes: logged out");
-    assert_eq!(session_count(&pool, f.a.admin).await, 0, "the expired session is deleted");
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "idle for 31 minutes: logged out"
+    );
+    assert_eq!(
+        session_count(&pool, f.a.admin).await,
+        0,
+        "the expired session is deleted"
+    );
 
     client.login(&f.a.admin_login, PASSWORD).await;
-    sqlx::query("UPDATE session SET last_seen_at = now() - interval '29 minutes'").execute(&pool).await.unwrap();
-    assert_eq!(client.get("/").await.status, StatusCode::OK, "29 minutes idle is fine");
+    sqlx::query("UPDATE session SET last_seen_at = now() - interval '29 minutes'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "29 minutes idle is fine"
+    );
     sqlx::query("UPDATE session SET created_at = now() - interval '12 hours 1 minute', last_seen_at = now()").execute(&pool).await.unwrap();
-    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER, "older than 12 hours: logged out");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "older than 12 hours: logged out"
+    );
 }
 
 #[sqlx::test]
@@ -178,15 +256,46 @@ async fn password_change_ends_every_other_session(pool: PgPool) {
     assert_eq!(session_count(&pool, f.a.staff).await, 2);
 
     desk.get("/password").await;
-    let bad = desk.post("/password", &[("current", "wrong"), ("new", "short"), ("confirm", "other")]).await;
+    let bad = desk
+        .post(
+            "/password",
+            &[("current", "wrong"), ("new", "short"), ("confirm", "other")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.texts(".field-error").len(), 3, "every field error at once:\n{}", bad.body);
+    assert_eq!(
+        bad.texts(".field-error").len(),
+        3,
+        "every field error at once:\n{}",
+        bad.body
+    );
 
-    let ok = desk.post("/password", &[("current", PASSWORD), ("new", "a much better secret"), ("confirm", "a much better secret")]).await;
+    let ok = desk
+        .post(
+            "/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "a much better secret"),
+                ("confirm", "a much better secret"),
+            ],
+        )
+        .await;
     assert_eq!(ok.location(), Some("/"));
-    assert_eq!(session_count(&pool, f.a.staff).await, 1, "only the desk's new session is left");
-    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER, "the phone is logged out");
-    assert_eq!(desk.get("/").await.status, StatusCode::OK, "the desk stays in");
+    assert_eq!(
+        session_count(&pool, f.a.staff).await,
+        1,
+        "only the desk's new session is left"
+    );
+    assert_eq!(
+        phone.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "the phone is logged out"
+    );
+    assert_eq!(
+        desk.get("/").await.status,
+        StatusCode::OK,
+        "the desk stays in"
+    );
     let mut again = phone.fresh();
     again.login(&f.a.staff_login, "a much better secret").await;
 }
@@ -199,7 +308,9 @@ async fn a_disabled_account_is_logged_out_everywhere(pool: PgPool) {
     let mut admin = staff.fresh();
     admin.login(&f.a.admin_login, PASSWORD).await;
     admin.get("/users").await;
-    let r = admin.post(&format!("/users/{}/disable", f.a.staff), &[]).await;
+    let r = admin
+        .post(&format!("/users/{}/disable", f.a.staff), &[])
+        .await;
     assert_eq!(r.location(), Some("/users"));
     assert_eq!(session_count(&pool, f.a.staff).await, 0);
     assert_eq!(staff.get("/").await.status, StatusCode::SEE_OTHER);
@@ -214,28 +325,54 @@ async fn state_changing_requests_need_the_csrf_token_and_our_origin(pool: PgPool
 
     // The login form itself is protected (anonymous double-submit token).
     client.get("/login").await;
-    let r = client.post_raw("/login", &[("login", &f.a.admin_login), ("password", PASSWORD)]).await;
+    let r = client
+        .post_raw(
+            "/login",
+            &[("login", &f.a.admin_login), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     client.login(&f.a.admin_login, PASSWORD).await;
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM community").fetch_one(&pool).await.unwrap();
-    let r = client.post_raw("/communities", &[("name", "CSRF社区")]).await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM community")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let r = client
+        .post_raw("/communities", &[("name", "CSRF社区")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = client.post_raw("/communities", &[("name", "CSRF社区"), ("csrf", "forged-token-forged-token")]).await;
+    let r = client
+        .post_raw(
+            "/communities",
+            &[("name", "CSRF社区"), ("csrf", "forged-token-forged-token")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // The right token from another site is refused too.
     let token = client.csrf.clone().unwrap();
-    let body = serde_urlencoded::to_string([("name", "CSRF社区"), ("csrf", token.as_str())]).unwrap();
-    for (name, value) in [("origin", "https://evil.example.com"), ("sec-fetch-site", "cross-site")] {
+    let body =
+        serde_urlencoded::to_string([("name", "CSRF社区"), ("csrf", token.as_str())]).unwrap();
+    for (name, value) in [
+        ("origin", "https://evil.example.com"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
         let req = axum::http::Request::post("/communities")
             .header("content-type", "application/x-www-form-urlencoded")
             .header(name, value)
             .body(axum::body::Body::from(body.clone()))
             .unwrap();
-        assert_eq!(client.request(req).await.status, StatusCode::FORBIDDEN, "{name}");
+        assert_eq!(
+            client.request(req).await.status,
+            StatusCode::FORBIDDEN,
+            "{name}"
+        );
     }
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM community").fetch_one(&pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM community")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(before, after, "nothing was written");
 
     // With the token and from our own origin it goes through.
@@ -252,7 +389,11 @@ async fn state_changing_requests_need_the_csrf_token_and_our_origin(pool: PgPool
 async fn security_headers_on_every_response(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut client = TestClient::new(&pool);
-    let mut responses = vec![client.get("/login").await, client.get("/no-such-page").await, client.get("/healthz").await];
+    let mut responses = vec![
+        client.get("/login").await,
+        client.get("/no-such-page").await,
+        client.get("/healthz").await,
+    ];
     client.login(&f.a.admin_login, PASSWORD).await;
     responses.push(client.get("/users").await);
     for r in &responses {
@@ -276,14 +417,23 @@ async fn a_one_time_password_must_be_changed_first(pool: PgPool) {
     let mut admin = TestClient::new(&pool);
     admin.login(&f.a.admin_login, PASSWORD).await;
     admin.get("/users").await;
-    let r = admin.post(&format!("/users/{}/reset-password", f.a.staff), &[]).await;
+    let r = admin
+        .post(&format!("/users/{}/reset-password", f.a.staff), &[])
+        .await;
     let one_time = r.text("#one-time-password");
     assert_eq!(one_time.len(), 12);
     // Shown once: the stored value is a hash, and the list page does not show it.
     assert!(!admin.get("/users").await.body.contains(&one_time));
 
     let mut staff = admin.fresh();
-    assert!(staff.try_login(&f.a.staff_login, PASSWORD).await.location().is_none(), "the old password is gone");
+    assert!(
+        staff
+            .try_login(&f.a.staff_login, PASSWORD)
+            .await
+            .location()
+            .is_none(),
+        "the old password is gone"
+    );
     let r = staff.login(&f.a.staff_login, &one_time).await;
     assert_eq!(r.location(), Some("/password"));
     // Every page sends them back to the password form until it is changed.
@@ -291,7 +441,16 @@ async fn a_one_time_password_must_be_changed_first(pool: PgPool) {
     assert_eq!(r.location(), Some("/password"));
     let form = staff.get("/password").await;
     assert!(form.texts("#must-change").len() == 1);
-    staff.post("/password", &[("current", &one_time), ("new", "my own password 1"), ("confirm", "my own password 1")]).await;
+    staff
+        .post(
+            "/password",
+            &[
+                ("current", &one_time),
+                ("new", "my own password 1"),
+                ("confirm", "my own password 1"),
+            ],
+        )
+        .await;
     assert_eq!(staff.get("/").await.status, StatusCode::OK);
 }
 
@@ -302,14 +461,45 @@ async fn login_redirects_only_to_local_paths(pool: PgPool) {
     let r = client.get("/users").await;
     assert_eq!(r.location(), Some("/login?next=%2Fusers"));
     client.get("/login?next=%2Fusers").await;
-    let r = client.post("/login", &[("login", &f.a.admin_login), ("password", PASSWORD), ("next", "/users")]).await;
+    let r = client
+        .post(
+            "/login",
+            &[
+                ("login", &f.a.admin_login),
+                ("password", PASSWORD),
+                ("next", "/users"),
+            ],
+        )
+        .await;
     assert_eq!(r.location(), Some("/users"));
     let mut other = client.fresh();
     other.get("/login").await;
-    let r = other.post("/login", &[("login", &f.a.admin_login), ("password", PASSWORD), ("next", "//evil.example.com")]).await;
+    let r = other
+        .post(
+            "/login",
+            &[
+                ("login", &f.a.admin_login),
+                ("password", PASSWORD),
+                ("next", "//evil.example.com"),
+            ],
+        )
+        .await;
     assert_eq!(r.location(), Some("/"));
     let mut third = client.fresh();
     third.get("/login").await;
-    let r = third.post("/login", &[("login", &f.a.admin_login), ("password", PASSWORD), ("next", "/\t/evil.example.com")]).await;
-    assert_eq!(r.location(), Some("/"), "a tab that browsers drop cannot make //evil.example.com");
+    let r = third
+        .post(
+            "/login",
+            &[
+                ("login", &f.a.admin_login),
+                ("password", PASSWORD),
+                ("next", "/\t/evil.example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/"),
+        "a tab that browsers drop cannot make //evil.example.com"
+    );
 }

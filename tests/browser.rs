@@ -25,7 +25,11 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub async fn start_driver() -> Driver {
@@ -39,7 +43,10 @@ pub async fn start_driver() -> Driver {
         .unwrap_or_else(|e| panic!("cannot start {binary} ({e}): install Debian's chromium and chromium-driver (scripts/test.sh does)"));
     let driver = Driver { process, port };
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return driver;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -67,7 +74,10 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("connect to chromedriver");
-    client.set_window_size(width, height).await.expect("window size");
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("window size");
     client
 }
 
@@ -77,16 +87,39 @@ pub async fn serve(pool: &PgPool) -> String {
     let addr = listener.local_addr().unwrap();
     let app = shouhu::app(common::test_state(pool, false));
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     format!("http://{addr}")
 }
 
 async fn login(client: &Client, base: &str, login: &str, password: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
-    client.find(Locator::Css("#login")).await.unwrap().send_keys(login).await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
-    client.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn screenshot(client: &Client, name: &str) {
@@ -108,29 +141,62 @@ async fn each_role_logs_in_and_sees_its_home_page(pool: PgPool) {
     ] {
         let client = browser(&driver, width, height).await;
         login(&client, &base, &login_name, PASSWORD).await;
-        let heading = client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
-        assert_eq!(heading.attr("data-role").await.unwrap().as_deref(), Some(role));
+        let heading = client
+            .wait()
+            .for_element(Locator::Css("#home-heading"))
+            .await
+            .unwrap();
+        assert_eq!(
+            heading.attr("data-role").await.unwrap().as_deref(),
+            Some(role)
+        );
         match role {
             "street_admin" => {
-                let rows = client.find_all(Locator::Css("#community-table tbody tr")).await.unwrap();
+                let rows = client
+                    .find_all(Locator::Css("#community-table tbody tr"))
+                    .await
+                    .unwrap();
                 assert_eq!(rows.len(), 2);
             }
             "community_staff" => assert_eq!(heading.text().await.unwrap(), f.a.community_name),
             _ => {
-                let text = client.find(Locator::Css("#my-children")).await.unwrap().text().await.unwrap();
+                let text = client
+                    .find(Locator::Css("#my-children"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
                 assert!(text.contains(&f.a.child_name), "{text}");
                 // Usable at 360 px: nothing wider than the screen.
                 let overflow = client
-                    .execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![])
+                    .execute(
+                        "return document.documentElement.scrollWidth > window.innerWidth;",
+                        vec![],
+                    )
                     .await
                     .unwrap();
-                assert_eq!(overflow, serde_json::json!(false), "the page scrolls sideways at 360 px");
+                assert_eq!(
+                    overflow,
+                    serde_json::json!(false),
+                    "the page scrolls sideways at 360 px"
+                );
             }
         }
         screenshot(&client, role).await;
         // Log out through the button in the header.
-        client.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-        client.wait().for_element(Locator::Css("#login")).await.unwrap();
+        client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#login"))
+            .await
+            .unwrap();
         client.close().await.unwrap();
     }
 }
@@ -142,24 +208,46 @@ async fn a_wrong_password_shows_the_message_in_the_browser(pool: PgPool) {
     let driver = start_driver().await;
     let client = browser(&driver, 1280, 900).await;
     login(&client, &base, &f.a.admin_login, "wrong password").await;
-    let message = client.wait().for_element(Locator::Css("#login-error")).await.unwrap().text().await.unwrap();
+    let message = client
+        .wait()
+        .for_element(Locator::Css("#login-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(message.contains("登录名或密码不正确"), "{message}");
     client.close().await.unwrap();
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
 async fn choose(client: &Client, select: &str, value: &str) {
-    client.find(Locator::Css(&format!("{select} option[value='{value}']"))).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css(&format!("{select} option[value='{value}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Date inputs take typed text in the browser's locale; set the value directly.
 async fn set_date(client: &Client, id: &str, value: &str) {
-    client.execute(&format!("document.getElementById('{id}').value = '{value}';"), vec![]).await.unwrap();
+    client
+        .execute(
+            &format!("document.getElementById('{id}').value = '{value}';"),
+            vec![],
+        )
+        .await
+        .unwrap();
 }
 
 #[sqlx::test]
@@ -169,7 +257,11 @@ async fn staff_create_a_child_with_guardian_and_consent_and_find_it_by_pinyin(po
     let driver = start_driver().await;
     let client = browser(&driver, 1280, 900).await;
     login(&client, &base, &f.a.staff_login, PASSWORD).await;
-    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
 
     client.goto(&format!("{base}/children/new")).await.unwrap();
     fill(&client, "#name", "张小明").await;
@@ -181,52 +273,149 @@ async fn staff_create_a_child_with_guardian_and_consent_and_find_it_by_pinyin(po
     choose(&client, "#left_behind", "both_parents_away").await;
     fill(&client, "#parents_work_place", "广东省东莞市").await;
     choose(&client, "#care_situation", "grandparents").await;
-    client.find(Locator::Css("#child-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    let heading = client.wait().for_element(Locator::Css("#child-name")).await.unwrap();
+    client
+        .find(Locator::Css("#child-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = client
+        .wait()
+        .for_element(Locator::Css("#child-name"))
+        .await
+        .unwrap();
     assert_eq!(heading.text().await.unwrap(), "张小明");
 
     // A grandmother at home.
-    client.find(Locator::Css("#guardians a.button")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#guardian-form")).await.unwrap();
+    client
+        .find(Locator::Css("#guardians a.button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#guardian-form"))
+        .await
+        .unwrap();
     fill(&client, "#g-name", "张奶奶").await;
     choose(&client, "#g-relation", "paternal_grandmother").await;
     fill(&client, "#g-phone", "13500001111").await;
-    client.find(Locator::Css("#guardian-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#guardian-table")).await.unwrap();
+    client
+        .find(Locator::Css("#guardian-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#guardian-table"))
+        .await
+        .unwrap();
 
     // The consent to keep the file.
-    client.find(Locator::Css("#consent summary")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#consent summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     fill(&client, "#consent-given-by", "张奶奶").await;
     choose(&client, "#consent-relation", "paternal_grandmother").await;
-    client.find(Locator::Css("#consent-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    let consents = client.wait().for_element(Locator::Css("#consent-list")).await.unwrap();
+    client
+        .find(Locator::Css("#consent-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let consents = client
+        .wait()
+        .for_element(Locator::Css("#consent-list"))
+        .await
+        .unwrap();
     assert!(consents.text().await.unwrap().contains("张奶奶"));
-    let missing = client.find(Locator::Css("#missing-list")).await.unwrap().text().await.unwrap();
-    assert!(!missing.contains("监护人建档同意") && missing.contains("父母联系方式"), "{missing}");
+    let missing = client
+        .find(Locator::Css("#missing-list"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !missing.contains("监护人建档同意") && missing.contains("父母联系方式"),
+        "{missing}"
+    );
 
     // Find the file again by pinyin initials.
     client.goto(&format!("{base}/children")).await.unwrap();
     fill(&client, "#child-filters input[name=q]", "zxm").await;
-    client.find(Locator::Css("#child-filters button[type=submit]")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#child-filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // The old list has a table too: wait for the new URL before reading rows.
     for _ in 0..50 {
-        if client.current_url().await.unwrap().as_str().contains("q=zxm") {
+        if client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("q=zxm")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(client.current_url().await.unwrap().as_str().contains("q=zxm"), "the search is in the URL");
-    client.wait().for_element(Locator::Css("#child-table")).await.unwrap();
-    let rows = client.find_all(Locator::Css("#child-table tbody tr")).await.unwrap();
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("q=zxm"),
+        "the search is in the URL"
+    );
+    client
+        .wait()
+        .for_element(Locator::Css("#child-table"))
+        .await
+        .unwrap();
+    let rows = client
+        .find_all(Locator::Css("#child-table tbody tr"))
+        .await
+        .unwrap();
     let mut texts = Vec::new();
     for row in &rows {
         texts.push(row.text().await.unwrap());
     }
-    assert_eq!(rows.len(), 1, "{} {texts:?}", client.current_url().await.unwrap());
+    assert_eq!(
+        rows.len(),
+        1,
+        "{} {texts:?}",
+        client.current_url().await.unwrap()
+    );
     assert!(rows[0].text().await.unwrap().contains("张小明"));
     screenshot(&client, "children_search").await;
-    client.find(Locator::Css("#child-table tbody tr a")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#child-name")).await.unwrap();
+    client
+        .find(Locator::Css("#child-table tbody tr a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#child-name"))
+        .await
+        .unwrap();
     screenshot(&client, "child_page").await;
     client.close().await.unwrap();
 }
@@ -238,28 +427,97 @@ async fn a_volunteer_logs_a_home_visit_on_a_phone_and_sees_the_duty_done(pool: P
     let driver = start_driver().await;
     let client = browser(&driver, 360, 740).await;
     login(&client, &base, &f.a.volunteer_login, PASSWORD).await;
-    client.wait().for_element(Locator::Css("#my-children")).await.unwrap();
-    let open = client.find(Locator::Css("#my-children [data-duty=home_visit]")).await.unwrap();
-    assert_eq!(open.attr("data-state").await.unwrap().as_deref(), Some("open"));
+    client
+        .wait()
+        .for_element(Locator::Css("#my-children"))
+        .await
+        .unwrap();
+    let open = client
+        .find(Locator::Css("#my-children [data-duty=home_visit]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        open.attr("data-state").await.unwrap().as_deref(),
+        Some("open")
+    );
 
-    client.find(Locator::Css("#my-children a.button")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#visit-form")).await.unwrap();
-    client.find(Locator::Css("input[name=kind][value=home_visit]")).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css("input[name=mood][value='4']")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#my-children a.button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#visit-form"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=kind][value=home_visit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=mood][value='4']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     fill(&client, "#notes", "和奶奶聊了孩子的学习").await;
-    let overflow = client.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
-    assert_eq!(overflow, serde_json::json!(false), "the visit form fits 360 px");
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow,
+        serde_json::json!(false),
+        "the visit form fits 360 px"
+    );
     screenshot(&client, "volunteer_visit_form").await;
-    client.find(Locator::Css("#save-visit")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#save-visit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
-    let saved = client.wait().for_element(Locator::Css("#visit-saved")).await.unwrap();
+    let saved = client
+        .wait()
+        .for_element(Locator::Css("#visit-saved"))
+        .await
+        .unwrap();
     assert!(!saved.text().await.unwrap().is_empty());
-    let duty = client.find(Locator::Css("#card-duties [data-duty=home_visit]")).await.unwrap();
-    assert_eq!(duty.attr("data-state").await.unwrap().as_deref(), Some("done"));
+    let duty = client
+        .find(Locator::Css("#card-duties [data-duty=home_visit]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        duty.attr("data-state").await.unwrap().as_deref(),
+        Some("done")
+    );
     screenshot(&client, "volunteer_card").await;
     client.goto(&format!("{base}/")).await.unwrap();
-    client.wait().for_element(Locator::Css("#my-children")).await.unwrap();
-    assert!(client.find_all(Locator::Css("#my-children [data-duty=home_visit]")).await.unwrap().is_empty(), "no longer open");
+    client
+        .wait()
+        .for_element(Locator::Css("#my-children"))
+        .await
+        .unwrap();
+    assert!(
+        client
+            .find_all(Locator::Css("#my-children [data-duty=home_visit]"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no longer open"
+    );
     client.close().await.unwrap();
 }
 
@@ -270,27 +528,93 @@ async fn staff_record_attendance_for_an_activity(pool: PgPool) {
     let driver = start_driver().await;
     let client = browser(&driver, 1280, 900).await;
     login(&client, &base, &f.a.staff_login, PASSWORD).await;
-    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
-    client.goto(&format!("{base}/activities?month=2026-11")).await.unwrap();
-    client.find(Locator::Css("#month-view a.event")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#record-attendance")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#attendance-form")).await.unwrap();
-    client.find(Locator::Css(&format!("input[name='child_{}']", f.a.child))).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css(&format!("input[name='volunteer_{}']", f.a.volunteer))).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css("#save-attendance")).await.unwrap().click().await.unwrap();
-    let saved = client.wait().for_element(Locator::Css("#attendance-saved")).await.unwrap().text().await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
+    client
+        .goto(&format!("{base}/activities?month=2026-11"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#month-view a.event"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#record-attendance"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#attendance-form"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!("input[name='child_{}']", f.a.child)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!(
+            "input[name='volunteer_{}']",
+            f.a.volunteer
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#save-attendance"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let saved = client
+        .wait()
+        .for_element(Locator::Css("#attendance-saved"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(saved.contains("2 / 2"), "{saved}");
-    let ticked = client.find(Locator::Css(&format!("input[name='child_{}']", f.a.child))).await.unwrap();
-    assert_eq!(ticked.prop("checked").await.unwrap().as_deref(), Some("true"));
+    let ticked = client
+        .find(Locator::Css(&format!("input[name='child_{}']", f.a.child)))
+        .await
+        .unwrap();
+    assert_eq!(
+        ticked.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
     screenshot(&client, "attendance").await;
     client.close().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1").bind(f.a.activity).fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM attendance WHERE activity_id = $1")
+        .bind(f.a.activity)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 2);
 }
 
 /// Click a button that submits a form, and wait until the next page has replaced this one.
 async fn click_and_reload(client: &Client, css: &str) {
-    let button = client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let button = client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     let old_page = client.find(Locator::Css("html")).await.unwrap();
     button.click().await.unwrap();
     for _ in 0..100 {
@@ -310,14 +634,30 @@ async fn staff_submit_the_admin_returns_staff_resubmit_the_admin_approves(pool: 
     let report = format!("{base}/reports/{}/2026-Q3", f.a.community);
     let staff = browser(&driver, 1280, 900).await;
     login(&staff, &base, &f.a.staff_login, PASSWORD).await;
-    staff.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    staff
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
     let admin = browser(&driver, 1280, 900).await;
     login(&admin, &base, &f.a.admin_login, PASSWORD).await;
-    admin.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    admin
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
 
     let status = |c: &Client| {
         let c = c.clone();
-        async move { c.find(Locator::Css("#report-status")).await.unwrap().attr("data-status").await.unwrap().unwrap() }
+        async move {
+            c.find(Locator::Css("#report-status"))
+                .await
+                .unwrap()
+                .attr("data-status")
+                .await
+                .unwrap()
+                .unwrap()
+        }
     };
     staff.goto(&report).await.unwrap();
     fill(&staff, "#work_done", "九月开展家访十次").await;
@@ -331,7 +671,16 @@ async fn staff_submit_the_admin_returns_staff_resubmit_the_admin_approves(pool: 
     assert_eq!(status(&admin).await, "returned");
 
     staff.goto(&report).await.unwrap();
-    assert!(staff.find(Locator::Css("#transitions")).await.unwrap().text().await.unwrap().contains("请补充存在的问题"));
+    assert!(
+        staff
+            .find(Locator::Css("#transitions"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("请补充存在的问题")
+    );
     fill(&staff, "#problems", "志愿者人手不足").await;
     click_and_reload(&staff, "#narrative-form button").await;
     click_and_reload(&staff, "#submit-report").await;
@@ -343,8 +692,15 @@ async fn staff_submit_the_admin_returns_staff_resubmit_the_admin_approves(pool: 
     screenshot(&admin, "report_approved").await;
     staff.close().await.unwrap();
     admin.close().await.unwrap();
-    let (status, problems): (String, String) = sqlx::query_as("SELECT status::text, problems FROM report").fetch_one(&pool).await.unwrap();
-    assert_eq!((status.as_str(), problems.as_str()), ("approved", "志愿者人手不足"));
+    let (status, problems): (String, String) =
+        sqlx::query_as("SELECT status::text, problems FROM report")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), problems.as_str()),
+        ("approved", "志愿者人手不足")
+    );
 }
 
 #[sqlx::test]
@@ -354,17 +710,38 @@ async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
     let driver = start_driver().await;
     let client = browser(&driver, 1280, 900).await;
     login(&client, &base, &f.a.staff_login, PASSWORD).await;
-    client.wait().for_element(Locator::Css("#home-heading")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
     let mut csv = String::from("姓名,性别,出生日期,留守类型,监护情况\n");
     for i in 0..3000 {
-        csv.push_str(&format!("大批{i:04},女,2015-{:02}-{:02},父母均外出,隔代监护\n", 1 + i % 12, 1 + (i / 12) % 28));
+        csv.push_str(&format!(
+            "大批{i:04},女,2015-{:02}-{:02},父母均外出,隔代监护\n",
+            1 + i % 12,
+            1 + (i / 12) % 28
+        ));
     }
     let path = std::env::temp_dir().join(format!("roster-{}.csv", uuid::Uuid::now_v7()));
     std::fs::write(&path, csv).unwrap();
-    client.goto(&format!("{base}/children/import")).await.unwrap();
+    client
+        .goto(&format!("{base}/children/import"))
+        .await
+        .unwrap();
     let progress = client.find(Locator::Css("#import-progress")).await.unwrap();
-    assert_eq!(progress.attr("hidden").await.unwrap().is_some(), true, "hidden until a file is sent");
-    client.find(Locator::Css("#i-file")).await.unwrap().send_keys(path.to_str().unwrap()).await.unwrap();
+    assert_eq!(
+        progress.attr("hidden").await.unwrap().is_some(),
+        true,
+        "hidden until a file is sent"
+    );
+    client
+        .find(Locator::Css("#i-file"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
     // Remember (across the navigation that follows) whether the progress box was shown.
     client
         .execute(
@@ -375,15 +752,47 @@ async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
         )
         .await
         .unwrap();
-    client.find(Locator::Css("#upload-button")).await.unwrap().click().await.unwrap();
-    let summary = client.wait().for_element(Locator::Css("#preview-summary")).await.unwrap().text().await.unwrap();
+    client
+        .find(Locator::Css("#upload-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = client
+        .wait()
+        .for_element(Locator::Css("#preview-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(summary, "共 3000 · 有错误的行 0");
-    let shown = client.execute("return sessionStorage.getItem('progress-shown');", vec![]).await.unwrap();
-    assert!(shown.as_str().is_some_and(|s| !s.is_empty()), "the progress box was shown during the upload: {shown:?}");
-    client.find(Locator::Css("#confirm-import")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("#child-table")).await.unwrap();
+    let shown = client
+        .execute("return sessionStorage.getItem('progress-shown');", vec![])
+        .await
+        .unwrap();
+    assert!(
+        shown.as_str().is_some_and(|s| !s.is_empty()),
+        "the progress box was shown during the upload: {shown:?}"
+    );
+    client
+        .find(Locator::Css("#confirm-import"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#child-table"))
+        .await
+        .unwrap();
     client.close().await.unwrap();
     let _ = std::fs::remove_file(path);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '大批%'").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '大批%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 3000);
 }

@@ -16,8 +16,37 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
     const AREAS: [&str; 31] = [
-        "app", "nav", "error", "login", "password", "home", "figure", "community", "form", "user", "role", "volunteer", "child",
-        "guardian", "consent", "timeline", "follow_up", "duty", "visit", "hours", "pairing", "conduct", "settings", "activity", "aid", "photo", "report", "quality", "chart", "import", "api",
+        "app",
+        "nav",
+        "error",
+        "login",
+        "password",
+        "home",
+        "figure",
+        "community",
+        "form",
+        "user",
+        "role",
+        "volunteer",
+        "child",
+        "guardian",
+        "consent",
+        "timeline",
+        "follow_up",
+        "duty",
+        "visit",
+        "hours",
+        "pairing",
+        "conduct",
+        "settings",
+        "activity",
+        "aid",
+        "photo",
+        "report",
+        "quality",
+        "chart",
+        "import",
+        "api",
     ];
     source
         .split('"')
@@ -28,8 +57,12 @@ fn keys_in(source: &str) -> Vec<String> {
                 AREAS.contains(&area)
                     && !rest.is_empty()
                     && !rest.ends_with('.')
-                    && ![".html", ".css", ".js", ".png"].iter().any(|ext| s.ends_with(ext))
-                    && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
+                    && ![".html", ".css", ".js", ".png"]
+                        .iter()
+                        .any(|ext| s.ends_with(ext))
+                    && s.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    })
             })
         })
         .map(str::to_string)
@@ -50,7 +83,15 @@ fn every_key_used_exists_in_both_languages() {
     for role in shouhu::domain::role::Role::ALL {
         used.insert(format!("role.{}", role.key()));
     }
-    for kind in ["caring_mother", "proxy_parent", "teacher", "party_member", "retired_cadre", "student", "youth_volunteer"] {
+    for kind in [
+        "caring_mother",
+        "proxy_parent",
+        "teacher",
+        "party_member",
+        "retired_cadre",
+        "student",
+        "youth_volunteer",
+    ] {
         used.insert(format!("volunteer.kind.{kind}"));
     }
     use shouhu::domain::child::*;
@@ -63,9 +104,18 @@ fn every_key_used_exists_in_both_languages() {
         Relation::ALL.iter().map(|v| v.label_key()).collect(),
         ConsentScope::ALL.iter().map(|v| v.label_key()).collect(),
         ConsentMethod::ALL.iter().map(|v| v.label_key()).collect(),
-        MISSING_KEYS.iter().map(|k| format!("child.missing.{k}")).collect(),
-        shouhu::web::children::db::TIMELINE_ACTIONS.iter().map(|k| format!("timeline.{k}")).collect(),
-        shouhu::web::children::db::CHANGED_FIELDS.iter().map(|k| format!("child.changed.{k}")).collect(),
+        MISSING_KEYS
+            .iter()
+            .map(|k| format!("child.missing.{k}"))
+            .collect(),
+        shouhu::web::children::db::TIMELINE_ACTIONS
+            .iter()
+            .map(|k| format!("timeline.{k}"))
+            .collect(),
+        shouhu::web::children::db::CHANGED_FIELDS
+            .iter()
+            .map(|k| format!("child.changed.{k}"))
+            .collect(),
     ];
     used.extend(lists.into_iter().flatten());
     for duty in shouhu::domain::duties::Duty::ALL {
@@ -89,10 +139,28 @@ fn every_key_used_exists_in_both_languages() {
     for s in ["draft", "submitted", "returned", "approved"] {
         used.insert(format!("report.status.{s}"));
     }
-    for c in ["children", "completeness", "pairing_coverage", "visits", "duty_completion", "talk_coverage", "activities", "person_times", "aid", "overdue"] {
+    for c in [
+        "children",
+        "completeness",
+        "pairing_coverage",
+        "visits",
+        "duty_completion",
+        "talk_coverage",
+        "activities",
+        "person_times",
+        "aid",
+        "overdue",
+    ] {
         used.insert(format!("report.col.{c}"));
     }
-    for m in ["completeness", "pairing_coverage", "duty_completion", "talk_coverage", "verification", "on_time"] {
+    for m in [
+        "completeness",
+        "pairing_coverage",
+        "duty_completion",
+        "talk_coverage",
+        "verification",
+        "on_time",
+    ] {
         used.insert(format!("report.metric.{m}"));
     }
     for s in ["planned", "held", "cancelled"] {
@@ -101,7 +169,16 @@ fn every_key_used_exists_in_both_languages() {
     for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
         used.insert(format!("activity.day.{d}"));
     }
-    for kind in ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter", "parent_call", "tutoring", "aid_delivery"] {
+    for kind in [
+        "home_visit",
+        "talk",
+        "teacher_contact",
+        "guardian_contact",
+        "letter",
+        "parent_call",
+        "tutoring",
+        "aid_delivery",
+    ] {
         used.insert(format!("visit.kind.{kind}"));
     }
     for status in ["400", "403", "404", "429", "500"] {
@@ -120,19 +197,29 @@ fn every_key_used_exists_in_both_languages() {
             }
         }
     }
-    assert!(missing.is_empty(), "missing catalog keys:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "missing catalog keys:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn templates_hold_no_hard_coded_chinese() {
     let mut paths = Vec::new();
-    files(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), "html", &mut paths);
+    files(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
+        "html",
+        &mut paths,
+    );
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
         // The only literal CJK allowed is the language switch's own name.
         let stripped = text.replace("中文", "");
         assert!(
-            !stripped.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            !stripped
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "{} has user-facing Chinese outside the catalog",
             path.display()
         );

@@ -12,10 +12,17 @@ use uuid::Uuid;
 /// A valid ID number for a birth date and gender (odd sequence digit: boy).
 fn id_for(birth: &str, boy: bool) -> String {
     let seq = if boy { "123" } else { "124" };
-    IdNumber::with_check_digit(&format!("360781{}{seq}", birth.replace('-', ""))).unwrap().as_str().to_string()
+    IdNumber::with_check_digit(&format!("360781{}{seq}", birth.replace('-', "")))
+        .unwrap()
+        .as_str()
+        .to_string()
 }
 
-fn child_form<'a>(community: &'a str, name: &'a str, id_number: &'a str) -> Vec<(&'a str, &'a str)> {
+fn child_form<'a>(
+    community: &'a str,
+    name: &'a str,
+    id_number: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("community_id", community),
         ("name", name),
@@ -48,8 +55,17 @@ async fn staff_client(pool: &PgPool, login: &str) -> TestClient {
 async fn create(client: &mut TestClient, fields: &[(&str, &str)]) -> Uuid {
     client.get("/children/new").await;
     let r = client.post("/children", fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "create failed:\n{:?}", r.texts(".field-error"));
-    r.location().unwrap().trim_start_matches("/children/").parse().unwrap()
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "create failed:\n{:?}",
+        r.texts(".field-error")
+    );
+    r.location()
+        .unwrap()
+        .trim_start_matches("/children/")
+        .parse()
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -64,16 +80,33 @@ async fn id_number_errors_show_beside_the_field_and_nothing_is_saved(pool: PgPoo
     let cases: Vec<(String, &str)> = vec![
         (wrong_check, "身份证号校验位不正确，请核对。"),
         ("36078120160520124".to_string(), "身份证号应为 18 位。"),
-        ("3607812016052012A4".to_string(), "身份证号只能包含数字，最后一位可以是 X。"),
-        (IdNumber::with_check_digit("36078120160230124").map(|n| n.as_str().to_string()).unwrap_or_else(|| "360781201602301241".into()), "身份证号中的出生日期无效。"),
+        (
+            "3607812016052012A4".to_string(),
+            "身份证号只能包含数字，最后一位可以是 X。",
+        ),
+        (
+            IdNumber::with_check_digit("36078120160230124")
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_else(|| "360781201602301241".into()),
+            "身份证号中的出生日期无效。",
+        ),
     ];
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM child").fetch_one(&pool).await.unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     for (number, message) in &cases {
         staff.get("/children/new").await;
-        let r = staff.post("/children", &child_form(&community, "王小花", number)).await;
+        let r = staff
+            .post("/children", &child_form(&community, "王小花", number))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{number}");
         let errors = r.texts("#id_number ~ .field-error");
-        assert_eq!(errors.first().map(String::as_str), Some(*message), "{number}: {errors:?}");
+        assert_eq!(
+            errors.first().map(String::as_str),
+            Some(*message),
+            "{number}: {errors:?}"
+        );
         // What was typed is kept.
         assert_eq!(r.attr("#name", "value").as_deref(), Some("王小花"));
     }
@@ -81,13 +114,26 @@ async fn id_number_errors_show_beside_the_field_and_nothing_is_saved(pool: PgPoo
     let x_number = (0..1000)
         .map(|seq| format!("360781201605200{:02}", seq % 100))
         .filter_map(|p| IdNumber::with_check_digit(&p[..17]))
-        .find(|n| n.as_str().ends_with('X') && matches!(n.gender(), shouhu::domain::id_number::IdGender::Female))
+        .find(|n| {
+            n.as_str().ends_with('X')
+                && matches!(n.gender(), shouhu::domain::id_number::IdGender::Female)
+        })
         .expect("a female number ending in X");
     let lower = x_number.as_str().to_lowercase();
     let id = create(&mut staff, &child_form(&community, "王小花", &lower)).await;
-    let masked: String = sqlx::query_scalar("SELECT id_number_masked FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
-    assert!(masked.ends_with('X') && masked.contains("********"), "{masked}");
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM child").fetch_one(&pool).await.unwrap();
+    let masked: String = sqlx::query_scalar("SELECT id_number_masked FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        masked.ends_with('X') && masked.contains("********"),
+        "{masked}"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(after, before + 1, "only the valid file was saved");
 }
 
@@ -104,8 +150,16 @@ async fn all_errors_at_once_including_birth_date_and_gender_against_the_id(pool:
     let r = staff.post("/children", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = r.texts(".field-error");
-    for expected in ["此项必填。", "出生日期与身份证号不一致。", "性别与身份证号不一致。", "请填写有效的手机号（11 位）或带区号的固定电话。"] {
-        assert!(errors.iter().any(|e| e == expected), "missing {expected} in {errors:?}");
+    for expected in [
+        "此项必填。",
+        "出生日期与身份证号不一致。",
+        "性别与身份证号不一致。",
+        "请填写有效的手机号（11 位）或带区号的固定电话。",
+    ] {
+        assert!(
+            errors.iter().any(|e| e == expected),
+            "missing {expected} in {errors:?}"
+        );
     }
     assert!(errors.len() >= 5, "{errors:?}");
     assert_eq!(r.texts("#form-errors").len(), 1);
@@ -120,25 +174,50 @@ async fn id_numbers_are_encrypted_at_rest_and_revealed_only_with_a_reason(pool: 
     let id = create(&mut staff, &child_form(&community, "李安安", &number)).await;
 
     // The raw table holds no plaintext: not in any column, not in the audit log.
-    let dump: String = sqlx::query_scalar("SELECT row_to_json(c)::text FROM child c WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
-    assert!(!dump.contains(&number) && !dump.contains(&number[6..14]), "plaintext in child row");
-    let raw: Vec<u8> = sqlx::query_scalar("SELECT id_number_enc FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let dump: String = sqlx::query_scalar("SELECT row_to_json(c)::text FROM child c WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        !dump.contains(&number) && !dump.contains(&number[6..14]),
+        "plaintext in child row"
+    );
+    let raw: Vec<u8> = sqlx::query_scalar("SELECT id_number_enc FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(!raw.windows(18).any(|w| w == number.as_bytes()));
     assert_eq!(test_key().decrypt(&raw).unwrap(), number);
-    let hash: Vec<u8> = sqlx::query_scalar("SELECT id_number_hash FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let hash: Vec<u8> = sqlx::query_scalar("SELECT id_number_hash FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(hash, test_key().keyed_hash(&number));
 
     // The page shows it masked.
     let page = staff.get(&format!("/children/{id}")).await;
-    assert_eq!(page.text("#id-masked"), format!("{}********{}", &number[..6], &number[14..]));
+    assert_eq!(
+        page.text("#id-masked"),
+        format!("{}********{}", &number[..6], &number[14..])
+    );
     assert!(!page.body.contains(&number));
 
     // Revealing needs a reason.
-    let r = staff.post(&format!("/children/{id}/reveal"), &[("reason", "")]).await;
+    let r = staff
+        .post(&format!("/children/{id}/reveal"), &[("reason", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.body.contains(&number));
     staff.get(&format!("/children/{id}")).await;
-    let r = staff.post(&format!("/children/{id}/reveal"), &[("reason", "办理低保申请")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/reveal"),
+            &[("reason", "办理低保申请")],
+        )
+        .await;
     assert_eq!(r.text("#full-id-number"), number);
 
     let events: Vec<(String, String)> = sqlx::query_as(
@@ -150,10 +229,29 @@ async fn id_numbers_are_encrypted_at_rest_and_revealed_only_with_a_reason(pool: 
     .unwrap();
     let actions: Vec<&str> = events.iter().map(|(a, _)| a.as_str()).collect();
     // The refused reveal showed the file again: that is a view too.
-    assert_eq!(actions, vec!["child_created", "child_viewed", "child_viewed", "child_viewed", "id_number_revealed"]);
-    assert!(events[4].1.contains("办理低保申请"), "the reason is recorded");
-    let all_audit: String = sqlx::query_scalar("SELECT string_agg(detail::text, ' ') FROM audit_event").fetch_one(&pool).await.unwrap();
-    assert!(!all_audit.contains(&number), "the audit log never holds ID numbers");
+    assert_eq!(
+        actions,
+        vec![
+            "child_created",
+            "child_viewed",
+            "child_viewed",
+            "child_viewed",
+            "id_number_revealed"
+        ]
+    );
+    assert!(
+        events[4].1.contains("办理低保申请"),
+        "the reason is recorded"
+    );
+    let all_audit: String =
+        sqlx::query_scalar("SELECT string_agg(detail::text, ' ') FROM audit_event")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        !all_audit.contains(&number),
+        "the audit log never holds ID numbers"
+    );
 }
 
 #[sqlx::test]
@@ -165,9 +263,21 @@ async fn completeness_lists_what_is_missing_and_the_rate_follows(pool: PgPool) {
     fields.retain(|(k, _)| *k != "school");
     let id = create(&mut staff, &fields).await;
     let page = staff.get(&format!("/children/{id}")).await;
-    let missing: Vec<String> = page.html().select(&scraper::Selector::parse("#missing-list li").unwrap())
-        .map(|e| e.value().attr("data-missing").unwrap().to_string()).collect();
-    assert_eq!(missing, vec!["id_number", "school", "guardian", "parent_contact", "consent"]);
+    let missing: Vec<String> = page
+        .html()
+        .select(&scraper::Selector::parse("#missing-list li").unwrap())
+        .map(|e| e.value().attr("data-missing").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            "id_number",
+            "school",
+            "guardian",
+            "parent_contact",
+            "consent"
+        ]
+    );
 
     // The fixture's child is complete (guardian with phone? no parent contact): check the rate
     // arithmetic on the home page: complete / active.
@@ -189,28 +299,84 @@ async fn completeness_lists_what_is_missing_and_the_rate_follows(pool: PgPool) {
     let mut fields = child_form(&community, "陈一一", &number);
     fields.push(("version", "1"));
     let r = staff.post(&format!("/children/{id}"), &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts(".field-error"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        r.texts(".field-error")
+    );
     staff.get(&format!("/children/{id}/guardians/new")).await;
-    let r = staff.post(&format!("/children/{id}/guardians"), &[("name", "陈奶奶"), ("relation", "paternal_grandmother"), ("phone", "13500001111"), ("is_entrusted", "on"), ("agreement_signed_on", "2026-09-01")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/guardians"),
+            &[
+                ("name", "陈奶奶"),
+                ("relation", "paternal_grandmother"),
+                ("phone", "13500001111"),
+                ("is_entrusted", "on"),
+                ("agreement_signed_on", "2026-09-01"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // A parent away needs a work place.
     staff.get(&format!("/children/{id}/guardians/new")).await;
-    let r = staff.post(&format!("/children/{id}/guardians"), &[("name", "陈爸爸"), ("relation", "father"), ("is_parent_away", "on"), ("family_phone", "13600002222")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/guardians"),
+            &[
+                ("name", "陈爸爸"),
+                ("relation", "father"),
+                ("is_parent_away", "on"),
+                ("family_phone", "13600002222"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.texts(".field-error"), vec!["外出务工的父母请填写务工地。"]);
-    let r = staff.post(&format!("/children/{id}/guardians"), &[("name", "陈爸爸"), ("relation", "father"), ("is_parent_away", "on"), ("family_phone", "13600002222"), ("work_place", "浙江义乌")]).await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["外出务工的父母请填写务工地。"]
+    );
+    let r = staff
+        .post(
+            &format!("/children/{id}/guardians"),
+            &[
+                ("name", "陈爸爸"),
+                ("relation", "father"),
+                ("is_parent_away", "on"),
+                ("family_phone", "13600002222"),
+                ("work_place", "浙江义乌"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = staff.get(&format!("/children/{id}")).await;
     let missing: Vec<String> = page.texts("#missing-list li");
     assert_eq!(missing, vec!["监护人建档同意"], "only the consent is left");
-    let r = staff.post(&format!("/children/{id}/consents"), &[("scope", "file"), ("given_by", "陈奶奶"), ("relation", "paternal_grandmother"), ("given_on", "2026-09-02"), ("method", "written"), ("notice_version", "2026-v1")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/consents"),
+            &[
+                ("scope", "file"),
+                ("given_by", "陈奶奶"),
+                ("relation", "paternal_grandmother"),
+                ("given_on", "2026-09-02"),
+                ("method", "written"),
+                ("notice_version", "2026-v1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = staff.get(&format!("/children/{id}")).await;
     assert!(page.texts("#missing-list li").is_empty());
     assert_eq!(page.texts("#completeness p"), vec!["档案完整。"]);
     assert_eq!(staff.get("/").await.text("#registration-rate"), "50%");
     let list = staff.get("/children?incomplete=1").await;
-    assert_eq!(list.texts("#child-table tbody tr").len(), 1, "only the fixture child is incomplete");
+    assert_eq!(
+        list.texts("#child-table tbody tr").len(),
+        1,
+        "only the fixture child is incomplete"
+    );
 }
 
 #[sqlx::test]
@@ -220,46 +386,119 @@ async fn withdrawing_consent_hides_the_sections_it_covers(pool: PgPool) {
     let community = f.a.community.to_string();
     let id = create(&mut staff, &child_form(&community, "赵小雨", "")).await;
     let page = staff.get(&format!("/children/{id}")).await;
-    assert!(page.texts("#health-note").is_empty(), "no health consent yet: hidden");
+    assert!(
+        page.texts("#health-note").is_empty(),
+        "no health consent yet: hidden"
+    );
     assert!(!page.body.contains("轻度哮喘") && !page.body.contains("想念妈妈"));
 
     for scope in ["health", "psychological"] {
-        let r = staff.post(&format!("/children/{id}/consents"), &[("scope", scope), ("given_by", "赵奶奶"), ("relation", "paternal_grandmother"), ("given_on", "2026-09-02"), ("method", "written"), ("notice_version", "2026-v1")]).await;
+        let r = staff
+            .post(
+                &format!("/children/{id}/consents"),
+                &[
+                    ("scope", scope),
+                    ("given_by", "赵奶奶"),
+                    ("relation", "paternal_grandmother"),
+                    ("given_on", "2026-09-02"),
+                    ("method", "written"),
+                    ("notice_version", "2026-v1"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
     let page = staff.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#health-note"), "轻度哮喘");
     assert_eq!(page.text("#psychological-note"), "想念妈妈，常哭");
 
-    let health: Uuid = sqlx::query_scalar("SELECT id FROM consent WHERE child_id = $1 AND scope = 'health'").bind(id).fetch_one(&pool).await.unwrap();
-    let r = staff.post(&format!("/children/{id}/consents/{health}/withdraw"), &[("withdrawn_on", "2026-11-01"), ("reason", "家长要求")]).await;
+    let health: Uuid =
+        sqlx::query_scalar("SELECT id FROM consent WHERE child_id = $1 AND scope = 'health'")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let r = staff
+        .post(
+            &format!("/children/{id}/consents/{health}/withdraw"),
+            &[("withdrawn_on", "2026-11-01"), ("reason", "家长要求")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = staff.get(&format!("/children/{id}")).await;
-    assert!(page.texts("#health-note").is_empty() && !page.body.contains("轻度哮喘"), "withdrawn: hidden again");
-    assert_eq!(page.text("#psychological-note"), "想念妈妈，常哭", "the other consent still holds");
-    let withdrawn: Option<chrono::NaiveDate> = sqlx::query_scalar("SELECT withdrawn_on FROM consent WHERE id = $1").bind(health).fetch_one(&pool).await.unwrap();
+    assert!(
+        page.texts("#health-note").is_empty() && !page.body.contains("轻度哮喘"),
+        "withdrawn: hidden again"
+    );
+    assert_eq!(
+        page.text("#psychological-note"),
+        "想念妈妈，常哭",
+        "the other consent still holds"
+    );
+    let withdrawn: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT withdrawn_on FROM consent WHERE id = $1")
+            .bind(health)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(withdrawn, chrono::NaiveDate::from_ymd_opt(2026, 11, 1));
     // The print copy and the edit form hide it too, and saving the form keeps the stored note.
     let print = staff.get(&format!("/children/{id}/print")).await;
     assert!(!print.body.contains("轻度哮喘"));
     let edit = staff.get(&format!("/children/{id}/edit")).await;
     assert!(!edit.body.contains("轻度哮喘") && edit.texts("#health_condition").is_empty());
-    assert_eq!(edit.texts("#psychological_note").len(), 1, "the consented part stays editable");
+    assert_eq!(
+        edit.texts("#psychological_note").len(),
+        1,
+        "the consented part stays editable"
+    );
     let version = edit.attr("input[name=version]", "value").unwrap();
     let community_id = f.a.community.to_string();
     let mut fields = child_form(&community_id, "赵小雨", "");
     fields.retain(|(k, _)| *k != "health_condition");
     fields.push(("version", &version));
-    assert_eq!(staff.post(&format!("/children/{id}"), &fields).await.status, StatusCode::SEE_OTHER);
-    let kept: String = sqlx::query_scalar("SELECT health_condition FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        staff.post(&format!("/children/{id}"), &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let kept: String = sqlx::query_scalar("SELECT health_condition FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(kept, "轻度哮喘", "nothing saved is lost by hiding it");
     // Withdrawing the file consent makes the file incomplete.
-    let r = staff.post(&format!("/children/{id}/consents"), &[("scope", "file"), ("given_by", "赵奶奶"), ("relation", "paternal_grandmother"), ("given_on", "2026-09-02"), ("method", "written"), ("notice_version", "2026-v1")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/consents"),
+            &[
+                ("scope", "file"),
+                ("given_by", "赵奶奶"),
+                ("relation", "paternal_grandmother"),
+                ("given_on", "2026-09-02"),
+                ("method", "written"),
+                ("notice_version", "2026-v1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let file: Uuid = sqlx::query_scalar("SELECT id FROM consent WHERE child_id = $1 AND scope = 'file'").bind(id).fetch_one(&pool).await.unwrap();
-    staff.post(&format!("/children/{id}/consents/{file}/withdraw"), &[("withdrawn_on", "2026-11-02")]).await;
+    let file: Uuid =
+        sqlx::query_scalar("SELECT id FROM consent WHERE child_id = $1 AND scope = 'file'")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    staff
+        .post(
+            &format!("/children/{id}/consents/{file}/withdraw"),
+            &[("withdrawn_on", "2026-11-02")],
+        )
+        .await;
     let page = staff.get(&format!("/children/{id}")).await;
-    assert!(page.texts("#missing-list li").contains(&"监护人建档同意".to_string()));
+    assert!(
+        page.texts("#missing-list li")
+            .contains(&"监护人建档同意".to_string())
+    );
 }
 
 #[sqlx::test]
@@ -272,12 +511,18 @@ async fn a_stale_save_shows_both_versions_and_loses_nothing(pool: PgPool) {
 
     // Both open the edit form on version 1.
     let form = desk.get(&format!("/children/{id}/edit")).await;
-    assert_eq!(form.attr("input[name=version]", "value").as_deref(), Some("1"));
+    assert_eq!(
+        form.attr("input[name=version]", "value").as_deref(),
+        Some("1")
+    );
     admin.get(&format!("/children/{id}/edit")).await;
     let mut theirs = child_form(&community, "孙小北", "");
     theirs.retain(|(k, _)| *k != "address");
     theirs.extend([("address", "和平街 1 号"), ("version", "1")]);
-    assert_eq!(admin.post(&format!("/children/{id}"), &theirs).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.post(&format!("/children/{id}"), &theirs).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let mut mine = child_form(&community, "孙小北", "");
     mine.retain(|(k, _)| *k != "school");
@@ -285,23 +530,48 @@ async fn a_stale_save_shows_both_versions_and_loses_nothing(pool: PgPool) {
     let r = desk.post(&format!("/children/{id}"), &mine).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let conflict = r.text("#conflict");
-    assert!(conflict.contains("和平街 1 号"), "their version is shown: {conflict}");
-    assert!(conflict.contains("城关第二小学"), "my version is shown: {conflict}");
-    assert_eq!(r.attr("#school", "value").as_deref(), Some("城关第二小学"), "my typing is kept in the form");
+    assert!(
+        conflict.contains("和平街 1 号"),
+        "their version is shown: {conflict}"
+    );
+    assert!(
+        conflict.contains("城关第二小学"),
+        "my version is shown: {conflict}"
+    );
+    assert_eq!(
+        r.attr("#school", "value").as_deref(),
+        Some("城关第二小学"),
+        "my typing is kept in the form"
+    );
     assert_eq!(r.attr("input[name=version]", "value").as_deref(), Some("2"));
-    let school: String = sqlx::query_scalar("SELECT school FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let school: String = sqlx::query_scalar("SELECT school FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(school, "城关第一小学", "nothing was overwritten");
 
     // Saving again on the new version goes through.
     mine.retain(|(k, _)| *k != "version");
     mine.push(("version", "2"));
-    assert_eq!(desk.post(&format!("/children/{id}"), &mine).await.status, StatusCode::SEE_OTHER);
-    let (school, version): (String, i32) = sqlx::query_as("SELECT school, version FROM child WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        desk.post(&format!("/children/{id}"), &mine).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (school, version): (String, i32) =
+        sqlx::query_as("SELECT school, version FROM child WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!((school.as_str(), version), ("城关第二小学", 3));
     // The timeline names the changed fields, never their values.
     let page = desk.get(&format!("/children/{id}")).await;
     let timeline = page.texts("#timeline li");
-    assert!(timeline[0].contains("修改了档案") && timeline[0].contains("学校"), "{timeline:?}");
+    assert!(
+        timeline[0].contains("修改了档案") && timeline[0].contains("学校"),
+        "{timeline:?}"
+    );
     assert!(timeline.last().unwrap().contains("建立了档案"));
 }
 
@@ -311,28 +581,52 @@ async fn duplicates_are_found_by_keyed_hash_and_by_name_and_birth_date(pool: PgP
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let mut other = staff_client(&pool, &f.a.other_staff_login).await;
     let number = id_for("2016-05-20", false);
-    create(&mut staff, &child_form(&f.a.community.to_string(), "周可可", &number)).await;
+    create(
+        &mut staff,
+        &child_form(&f.a.community.to_string(), "周可可", &number),
+    )
+    .await;
 
     // Same ID number in another community of the street: a warning, nothing saved.
     let other_community = f.a.other_community.to_string();
     other.get("/children/new").await;
-    let r = other.post("/children", &child_form(&other_community, "周珂珂", &number)).await;
+    let r = other
+        .post(
+            "/children",
+            &child_form(&other_community, "周珂珂", &number),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text("#duplicates").contains("身份证号相同"));
-    assert!(!r.text("#duplicates").contains("周可可"), "another community's child is not named to its staff");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '周%'").fetch_one(&pool).await.unwrap();
+    assert!(
+        !r.text("#duplicates").contains("周可可"),
+        "another community's child is not named to its staff"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE '周%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     // Same name and birth date, no ID number.
-    let r = other.post("/children", &child_form(&other_community, "周可可", "")).await;
+    let r = other
+        .post("/children", &child_form(&other_community, "周可可", ""))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text("#duplicates").contains("姓名和出生日期相同"));
     // Confirmed as a different child: saved.
     let mut fields = child_form(&other_community, "周可可", "");
     fields.push(("confirm_duplicate", "on"));
-    assert_eq!(other.post("/children", &fields).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        other.post("/children", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
     // Another street's identical child is not a duplicate here.
     let mut b = staff_client(&pool, &f.b.staff_login).await;
-    create(&mut b, &child_form(&f.b.community.to_string(), "周可可", &number)).await;
+    create(
+        &mut b,
+        &child_form(&f.b.community.to_string(), "周可可", &number),
+    )
+    .await;
 }
 
 #[sqlx::test]
@@ -350,15 +644,43 @@ async fn search_by_pinyin_initials_and_school_with_filters_in_the_url(pool: PgPo
     let names = |r: &common::TestResponse| r.texts("#child-table tbody tr td:first-child a");
     assert_eq!(names(&admin.get("/children?q=zxm").await), vec!["张小明"]);
     assert_eq!(names(&admin.get("/children?q=ZX").await), vec!["张小明"]);
-    assert_eq!(names(&admin.get("/children?q=oynn").await), vec!["欧阳娜娜"]);
-    assert_eq!(names(&admin.get("/children?q=%E5%B0%8F%E6%98%8E").await), vec!["张小明"], "Chinese name part");
-    assert_eq!(names(&admin.get("/children?q=%E5%9F%8E%E5%85%B3%E4%B8%AD%E5%AD%A6").await), vec!["欧阳娜娜"], "school");
-    assert_eq!(names(&admin.get(&format!("/children?community={a2}")).await), vec!["欧阳娜娜"]);
-    assert_eq!(names(&admin.get("/children?age=12-15").await), vec!["欧阳娜娜"]);
+    assert_eq!(
+        names(&admin.get("/children?q=oynn").await),
+        vec!["欧阳娜娜"]
+    );
+    assert_eq!(
+        names(&admin.get("/children?q=%E5%B0%8F%E6%98%8E").await),
+        vec!["张小明"],
+        "Chinese name part"
+    );
+    assert_eq!(
+        names(
+            &admin
+                .get("/children?q=%E5%9F%8E%E5%85%B3%E4%B8%AD%E5%AD%A6")
+                .await
+        ),
+        vec!["欧阳娜娜"],
+        "school"
+    );
+    assert_eq!(
+        names(&admin.get(&format!("/children?community={a2}")).await),
+        vec!["欧阳娜娜"]
+    );
+    assert_eq!(
+        names(&admin.get("/children?age=12-15").await),
+        vec!["欧阳娜娜"]
+    );
     let list = admin.get("/children?unpaired=1&girl=1").await;
     assert_eq!(list.text("#child-total"), "共 2");
-    assert_eq!(list.attr("input[name=unpaired]", "checked").as_deref(), Some(""), "the filter stays ticked");
-    assert_eq!(names(&admin.get("/children?risk=medium&care=grandparents").await).len(), 2);
+    assert_eq!(
+        list.attr("input[name=unpaired]", "checked").as_deref(),
+        Some(""),
+        "the filter stays ticked"
+    );
+    assert_eq!(
+        names(&admin.get("/children?risk=medium&care=grandparents").await).len(),
+        2
+    );
     // The fixture child is paired: with no filter, three children.
     assert_eq!(admin.get("/children").await.text("#child-total"), "共 3");
 
@@ -396,22 +718,73 @@ async fn status_changes_are_dated_with_reasons_and_kept(pool: PgPool) {
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let id = f.a.child;
     staff.get(&format!("/children/{id}")).await;
-    let r = staff.post(&format!("/children/{id}/status"), &[("version", "1"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/status"),
+            &[
+                ("version", "1"),
+                ("status", "parents_returned"),
+                ("changed_on", "2026-11-20"),
+                ("reason", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.texts(".field-error"), vec!["请填写原因。"]);
     // A page drawn before someone else's change cannot change the status.
-    let r = staff.post(&format!("/children/{id}/status"), &[("version", "0"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "母亲返乡就业")]).await;
-    assert_eq!(r.texts(".field-error"), vec!["这份档案刚被他人修改过，下面是最新内容，请核对后再操作。"]);
-    let r = staff.post(&format!("/children/{id}/status"), &[("version", "1"), ("status", "parents_returned"), ("changed_on", "2026-11-20"), ("reason", "母亲返乡就业")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/status"),
+            &[
+                ("version", "0"),
+                ("status", "parents_returned"),
+                ("changed_on", "2026-11-20"),
+                ("reason", "母亲返乡就业"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.texts(".field-error"),
+        vec!["这份档案刚被他人修改过，下面是最新内容，请核对后再操作。"]
+    );
+    let r = staff
+        .post(
+            &format!("/children/{id}/status"),
+            &[
+                ("version", "1"),
+                ("status", "parents_returned"),
+                ("changed_on", "2026-11-20"),
+                ("reason", "母亲返乡就业"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = staff.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#child-status"), "父母返乡");
     let history = page.texts("#status-history li");
     assert_eq!(history.len(), 1);
-    assert!(history[0].contains("2026-11-20") && history[0].contains("母亲返乡就业") && history[0].contains("在册 → 父母返乡"), "{history:?}");
+    assert!(
+        history[0].contains("2026-11-20")
+            && history[0].contains("母亲返乡就业")
+            && history[0].contains("在册 → 父母返乡"),
+        "{history:?}"
+    );
     // Inactive children drop out of the default list but stay on file.
-    assert!(staff.get("/children").await.texts("#child-table tbody tr").is_empty());
-    assert_eq!(staff.get("/children?status=parents_returned").await.texts("#child-table tbody tr").len(), 1);
+    assert!(
+        staff
+            .get("/children")
+            .await
+            .texts("#child-table tbody tr")
+            .is_empty()
+    );
+    assert_eq!(
+        staff
+            .get("/children?status=parents_returned")
+            .await
+            .texts("#child-table tbody tr")
+            .len(),
+        1
+    );
 }
 
 #[sqlx::test]
@@ -419,23 +792,67 @@ async fn sixteen_year_olds_are_flagged_and_verification_is_per_semester(pool: Pg
     let f = Fixture::new(&pool).await;
     let today = shouhu::domain::semester::today_in_china();
     let turning = shouhu::domain::child::sixteenth_birthday(today).with_year_minus16(today);
-    sqlx::query("UPDATE child SET birth_date = $2 WHERE id = $1").bind(f.a.child).bind(turning).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE child SET birth_date = $2 WHERE id = $1")
+        .bind(f.a.child)
+        .bind(turning)
+        .execute(&pool)
+        .await
+        .unwrap();
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let page = staff.get(&format!("/children/{}", f.a.child)).await;
     assert_eq!(page.text("#age-flag"), "30 天内年满 16 周岁");
     assert_eq!(page.texts("#unverified").len(), 1);
-    assert_eq!(staff.get("/children?unverified=1").await.texts("#child-table tbody tr").len(), 1);
-    staff.post(&format!("/children/{}/verify", f.a.child), &[]).await;
+    assert_eq!(
+        staff
+            .get("/children?unverified=1")
+            .await
+            .texts("#child-table tbody tr")
+            .len(),
+        1
+    );
+    staff
+        .post(&format!("/children/{}/verify", f.a.child), &[])
+        .await;
     let page = staff.get(&format!("/children/{}", f.a.child)).await;
     assert!(page.texts("#unverified").is_empty());
-    assert!(staff.get("/children?unverified=1").await.texts("#child-table tbody tr").is_empty());
+    assert!(
+        staff
+            .get("/children?unverified=1")
+            .await
+            .texts("#child-table tbody tr")
+            .is_empty()
+    );
     // Verified in the previous semester counts as not verified now.
-    let last_semester = shouhu::domain::semester::Semester::containing(today).previous().end();
-    sqlx::query("UPDATE child SET verified_on = $2 WHERE id = $1").bind(f.a.child).bind(last_semester).execute(&pool).await.unwrap();
-    assert_eq!(staff.get("/children?unverified=1").await.texts("#child-table tbody tr").len(), 1);
+    let last_semester = shouhu::domain::semester::Semester::containing(today)
+        .previous()
+        .end();
+    sqlx::query("UPDATE child SET verified_on = $2 WHERE id = $1")
+        .bind(f.a.child)
+        .bind(last_semester)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        staff
+            .get("/children?unverified=1")
+            .await
+            .texts("#child-table tbody tr")
+            .len(),
+        1
+    );
     // Already sixteen.
-    sqlx::query("UPDATE child SET birth_date = birth_date - interval '1 year' WHERE id = $1").bind(f.a.child).execute(&pool).await.unwrap();
-    assert_eq!(staff.get(&format!("/children/{}", f.a.child)).await.text("#age-flag"), "已满 16 周岁，请办理退出");
+    sqlx::query("UPDATE child SET birth_date = birth_date - interval '1 year' WHERE id = $1")
+        .bind(f.a.child)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        staff
+            .get(&format!("/children/{}", f.a.child))
+            .await
+            .text("#age-flag"),
+        "已满 16 周岁，请办理退出"
+    );
 }
 
 trait MinusSixteen {
@@ -447,7 +864,9 @@ impl MinusSixteen for chrono::NaiveDate {
     fn with_year_minus16(self, today: chrono::NaiveDate) -> chrono::NaiveDate {
         use chrono::Datelike;
         let in_ten_days = today + chrono::Duration::days(10);
-        in_ten_days.with_year(in_ten_days.year() - 16).unwrap_or(in_ten_days - chrono::Duration::days(16 * 365))
+        in_ten_days
+            .with_year(in_ten_days.year() - 16)
+            .unwrap_or(in_ten_days - chrono::Duration::days(16 * 365))
     }
 }
 
@@ -458,40 +877,98 @@ async fn a_street_admin_transfers_a_child_keeping_the_history(pool: PgPool) {
     // Staff cannot transfer.
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     staff.get(&format!("/children/{id}")).await;
-    let r = staff.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.a.other_community.to_string()), ("reason", "搬家")]).await;
+    let r = staff
+        .post(
+            &format!("/children/{id}/transfer"),
+            &[
+                ("version", "1"),
+                ("to_community", &f.a.other_community.to_string()),
+                ("reason", "搬家"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Not to another street's community.
     let mut admin = staff_client(&pool, &f.a.admin_login).await;
     admin.get(&format!("/children/{id}")).await;
-    let r = admin.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.b.community.to_string()), ("reason", "搬家")]).await;
+    let r = admin
+        .post(
+            &format!("/children/{id}/transfer"),
+            &[
+                ("version", "1"),
+                ("to_community", &f.b.community.to_string()),
+                ("reason", "搬家"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = admin.post(&format!("/children/{id}/transfer"), &[("version", "1"), ("to_community", &f.a.other_community.to_string()), ("reason", "随祖父母搬家")]).await;
+    let r = admin
+        .post(
+            &format!("/children/{id}/transfer"),
+            &[
+                ("version", "1"),
+                ("to_community", &f.a.other_community.to_string()),
+                ("reason", "随祖父母搬家"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/children/{id}")).await;
     assert_eq!(page.text("#child-community"), f.a.other_community_name);
-    let ended: Option<chrono::NaiveDate> = sqlx::query_scalar("SELECT ended_on FROM pairing WHERE id = $1").bind(f.a.pairing).fetch_one(&pool).await.unwrap();
-    assert!(ended.is_some(), "the old community's pairing ends with the transfer");
+    let ended: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT ended_on FROM pairing WHERE id = $1")
+            .bind(f.a.pairing)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        ended.is_some(),
+        "the old community's pairing ends with the transfer"
+    );
     assert!(page.text("#status-history").contains("随祖父母搬家"));
     // The old community's staff lose it; the new community's staff have it.
-    assert_eq!(staff.get(&format!("/children/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        staff.get(&format!("/children/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let mut other = staff_client(&pool, &f.a.other_staff_login).await;
-    assert_eq!(other.get(&format!("/children/{id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        other.get(&format!("/children/{id}")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test]
 async fn out_of_scope_child_pages_are_404_and_audited(pool: PgPool) {
     let f = Fixture::new(&pool).await;
-    for login in [&f.a.other_staff_login, &f.a.volunteer_login, &f.b.admin_login, &f.b.staff_login] {
+    for login in [
+        &f.a.other_staff_login,
+        &f.a.volunteer_login,
+        &f.b.admin_login,
+        &f.b.staff_login,
+    ] {
         let mut client = staff_client(&pool, login).await;
-        for path in [format!("/children/{}", f.a.child), format!("/children/{}/print", f.a.child), format!("/children/{}/edit", f.a.child)] {
+        for path in [
+            format!("/children/{}", f.a.child),
+            format!("/children/{}/print", f.a.child),
+            format!("/children/{}/edit", f.a.child),
+        ] {
             let r = client.get(&path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{login} {path}");
             assert!(!r.body.contains(&f.a.child_name));
         }
     }
-    let denied: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied'").fetch_one(&pool).await.unwrap();
+    let denied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(denied, 12, "every refused look is on record");
-    let viewed: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'child_viewed'").fetch_one(&pool).await.unwrap();
+    let viewed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'child_viewed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(viewed, 0);
 }
 
@@ -500,23 +977,71 @@ async fn guardians_are_edited_with_versions_and_removed(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let (child, guardian) = (f.a.child, f.a.guardian);
-    let form = staff.get(&format!("/children/{child}/guardians/{guardian}/edit")).await;
-    assert_eq!(form.attr("#g-phone", "value").as_deref(), Some("13512345678"), "staff see guardians' phones");
-    let fields = [("name", "甲奶奶"), ("relation", "paternal_grandmother"), ("phone", "13512340000"), ("version", "1")];
-    assert_eq!(staff.post(&format!("/children/{child}/guardians/{guardian}"), &fields).await.status, StatusCode::SEE_OTHER);
+    let form = staff
+        .get(&format!("/children/{child}/guardians/{guardian}/edit"))
+        .await;
+    assert_eq!(
+        form.attr("#g-phone", "value").as_deref(),
+        Some("13512345678"),
+        "staff see guardians' phones"
+    );
+    let fields = [
+        ("name", "甲奶奶"),
+        ("relation", "paternal_grandmother"),
+        ("phone", "13512340000"),
+        ("version", "1"),
+    ];
+    assert_eq!(
+        staff
+            .post(&format!("/children/{child}/guardians/{guardian}"), &fields)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     // The same stale version again: a conflict, the typed values kept.
-    let stale = [("name", "甲奶奶"), ("relation", "paternal_grandmother"), ("phone", "13599999999"), ("version", "1")];
-    let r = staff.post(&format!("/children/{child}/guardians/{guardian}"), &stale).await;
+    let stale = [
+        ("name", "甲奶奶"),
+        ("relation", "paternal_grandmother"),
+        ("phone", "13599999999"),
+        ("version", "1"),
+    ];
+    let r = staff
+        .post(&format!("/children/{child}/guardians/{guardian}"), &stale)
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.attr("#g-phone", "value").as_deref(), Some("13599999999"));
     assert_eq!(r.attr("input[name=version]", "value").as_deref(), Some("2"));
-    let phone: String = sqlx::query_scalar("SELECT phone FROM guardian WHERE id = $1").bind(guardian).fetch_one(&pool).await.unwrap();
+    let phone: String = sqlx::query_scalar("SELECT phone FROM guardian WHERE id = $1")
+        .bind(guardian)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(phone, "13512340000");
     staff.get(&format!("/children/{child}")).await;
-    assert_eq!(staff.post(&format!("/children/{child}/guardians/{guardian}/delete"), &[]).await.status, StatusCode::SEE_OTHER);
-    assert!(staff.get(&format!("/children/{child}")).await.texts("#guardian-table tbody tr").is_empty());
+    assert_eq!(
+        staff
+            .post(
+                &format!("/children/{child}/guardians/{guardian}/delete"),
+                &[]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        staff
+            .get(&format!("/children/{child}"))
+            .await
+            .texts("#guardian-table tbody tr")
+            .is_empty()
+    );
     // Another street's guardian id under this child: 404.
-    let r = staff.post(&format!("/children/{child}/guardians/{}/delete", f.b.guardian), &[]).await;
+    let r = staff
+        .post(
+            &format!("/children/{child}/guardians/{}/delete", f.b.guardian),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -527,13 +1052,18 @@ async fn the_print_copy_is_a4_and_audited(pool: PgPool) {
     let r = staff.get(&format!("/children/{}/print", f.a.child)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.text("#print-name"), f.a.child_name);
-    assert_eq!(r.attr("link[rel=stylesheet]", "href").as_deref(), Some("/static/print.css"));
+    assert_eq!(
+        r.attr("link[rel=stylesheet]", "href").as_deref(),
+        Some("/static/print.css")
+    );
     let css = staff.get("/static/print.css").await;
     assert!(css.body.contains("size: A4"));
-    let printed: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'child_printed' AND entity_id = $1")
-        .bind(f.a.child)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let printed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event WHERE action = 'child_printed' AND entity_id = $1",
+    )
+    .bind(f.a.child)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(printed, 1);
 }

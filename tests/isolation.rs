@@ -24,10 +24,28 @@ async fn tenant_tables(pool: &PgPool) -> Vec<String> {
 async fn the_schema_has_every_domain_table(pool: PgPool) {
     let tables = tenant_tables(&pool).await;
     for expected in [
-        "community", "grid", "app_user", "session", "child", "guardian", "consent", "volunteer", "team", "pairing",
-        "visit", "follow_up", "activity", "attendance", "aid", "report", "audit_event",
+        "community",
+        "grid",
+        "app_user",
+        "session",
+        "child",
+        "guardian",
+        "consent",
+        "volunteer",
+        "team",
+        "pairing",
+        "visit",
+        "follow_up",
+        "activity",
+        "attendance",
+        "aid",
+        "report",
+        "audit_event",
     ] {
-        assert!(tables.iter().any(|t| t == expected), "missing tenant table {expected}; have {tables:?}");
+        assert!(
+            tables.iter().any(|t| t == expected),
+            "missing tenant table {expected}; have {tables:?}"
+        );
     }
 }
 
@@ -69,7 +87,8 @@ async fn every_tenant_table_forces_rls_and_keys_carry_street_id(pool: PgPool) {
         .await
         .unwrap();
         match pk {
-            Some(cols) if cols.first().map(String::as_str) == Some("street_id") && cols.len() >= 2 => {}
+            Some(cols)
+                if cols.first().map(String::as_str) == Some("street_id") && cols.len() >= 2 => {}
             other => problems.push(format!("{table}: primary key {other:?}")),
         }
         // Every foreign key to another tenant table includes street_id on both sides.
@@ -88,13 +107,21 @@ async fn every_tenant_table_forces_rls_and_keys_carry_street_id(pool: PgPool) {
                 continue;
             }
             if !tables.contains(&target) {
-                problems.push(format!("{table}.{name}: references non-tenant table {target}"));
-            } else if !cols.contains(&"street_id".to_string()) || !target_cols.contains(&"street_id".to_string()) {
+                problems.push(format!(
+                    "{table}.{name}: references non-tenant table {target}"
+                ));
+            } else if !cols.contains(&"street_id".to_string())
+                || !target_cols.contains(&"street_id".to_string())
+            {
                 problems.push(format!("{table}.{name}: foreign key to {target} omits street_id ({cols:?} -> {target_cols:?})"));
             }
         }
     }
-    assert!(problems.is_empty(), "tenancy rule violations:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "tenancy rule violations:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[sqlx::test]
@@ -109,7 +136,10 @@ async fn every_index_is_led_by_street_id_except_the_global_login(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(bad, vec![("app_user".to_string(), "app_user_login_key".to_string())]);
+    assert_eq!(
+        bad,
+        vec![("app_user".to_string(), "app_user_login_key".to_string())]
+    );
 }
 
 #[sqlx::test]
@@ -117,7 +147,10 @@ async fn with_no_tenant_every_tenant_table_reads_empty(pool: PgPool) {
     let fixture = Fixture::new(&pool).await;
     let tables = tenant_tables(&pool).await;
     // The owner sees the fixture's rows; the app role without a tenant sees none of them.
-    let owner_children: i64 = sqlx::query_scalar("SELECT count(*) FROM child").fetch_one(&pool).await.unwrap();
+    let owner_children: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(owner_children, 2);
     for table in tables.iter().chain(std::iter::once(&"street".to_string())) {
         let n = count_as_app(&pool, None, &format!("SELECT 1 FROM {table}")).await;
@@ -130,40 +163,71 @@ async fn with_no_tenant_every_tenant_table_reads_empty(pool: PgPool) {
 #[sqlx::test]
 async fn street_a_cannot_see_or_write_street_b(pool: PgPool) {
     let f = Fixture::new(&pool).await;
-    for table in ["child", "community", "app_user", "volunteer", "pairing", "grid"] {
-        let mine = count_as_app(&pool, Some(f.a.id), &format!("SELECT 1 FROM {table} WHERE street_id = '{}'", f.a.id)).await;
-        let theirs = count_as_app(&pool, Some(f.a.id), &format!("SELECT 1 FROM {table} WHERE street_id = '{}'", f.b.id)).await;
+    for table in [
+        "child",
+        "community",
+        "app_user",
+        "volunteer",
+        "pairing",
+        "grid",
+    ] {
+        let mine = count_as_app(
+            &pool,
+            Some(f.a.id),
+            &format!("SELECT 1 FROM {table} WHERE street_id = '{}'", f.a.id),
+        )
+        .await;
+        let theirs = count_as_app(
+            &pool,
+            Some(f.a.id),
+            &format!("SELECT 1 FROM {table} WHERE street_id = '{}'", f.b.id),
+        )
+        .await;
         assert!(mine > 0, "{table}: own rows visible");
         assert_eq!(theirs, 0, "{table}: street B rows visible to A");
     }
     // Even by primary key, without the street filter.
-    let by_id = count_as_app(&pool, Some(f.a.id), &format!("SELECT 1 FROM child WHERE id = '{}'", f.b.child)).await;
+    let by_id = count_as_app(
+        &pool,
+        Some(f.a.id),
+        &format!("SELECT 1 FROM child WHERE id = '{}'", f.b.child),
+    )
+    .await;
     assert_eq!(by_id, 0);
 
     // Inserting a row of street B while in street A fails the policy.
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)")
-        .bind(f.a.id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let err = sqlx::query("INSERT INTO community (street_id, id, name) VALUES ($1, $2, 'smuggled')")
-        .bind(f.b.id)
-        .bind(Uuid::now_v7())
-        .execute(&mut *tx)
-        .await
-        .expect_err("insert into another street must fail");
+    sqlx::query(
+        "SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)",
+    )
+    .bind(f.a.id.to_string())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let err =
+        sqlx::query("INSERT INTO community (street_id, id, name) VALUES ($1, $2, 'smuggled')")
+            .bind(f.b.id)
+            .bind(Uuid::now_v7())
+            .execute(&mut *tx)
+            .await
+            .expect_err("insert into another street must fail");
     assert!(err.to_string().contains("row-level security"), "{err}");
     tx.rollback().await.unwrap();
 
     // Updating B's rows from A touches nothing.
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)")
-        .bind(f.a.id.to_string())
+    sqlx::query(
+        "SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)",
+    )
+    .bind(f.a.id.to_string())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let done = sqlx::query("UPDATE child SET name = 'x' WHERE id = $1")
+        .bind(f.b.child)
         .execute(&mut *tx)
         .await
         .unwrap();
-    let done = sqlx::query("UPDATE child SET name = 'x' WHERE id = $1").bind(f.b.child).execute(&mut *tx).await.unwrap();
     assert_eq!(done.rows_affected(), 0);
     tx.rollback().await.unwrap();
 }
@@ -188,7 +252,9 @@ async fn a_cross_street_reference_is_impossible_even_for_the_owner(pool: PgPool)
 #[sqlx::test]
 async fn requests_run_as_a_plain_role(pool: PgPool) {
     let f = Fixture::new(&pool).await;
-    let mut tx = shouhu::db::begin(&pool, shouhu::domain::ids::StreetId(f.a.id), None).await.unwrap();
+    let mut tx = shouhu::db::begin(&pool, shouhu::domain::ids::StreetId(f.a.id), None)
+        .await
+        .unwrap();
     let (user, superuser, bypass, owns): (String, bool, bool, i64) = sqlx::query_as(
         "SELECT current_user::text, r.rolsuper, r.rolbypassrls,
                 (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)
@@ -201,28 +267,41 @@ async fn requests_run_as_a_plain_role(pool: PgPool) {
     assert!(!superuser, "request role must not be superuser");
     assert!(!bypass, "request role must not bypass RLS");
     assert_eq!(owns, 0, "request role must own no table");
-    let street: String = sqlx::query_scalar("SELECT current_setting('app.street_id')").fetch_one(&mut *tx).await.unwrap();
+    let street: String = sqlx::query_scalar("SELECT current_setting('app.street_id')")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(street, f.a.id.to_string());
     tx.commit().await.unwrap();
 
     // The tenant was local to that transaction: the pooled connection forgets it.
     let mut conn = pool.acquire().await.unwrap();
-    let after: Option<String> = sqlx::query_scalar("SELECT nullif(current_setting('app.street_id', true), '')")
+    let after: Option<String> =
+        sqlx::query_scalar("SELECT nullif(current_setting('app.street_id', true), '')")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(after, None);
+    let role: String = sqlx::query_scalar("SELECT current_user::text")
         .fetch_one(&mut *conn)
         .await
         .unwrap();
-    assert_eq!(after, None);
-    let role: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *conn).await.unwrap();
     assert_ne!(role, "shouhu_app");
 }
 
 #[sqlx::test]
 async fn the_app_role_cannot_change_the_schema_or_the_migrations(pool: PgPool) {
     let mut tx = shouhu::db::begin_anonymous(&pool).await.unwrap();
-    let err = sqlx::query("CREATE TABLE evil (x int)").execute(&mut *tx).await.expect_err("no DDL");
+    let err = sqlx::query("CREATE TABLE evil (x int)")
+        .execute(&mut *tx)
+        .await
+        .expect_err("no DDL");
     assert!(err.to_string().contains("permission denied"), "{err}");
     tx.rollback().await.unwrap();
     let mut tx = shouhu::db::begin_anonymous(&pool).await.unwrap();
-    let err = sqlx::query("SELECT * FROM _sqlx_migrations").execute(&mut *tx).await.expect_err("no migrations access");
+    let err = sqlx::query("SELECT * FROM _sqlx_migrations")
+        .execute(&mut *tx)
+        .await
+        .expect_err("no migrations access");
     assert!(err.to_string().contains("permission denied"), "{err}");
 }

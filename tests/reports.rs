@@ -23,7 +23,11 @@ async fn client(pool: &PgPool, login: &str) -> TestClient {
 async fn third_quarter(pool: &PgPool, f: &Fixture) {
     let a = &f.a;
     let run = |sql: &'static str| sqlx::query(sql);
-    run("UPDATE child SET created_at = '2026-08-01', verified_on = '2026-08-10' WHERE id = $1").bind(a.child).execute(pool).await.unwrap();
+    run("UPDATE child SET created_at = '2026-08-01', verified_on = '2026-08-10' WHERE id = $1")
+        .bind(a.child)
+        .execute(pool)
+        .await
+        .unwrap();
     let second = Uuid::now_v7();
     run("INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation, created_at, status, status_changed_on)
          VALUES ($1, $2, $3, '返乡童', 'male', '2014-01-01', 'father_away', 'relatives', '2026-09-15', 'parents_returned', '2026-09-20')")
@@ -52,7 +56,9 @@ async fn every_figure_matches_the_hand_computed_fixture(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     third_quarter(&pool, &f).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
-    let page = staff.get(&format!("/reports/{}/2026-Q3", f.a.community)).await;
+    let page = staff
+        .get(&format!("/reports/{}/2026-Q3", f.a.community))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(figure(&page, "children"), "1");
     assert_eq!(figure(&page, "new_children"), "2");
@@ -68,7 +74,9 @@ async fn every_figure_matches_the_hand_computed_fixture(pool: PgPool) {
     assert_eq!(figure(&page, "follow_ups"), "1（已逾期 0）");
     assert_eq!(figure(&page, "verification"), "100%（1/1）");
     // Another quarter of the same community knows nothing of these visits.
-    let q2 = staff.get(&format!("/reports/{}/2026-Q2", f.a.community)).await;
+    let q2 = staff
+        .get(&format!("/reports/{}/2026-Q2", f.a.community))
+        .await;
     assert_eq!(figure(&q2, "visits"), "0：");
 }
 
@@ -79,41 +87,96 @@ async fn approval_freezes_the_report(pool: PgPool) {
     let path = format!("/reports/{}/2026-Q3", f.a.community);
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get(&path).await;
-    let r = staff.post(&format!("{path}/narrative"), &[("work_done", "开展家访和座谈会"), ("problems", "志愿者不足"), ("next_steps", "招募大学生志愿者"), ("version", "0")]).await;
+    let r = staff
+        .post(
+            &format!("{path}/narrative"),
+            &[
+                ("work_done", "开展家访和座谈会"),
+                ("problems", "志愿者不足"),
+                ("next_steps", "招募大学生志愿者"),
+                ("version", "0"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     staff.get(&path).await;
-    assert_eq!(staff.post(&format!("{path}/transition"), &[("action", "submit")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        staff
+            .post(&format!("{path}/transition"), &[("action", "submit")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let mut admin = client(&pool, &f.a.admin_login).await;
     admin.get(&path).await;
-    assert_eq!(admin.post(&format!("{path}/transition"), &[("action", "approve")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(&format!("{path}/transition"), &[("action", "approve")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 
     // Records change after approval: another visit, the aid deleted, a new child.
     sqlx::query("INSERT INTO visit (street_id, id, child_id, pairing_id, author_id, kind, visited_on) VALUES ($1, $2, $3, $4, $5, 'letter', '2026-09-25')")
         .bind(f.a.id).bind(Uuid::now_v7()).bind(f.a.child).bind(f.a.pairing).bind(f.a.volunteer_user).execute(&pool).await.unwrap();
     sqlx::query("DELETE FROM aid").execute(&pool).await.unwrap();
     let frozen = admin.get(&path).await;
-    assert_eq!(frozen.attr("#report-status", "data-status").as_deref(), Some("approved"));
+    assert_eq!(
+        frozen.attr("#report-status", "data-status").as_deref(),
+        Some("approved")
+    );
     assert_eq!(figure(&frozen, "visits"), "2：家访 1 谈心 1");
     assert_eq!(figure(&frozen, "duty_completion"), "40%（2/5）");
     assert_eq!(figure(&frozen, "aid"), "1 · ¥123.45");
     // The narrative can no longer be changed by staff.
     let page = staff.get(&path).await;
     assert!(page.texts("#narrative-form").is_empty());
-    let version: i32 = sqlx::query_scalar("SELECT version FROM report").fetch_one(&pool).await.unwrap();
-    let r = staff.post(&format!("{path}/narrative"), &[("work_done", "改"), ("version", &version.to_string())]).await;
+    let version: i32 = sqlx::query_scalar("SELECT version FROM report")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let r = staff
+        .post(
+            &format!("{path}/narrative"),
+            &[("work_done", "改"), ("version", &version.to_string())],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Reopened with a reason, the report is live again.
     admin.get(&path).await;
-    let r = admin.post(&format!("{path}/transition"), &[("action", "reopen"), ("comment", "")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
-    assert_eq!(admin.post(&format!("{path}/transition"), &[("action", "reopen"), ("comment", "补录九月走访")]).await.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            &format!("{path}/transition"),
+            &[("action", "reopen"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    assert_eq!(
+        admin
+            .post(
+                &format!("{path}/transition"),
+                &[("action", "reopen"), ("comment", "补录九月走访")]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let live = admin.get(&path).await;
     assert_eq!(figure(&live, "visits"), "3：家访 1 谈心 1 写信 1");
     assert_eq!(figure(&live, "aid"), "0 · ¥0.00");
     let history = live.texts("#transitions li");
     assert_eq!(history.len(), 3);
     assert!(history[2].contains("补录九月走访"));
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'report_transition'").fetch_one(&pool).await.unwrap();
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'report_transition'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(audited, 3);
 }
 
@@ -123,22 +186,55 @@ async fn only_the_right_roles_move_a_report(pool: PgPool) {
     let path = format!("/reports/{}/2026-Q3", f.a.community);
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get(&path).await;
-    assert_eq!(staff.post(&format!("{path}/transition"), &[("action", "approve")]).await.status, StatusCode::NOT_FOUND, "staff cannot approve");
+    assert_eq!(
+        staff
+            .post(&format!("{path}/transition"), &[("action", "approve")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "staff cannot approve"
+    );
     let mut other = client(&pool, &f.a.other_staff_login).await;
     other.get("/").await;
-    assert_eq!(other.post(&format!("{path}/transition"), &[("action", "submit")]).await.status, StatusCode::NOT_FOUND, "another community cannot submit");
+    assert_eq!(
+        other
+            .post(&format!("{path}/transition"), &[("action", "submit")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "another community cannot submit"
+    );
     assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
     let mut admin = client(&pool, &f.a.admin_login).await;
     admin.get(&path).await;
-    assert_eq!(admin.post(&format!("{path}/transition"), &[("action", "submit")]).await.status, StatusCode::NOT_FOUND, "the admin does not submit for staff");
-    let r = admin.post(&format!("{path}/transition"), &[("action", "approve")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a draft cannot be approved");
+    assert_eq!(
+        admin
+            .post(&format!("{path}/transition"), &[("action", "submit")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "the admin does not submit for staff"
+    );
+    let r = admin
+        .post(&format!("{path}/transition"), &[("action", "approve")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a draft cannot be approved"
+    );
     let mut volunteer = client(&pool, &f.a.volunteer_login).await;
     assert_eq!(volunteer.get(&path).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(volunteer.get("/reports").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        volunteer.get("/reports").await.status,
+        StatusCode::NOT_FOUND
+    );
     let mut b = client(&pool, &f.b.admin_login).await;
     assert_eq!(b.get(&path).await.status, StatusCode::NOT_FOUND);
-    let status: Option<String> = sqlx::query_scalar("SELECT status::text FROM report").fetch_optional(&pool).await.unwrap();
+    let status: Option<String> = sqlx::query_scalar("SELECT status::text FROM report")
+        .fetch_optional(&pool)
+        .await
+        .unwrap();
     assert_eq!(status.as_deref(), Some("draft"));
 }
 
@@ -147,11 +243,18 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     third_quarter(&pool, &f).await;
     let mut admin = client(&pool, &f.a.admin_login).await;
-    let page = admin.get("/reports?period=2026-Q3&sort=visits&dir=desc").await;
+    let page = admin
+        .get("/reports?period=2026-Q3&sort=visits&dir=desc")
+        .await;
     let rows = page.texts("#street-table tbody tr");
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].contains(&f.a.community_name), "the community with visits first: {rows:?}");
-    let page = admin.get("/reports?period=2026-Q3&sort=visits&dir=asc").await;
+    assert!(
+        rows[0].contains(&f.a.community_name),
+        "the community with visits first: {rows:?}"
+    );
+    let page = admin
+        .get("/reports?period=2026-Q3&sort=visits&dir=asc")
+        .await;
     assert!(page.texts("#street-table tbody tr")[0].contains(&f.a.other_community_name));
     // Q3 2026's deadline (10 days after 30 Sep) has passed and nothing was submitted: late.
     assert_eq!(page.text("#on-time-rate"), "0%");
@@ -160,12 +263,30 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
     let first = ranking.texts("#ranking tbody tr")[0].clone();
     assert!(first.contains(&f.a.community_name), "{first}");
     // Weights are validated and saved.
-    let r = admin.post("/reports/evaluation", &[("completeness", "200")]).await;
+    let r = admin
+        .post("/reports/evaluation", &[("completeness", "200")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let weights = [("completeness", "0"), ("pairing_coverage", "0"), ("duty_completion", "0"), ("talk_coverage", "0"), ("verification", "0"), ("on_time", "100")];
-    assert_eq!(admin.post("/reports/evaluation", &weights).await.status, StatusCode::SEE_OTHER);
+    let weights = [
+        ("completeness", "0"),
+        ("pairing_coverage", "0"),
+        ("duty_completion", "0"),
+        ("talk_coverage", "0"),
+        ("verification", "0"),
+        ("on_time", "100"),
+    ];
+    assert_eq!(
+        admin.post("/reports/evaluation", &weights).await.status,
+        StatusCode::SEE_OTHER
+    );
     let ranking = admin.get("/reports/evaluation?year=2026").await;
-    assert!(ranking.texts("#ranking td.score").iter().all(|s| s == "0.0"), "nobody reported on time");
+    assert!(
+        ranking
+            .texts("#ranking td.score")
+            .iter()
+            .all(|s| s == "0.0"),
+        "nobody reported on time"
+    );
 }
 
 #[sqlx::test]
@@ -174,14 +295,24 @@ async fn the_xlsx_export_reads_back_the_same_figures(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     third_quarter(&pool, &f).await;
     let staff = client(&pool, &f.a.staff_login).await;
-    let req = axum::http::Request::get(format!("/reports/{}/2026-Q3/export.xlsx", f.a.community)).body(axum::body::Body::empty()).unwrap();
-    let response = staff.app.clone().oneshot_with_cookies(req, &staff.cookies).await;
+    let req = axum::http::Request::get(format!("/reports/{}/2026-Q3/export.xlsx", f.a.community))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = staff
+        .app
+        .clone()
+        .oneshot_with_cookies(req, &staff.cookies)
+        .await;
     assert_eq!(response.0, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(response.1)).unwrap();
     assert_eq!(book.sheet_names(), vec!["概况", "走访", "工作情况"]);
     let sheet = book.worksheet_range("概况").unwrap();
     let value = |label: &str| -> Data {
-        sheet.rows().find(|r| r[0] == Data::String(label.to_string())).map(|r| r[1].clone()).unwrap_or_else(|| panic!("no row {label}"))
+        sheet
+            .rows()
+            .find(|r| r[0] == Data::String(label.to_string()))
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no row {label}"))
     };
     assert_eq!(value("在册儿童"), Data::Float(1.0));
     assert_eq!(value("本季度新建档"), Data::Float(2.0));
@@ -189,24 +320,51 @@ async fn the_xlsx_export_reads_back_the_same_figures(pool: PgPool) {
     assert_eq!(value("五个一完成率（本学期）"), Data::Float(0.4));
     assert_eq!(value("资助金额（元）"), Data::Float(123.45));
     let visits = book.worksheet_range("走访").unwrap();
-    assert_eq!(visits.rows().nth(1).unwrap()[1], Data::Float(1.0), "home visits");
+    assert_eq!(
+        visits.rows().nth(1).unwrap()[1],
+        Data::Float(1.0),
+        "home visits"
+    );
 }
 
 trait Oneshot {
-    async fn oneshot_with_cookies(self, req: axum::http::Request<axum::body::Body>, cookies: &std::collections::HashMap<String, String>) -> (StatusCode, Vec<u8>);
+    async fn oneshot_with_cookies(
+        self,
+        req: axum::http::Request<axum::body::Body>,
+        cookies: &std::collections::HashMap<String, String>,
+    ) -> (StatusCode, Vec<u8>);
 }
 
 impl Oneshot for axum::Router {
     /// The raw bytes of a response (the test client keeps bodies as text).
-    async fn oneshot_with_cookies(self, mut req: axum::http::Request<axum::body::Body>, cookies: &std::collections::HashMap<String, String>) -> (StatusCode, Vec<u8>) {
+    async fn oneshot_with_cookies(
+        self,
+        mut req: axum::http::Request<axum::body::Body>,
+        cookies: &std::collections::HashMap<String, String>,
+    ) -> (StatusCode, Vec<u8>) {
         use http_body_util::BodyExt;
         use tower::ServiceExt;
-        let cookie = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let cookie = cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         req.headers_mut().insert("cookie", cookie.parse().unwrap());
-        req.extensions_mut().insert(axum::extract::ConnectInfo("127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap()));
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            "127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap(),
+        ));
         let response = self.oneshot(req).await.unwrap();
         let status = response.status();
-        (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+        (
+            status,
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
     }
 }
 
@@ -215,12 +373,30 @@ async fn dashboards_draw_svg_charts_on_the_server(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut admin = client(&pool, &f.a.admin_login).await;
     let home = admin.get("/").await;
-    for id in ["chart-visits", "chart-duties", "chart-activities", "chart-person-times"] {
-        assert_eq!(home.texts(&format!("figure#{id} > svg")).len(), 1, "{id}:\n{}", home.body);
+    for id in [
+        "chart-visits",
+        "chart-duties",
+        "chart-activities",
+        "chart-person-times",
+    ] {
+        assert_eq!(
+            home.texts(&format!("figure#{id} > svg")).len(),
+            1,
+            "{id}:\n{}",
+            home.body
+        );
     }
     assert_eq!(home.texts("#chart-visits g.bar").len(), 12);
-    let duties: Vec<String> = home.html().select(&scraper::Selector::parse("#chart-duties g.bar").unwrap()).map(|g| g.value().attr("data-label").unwrap().to_string()).collect();
-    assert_eq!(duties, vec![f.a.community_name.clone()], "one bar per community with pairings");
+    let duties: Vec<String> = home
+        .html()
+        .select(&scraper::Selector::parse("#chart-duties g.bar").unwrap())
+        .map(|g| g.value().attr("data-label").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        duties,
+        vec![f.a.community_name.clone()],
+        "one bar per community with pairings"
+    );
     assert!(!home.body.contains("<script"), "no script draws them");
     let mut staff = client(&pool, &f.a.staff_login).await;
     assert_eq!(staff.get("/").await.texts("#dashboard figure").len(), 4);
@@ -231,10 +407,26 @@ async fn the_data_quality_view_groups_what_is_missing(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     let page = staff.get("/quality").await;
-    let groups: Vec<String> = page.html().select(&scraper::Selector::parse("#quality-missing details").unwrap()).map(|d| d.value().attr("data-missing").unwrap().to_string()).collect();
+    let groups: Vec<String> = page
+        .html()
+        .select(&scraper::Selector::parse("#quality-missing details").unwrap())
+        .map(|d| d.value().attr("data-missing").unwrap().to_string())
+        .collect();
     // The fixture child has a grade, a guardian and consent, but no ID number, address, school,
     // parents' work place or parent contact.
-    assert_eq!(groups, vec!["address", "id_number", "parent_contact", "parents_work_place", "school"]);
+    assert_eq!(
+        groups,
+        vec![
+            "address",
+            "id_number",
+            "parent_contact",
+            "parents_work_place",
+            "school"
+        ]
+    );
     assert!(page.text("#quality-unverified").contains(&f.a.child_name));
-    assert!(page.text("#quality-inactive").contains(&f.a.child_name), "no visit for over 30 days");
+    assert!(
+        page.text("#quality-inactive").contains(&f.a.child_name),
+        "no visit for over 30 days"
+    );
 }

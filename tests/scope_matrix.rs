@@ -72,11 +72,27 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/children/{id}/transfer", Access::Admin),
     ("POST", "/children/{id}/guardians", Access::ChildStaff),
     ("GET", "/children/{id}/guardians/new", Access::ChildStaff),
-    ("POST", "/children/{id}/guardians/{guardian_id}", Access::ChildStaff),
-    ("GET", "/children/{id}/guardians/{guardian_id}/edit", Access::ChildStaff),
-    ("POST", "/children/{id}/guardians/{guardian_id}/delete", Access::ChildStaff),
+    (
+        "POST",
+        "/children/{id}/guardians/{guardian_id}",
+        Access::ChildStaff,
+    ),
+    (
+        "GET",
+        "/children/{id}/guardians/{guardian_id}/edit",
+        Access::ChildStaff,
+    ),
+    (
+        "POST",
+        "/children/{id}/guardians/{guardian_id}/delete",
+        Access::ChildStaff,
+    ),
     ("POST", "/children/{id}/consents", Access::ChildStaff),
-    ("POST", "/children/{id}/consents/{consent_id}/withdraw", Access::ChildStaff),
+    (
+        "POST",
+        "/children/{id}/consents/{consent_id}/withdraw",
+        Access::ChildStaff,
+    ),
     ("GET", "/children/{id}/visits/new", Access::ChildStaff),
     ("POST", "/children/{id}/visits", Access::ChildStaff),
     ("GET", "/volunteers", Access::AnyStaff),
@@ -123,10 +139,26 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/reports/export.xlsx", Access::AnyStaff),
     ("GET", "/reports/evaluation", Access::Admin),
     ("POST", "/reports/evaluation", Access::Admin),
-    ("GET", "/reports/{community}/{period}", Access::CommunityStaff),
-    ("POST", "/reports/{community}/{period}/narrative", Access::OwnStaff),
-    ("POST", "/reports/{community}/{period}/transition", Access::OwnStaff),
-    ("GET", "/reports/{community}/{period}/export.xlsx", Access::CommunityStaff),
+    (
+        "GET",
+        "/reports/{community}/{period}",
+        Access::CommunityStaff,
+    ),
+    (
+        "POST",
+        "/reports/{community}/{period}/narrative",
+        Access::OwnStaff,
+    ),
+    (
+        "POST",
+        "/reports/{community}/{period}/transition",
+        Access::OwnStaff,
+    ),
+    (
+        "GET",
+        "/reports/{community}/{period}/export.xlsx",
+        Access::CommunityStaff,
+    ),
     ("GET", "/quality", Access::AnyStaff),
     ("GET", "/api/v1/openapi.json", Access::Public),
     ("GET", "/api/v1/children", Access::Api),
@@ -172,7 +204,9 @@ fn concrete(route: &str, a: &Street) -> String {
     } else if route.starts_with("/photos/{id}") {
         route.replace("{id}", &a.photo.to_string())
     } else if route.starts_with("/reports/{community}") {
-        route.replace("{community}", &a.community.to_string()).replace("{period}", "2026-Q4")
+        route
+            .replace("{community}", &a.community.to_string())
+            .replace("{period}", "2026-Q4")
     } else if route.starts_with("/api/v1/children/{id}") {
         route.replace("{id}", &a.child.to_string())
     } else if route == "/api/v1/visits" {
@@ -217,16 +251,32 @@ async fn call(client: &mut TestClient, method: &str, path: &str, a: &Street) -> 
 }
 
 fn assert_no_data(r: &TestResponse, a: &Street, who: &str, route: &str) {
-    for marker in [&a.community_name, &a.other_community_name, &a.child_name, &a.staff_login, &a.admin_login] {
-        assert!(!r.body.contains(marker.as_str()), "{who} {route}: body leaks {marker}");
+    for marker in [
+        &a.community_name,
+        &a.other_community_name,
+        &a.child_name,
+        &a.staff_login,
+        &a.admin_login,
+    ] {
+        assert!(
+            !r.body.contains(marker.as_str()),
+            "{who} {route}: body leaks {marker}"
+        );
     }
     // Every name in street A's fixture carries this marker (communities, grid, child, guardian).
-    assert!(!r.body.contains("SECRETa"), "{who} {route}: body leaks street A data");
+    assert!(
+        !r.body.contains("SECRETa"),
+        "{who} {route}: body leaks street A data"
+    );
 }
 
 fn assert_login_redirect(r: &TestResponse, who: &str, route: &str) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{who} {route}: {}", r.body);
-    assert!(r.location().unwrap_or("").starts_with("/login"), "{who} {route}: -> {:?}", r.location());
+    assert!(
+        r.location().unwrap_or("").starts_with("/login"),
+        "{who} {route}: -> {:?}",
+        r.location()
+    );
 }
 
 #[sqlx::test]
@@ -236,7 +286,10 @@ async fn every_route_as_every_role(pool: PgPool) {
     let logins = [
         ("admin A", Some(a.admin_login.clone())),
         ("staff A (own community)", Some(a.staff_login.clone())),
-        ("staff A (other community)", Some(a.other_staff_login.clone())),
+        (
+            "staff A (other community)",
+            Some(a.other_staff_login.clone()),
+        ),
         ("volunteer A", Some(a.volunteer_login.clone())),
         ("admin B", Some(f.b.admin_login.clone())),
         ("staff B", Some(f.b.staff_login.clone())),
@@ -253,7 +306,11 @@ async fn every_route_as_every_role(pool: PgPool) {
             let mut conn = pool.acquire().await.unwrap();
             common::insert_guardian(&mut conn, a.id, a.child, a.guardian, "甲奶奶").await;
             // ... and re-open the follow-up that an allowed close closed.
-            sqlx::query("UPDATE follow_up SET status = 'open' WHERE id = $1").bind(a.follow_up).execute(&mut *conn).await.unwrap();
+            sqlx::query("UPDATE follow_up SET status = 'open' WHERE id = $1")
+                .bind(a.follow_up)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
             drop(conn);
             let mut client = TestClient::new(&pool);
             match login {
@@ -295,21 +352,38 @@ async fn every_route_as_every_role(pool: PgPool) {
                 }
                 (Access::AnyUser, _) => true,
                 (Access::Admin, "admin A") => true,
-                (Access::CommunityStaff | Access::ChildStaff, "admin A" | "staff A (own community)") => true,
+                (
+                    Access::CommunityStaff | Access::ChildStaff,
+                    "admin A" | "staff A (own community)",
+                ) => true,
                 (Access::AnyStaff, "admin A" | "staff A (own community)") => true,
-                (Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser, "volunteer A") => true,
+                (
+                    Access::Volunteer | Access::PairedVolunteer | Access::FollowUpCloser,
+                    "volunteer A",
+                ) => true,
                 (Access::FollowUpCloser, "admin A" | "staff A (own community)") => true,
                 (Access::OwnStaff, "staff A (own community)") => true,
                 // Volunteer B on their own volunteer pages sees only their own street.
                 (Access::Volunteer, "volunteer B") => {
-                    assert!(r.status.is_success() || r.status.is_redirection(), "{who} {label}: {}", r.status);
+                    assert!(
+                        r.status.is_success() || r.status.is_redirection(),
+                        "{who} {label}: {}",
+                        r.status
+                    );
                     assert_no_data(&r, a, who, &label);
                     continue;
                 }
                 // Staff of the other community, and the staff and admin of B, see their own scope.
                 (Access::AnyStaff, "staff A (other community)" | "admin B" | "staff B") => {
-                    assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);
-                    assert!(!r.body.contains(&a.child_name), "{who} {label}: sees a child out of scope");
+                    assert!(
+                        r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+                        "{who} {label}: {}",
+                        r.status
+                    );
+                    assert!(
+                        !r.body.contains(&a.child_name),
+                        "{who} {label}: sees a child out of scope"
+                    );
                     if *who != "staff A (other community)" {
                         assert_no_data(&r, a, who, &label);
                     }
@@ -317,18 +391,32 @@ async fn every_route_as_every_role(pool: PgPool) {
                 }
                 // An admin of B on a route without ids sees B's own pages.
                 (Access::Admin, "admin B") if !route.contains("{id}") => {
-                    assert!(r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{who} {label}: {}", r.status);
+                    assert!(
+                        r.status.is_success() || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+                        "{who} {label}: {}",
+                        r.status
+                    );
                     assert_no_data(&r, a, who, &label);
                     continue;
                 }
                 _ => false,
             };
             if allowed {
-                assert!(r.status.is_success() || r.status.is_redirection() || r.status == StatusCode::UNPROCESSABLE_ENTITY
-                    || r.status == StatusCode::BAD_REQUEST,
-                    "{who} {label}: expected access, got {}", r.status);
+                assert!(
+                    r.status.is_success()
+                        || r.status.is_redirection()
+                        || r.status == StatusCode::UNPROCESSABLE_ENTITY
+                        || r.status == StatusCode::BAD_REQUEST,
+                    "{who} {label}: expected access, got {}",
+                    r.status
+                );
             } else {
-                assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} {label}: expected 404\n{}", r.body);
+                assert_eq!(
+                    r.status,
+                    StatusCode::NOT_FOUND,
+                    "{who} {label}: expected 404\n{}",
+                    r.body
+                );
                 assert_no_data(&r, a, who, &label);
                 if *who != "admin B" && *who != "staff B" && *who != "volunteer B" {
                     assert!(!r.body.contains("SECRETb"), "{who} {label}");
@@ -337,16 +425,21 @@ async fn every_route_as_every_role(pool: PgPool) {
         }
     }
     // Nothing done out of scope stuck: only admin A's own actions changed the spare account.
-    let (disabled, must_change): (bool, bool) =
-        sqlx::query_as("SELECT disabled_at IS NOT NULL, must_change_password FROM app_user WHERE id = $1")
-            .bind(a.spare)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (disabled, must_change): (bool, bool) = sqlx::query_as(
+        "SELECT disabled_at IS NOT NULL, must_change_password FROM app_user WHERE id = $1",
+    )
+    .bind(a.spare)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert!(!disabled);
     // Admin A's own reset of the password in the matrix sets must_change; nobody else could.
     assert!(must_change);
-    let denied: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied'").fetch_one(&pool).await.unwrap();
+    let denied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(denied > 10, "out-of-role requests are audited ({denied})");
 }
 
@@ -356,7 +449,9 @@ async fn out_of_scope_ids_look_like_missing_ones(pool: PgPool) {
     let mut client = TestClient::new(&pool);
     client.login(&f.b.admin_login, PASSWORD).await;
     let other_street = client.get(&format!("/communities/{}", f.a.community)).await;
-    let missing = client.get(&format!("/communities/{}", uuid::Uuid::now_v7())).await;
+    let missing = client
+        .get(&format!("/communities/{}", uuid::Uuid::now_v7()))
+        .await;
     let malformed = client.get("/communities/not-a-uuid").await;
     for r in [&other_street, &missing, &malformed] {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -368,7 +463,10 @@ async fn out_of_scope_ids_look_like_missing_ones(pool: PgPool) {
 #[test]
 fn the_matrix_lists_every_registered_route() {
     let mut registered = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -386,10 +484,16 @@ fn the_matrix_lists_every_registered_route() {
     registered.dedup();
     assert!(registered.len() >= 12, "{registered:?}");
     for route in &registered {
-        assert!(ROUTES.iter().any(|(_, r, _)| r == route), "route {route} is missing from the scope matrix");
+        assert!(
+            ROUTES.iter().any(|(_, r, _)| r == route),
+            "route {route} is missing from the scope matrix"
+        );
     }
     for (_, route, _) in ROUTES {
-        assert!(registered.contains(&route.to_string()), "matrix lists {route}, which is not registered");
+        assert!(
+            registered.contains(&route.to_string()),
+            "matrix lists {route}, which is not registered"
+        );
     }
 }
 
@@ -401,13 +505,27 @@ async fn every_out_of_scope_404_is_on_record(pool: PgPool) {
     let mut b = TestClient::new(&pool);
     b.login(&f.b.admin_login, PASSWORD).await;
     let cases = [
-        (false, format!("/volunteers/{}", f.a.volunteer), f.a.volunteer, f.a.id),
-        (true, format!("/activities/{}", f.a.activity), f.a.activity, f.b.id),
+        (
+            false,
+            format!("/volunteers/{}", f.a.volunteer),
+            f.a.volunteer,
+            f.a.id,
+        ),
+        (
+            true,
+            format!("/activities/{}", f.a.activity),
+            f.a.activity,
+            f.b.id,
+        ),
         (true, format!("/children/{}", f.a.child), f.a.child, f.b.id),
     ];
     for (from_b, path, id, street) in cases {
         let client = if from_b { &mut b } else { &mut other };
-        assert_eq!(client.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            client.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
         // Recorded in the caller's own street, naming what was asked for.
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'access_denied' AND entity_id = $1 AND street_id = $2")
             .bind(id)

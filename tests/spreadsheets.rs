@@ -17,16 +17,30 @@ async fn client(pool: &PgPool, login: &str) -> TestClient {
 
 fn id_for(birth: &str, boy: bool, seq: u32) -> String {
     let seq = seq * 2 + u32::from(boy);
-    IdNumber::with_check_digit(&format!("360781{}{:03}", birth.replace('-', ""), seq % 1000)).unwrap().as_str().to_string()
+    IdNumber::with_check_digit(&format!(
+        "360781{}{:03}",
+        birth.replace('-', ""),
+        seq % 1000
+    ))
+    .unwrap()
+    .as_str()
+    .to_string()
 }
 
 const HEADER: &str = "姓名,性别,出生日期,身份证号,家庭住址,学校,年级,留守类型,父母外出务工地,监护情况,监护人姓名,监护人关系,监护人电话,外出父母姓名,外出父母关系,亲情电话,建档同意日期";
 
 fn row(name: &str, birth: &str, id: &str) -> String {
-    format!("{name},女,{birth},{id},幸福路1号,城关一小,三年级,父母均外出,广东东莞,隔代监护,{name}奶奶,奶奶,13512345678,{name}爸爸,父亲,13612345678,2026-09-01")
+    format!(
+        "{name},女,{birth},{id},幸福路1号,城关一小,三年级,父母均外出,广东东莞,隔代监护,{name}奶奶,奶奶,13512345678,{name}爸爸,父亲,13612345678,2026-09-01"
+    )
 }
 
-async fn upload(client: &mut TestClient, bytes: &[u8], file_name: &str, community: Option<Uuid>) -> TestResponse {
+async fn upload(
+    client: &mut TestClient,
+    bytes: &[u8],
+    file_name: &str,
+    community: Option<Uuid>,
+) -> TestResponse {
     let boundary = "----shouhu-import";
     let mut body = Vec::new();
     if let Some(c) = community {
@@ -37,14 +51,21 @@ async fn upload(client: &mut TestClient, bytes: &[u8], file_name: &str, communit
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let csrf = client.csrf.clone().unwrap();
     let req = Request::post(format!("/children/import?csrf={csrf}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     client.request(req).await
 }
 
 async fn children_named(pool: &PgPool, prefix: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE $1").bind(format!("{prefix}%")).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM child WHERE name LIKE $1")
+        .bind(format!("{prefix}%"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -52,12 +73,25 @@ async fn a_clean_roster_imports_with_guardians_and_consent(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get("/children/import").await;
-    let csv = format!("{HEADER}\n{}\n{}\n", row("导入甲", "2016-05-20", &id_for("2016-05-20", false, 1)), row("导入乙", "2015/3/2", ""));
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("导入甲", "2016-05-20", &id_for("2016-05-20", false, 1)),
+        row("导入乙", "2015/3/2", "")
+    );
     let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        r.texts("#import-error")
+    );
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
-    assert_eq!(children_named(&pool, "导入").await, 0, "nothing is written before confirming");
+    assert_eq!(
+        children_named(&pool, "导入").await,
+        0,
+        "nothing is written before confirming"
+    );
     let r = staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(children_named(&pool, "导入").await, 2);
@@ -71,9 +105,17 @@ async fn a_clean_roster_imports_with_guardians_and_consent(pool: PgPool) {
     assert_eq!((community, guardians, consents), (f.a.community, 2, 1));
     assert!(masked.contains("********"));
     // The imported file is complete: ID, address, school, grade, work place, guardian, parent, consent.
-    let missing: Vec<String> = sqlx::query_scalar("SELECT unnest(child_missing(c)) FROM child c WHERE c.name = '导入甲'").fetch_all(&pool).await.unwrap();
+    let missing: Vec<String> =
+        sqlx::query_scalar("SELECT unnest(child_missing(c)) FROM child c WHERE c.name = '导入甲'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert!(missing.is_empty(), "{missing:?}");
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'children_imported'").fetch_one(&pool).await.unwrap();
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'children_imported'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(audited, 1);
 }
 
@@ -82,7 +124,12 @@ async fn every_faulty_cell_is_shown_and_nothing_is_written(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     // A child already in the street (another community) with an ID number.
     let existing = id_for("2014-01-01", false, 7);
-    sqlx::query("UPDATE child SET id_number_hash = $2 WHERE id = $1").bind(f.a.child).bind(test_key().keyed_hash(&existing)).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE child SET id_number_hash = $2 WHERE id = $1")
+        .bind(f.a.child)
+        .bind(test_key().keyed_hash(&existing))
+        .execute(&pool)
+        .await
+        .unwrap();
     let mut staff = client(&pool, &f.a.other_staff_login).await;
     staff.get("/children/import").await;
     let good = id_for("2016-05-20", false, 2);
@@ -101,17 +148,29 @@ async fn every_faulty_cell_is_shown_and_nothing_is_written(pool: PgPool) {
     let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(preview.text("#preview-summary"), "共 5 · 有错误的行 4");
-    let errors_of = |row: usize| preview.texts(&format!("tr[data-row='{row}'] td.cell-error .field-error"));
+    let errors_of =
+        |row: usize| preview.texts(&format!("tr[data-row='{row}'] td.cell-error .field-error"));
     assert!(errors_of(2).is_empty());
     assert_eq!(errors_of(3), vec!["身份证号校验位不正确，请核对。"]);
     let row4 = errors_of(4);
-    assert!(row4.contains(&"不是可选的值，请从下拉列表中选择。".to_string()) && row4.contains(&"请填写有效日期（年-月-日）。".to_string()), "{row4:?}");
+    assert!(
+        row4.contains(&"不是可选的值，请从下拉列表中选择。".to_string())
+            && row4.contains(&"请填写有效日期（年-月-日）。".to_string()),
+        "{row4:?}"
+    );
     assert_eq!(errors_of(5), vec!["与文件中前面的行重复。"]);
     assert_eq!(errors_of(6), vec!["本街道已有此儿童的档案。"]);
-    assert!(preview.texts("#confirm-import").is_empty(), "no confirm button while errors remain");
+    assert!(
+        preview.texts("#confirm-import").is_empty(),
+        "no confirm button while errors remain"
+    );
     let batch = r.location().unwrap().to_string();
     let r = staff.post(&batch, &[]).await;
-    assert_eq!(r.location(), Some(batch.as_str()), "a confirm with errors goes back to the preview");
+    assert_eq!(
+        r.location(),
+        Some(batch.as_str()),
+        "a confirm with errors goes back to the preview"
+    );
     assert_eq!(children_named(&pool, "好行").await, 0);
 }
 
@@ -122,7 +181,11 @@ async fn an_error_in_row_9999_writes_nothing(pool: PgPool) {
     staff.get("/children/import").await;
     let mut csv = format!("{HEADER}\n");
     for i in 0..10_000 {
-        let birth = if i == 9_997 { "not a date".to_string() } else { format!("2015-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28) };
+        let birth = if i == 9_997 {
+            "not a date".to_string()
+        } else {
+            format!("2015-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28)
+        };
         csv.push_str(&row(&format!("批量{i:05}"), &birth, ""));
         csv.push('\n');
     }
@@ -152,9 +215,16 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
     for i in 0..20_001 {
         too_many.push_str(&format!("童{i}\n"));
     }
-    let ole = [&[0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..], &[0u8; 600][..]].concat();
+    let ole = [
+        &[0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..],
+        &[0u8; 600][..],
+    ]
+    .concat();
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (b"\x89PNG\r\n\x1a\n\0\0\0binary".to_vec(), "这不是可识别的表格文件（请使用 .xlsx、.xls 或 .csv）。"),
+        (
+            b"\x89PNG\r\n\x1a\n\0\0\0binary".to_vec(),
+            "这不是可识别的表格文件（请使用 .xlsx、.xls 或 .csv）。",
+        ),
         (ole, "无法读取：文件可能设置了密码或格式不受支持。"),
         (vec![b'a'; 10 * 1024 * 1024 + 1], "文件超过 10 MB。"),
         (too_many.into_bytes(), "超过 20000 行，请分批导入。"),
@@ -167,11 +237,28 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
         assert_eq!(r.text("#import-error"), message);
     }
     // No header: the file reads, but no column is a name.
-    let r = upload(&mut staff, "名字,生日\n张三,2015-01-01\n".as_bytes(), "x.csv", None).await;
+    let r = upload(
+        &mut staff,
+        "名字,生日\n张三,2015-01-01\n".as_bytes(),
+        "x.csv",
+        None,
+    )
+    .await;
     let preview = staff.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#import-error"), "找不到表头（第一行应包含“姓名”等列名）。");
-    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM import_batch WHERE file_name NOT IN ('r.csv', 'v.csv')").fetch_one(&pool).await.unwrap();
-    assert_eq!(kept, 1, "only the readable file waits (unapplied); refused files are not kept");
+    assert_eq!(
+        preview.text("#import-error"),
+        "找不到表头（第一行应包含“姓名”等列名）。"
+    );
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM import_batch WHERE file_name NOT IN ('r.csv', 'v.csv')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept, 1,
+        "only the readable file waits (unapplied); refused files are not kept"
+    );
 }
 
 #[sqlx::test]
@@ -179,7 +266,13 @@ async fn a_gbk_csv_from_excel_imports(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get("/children/import").await;
-    let text = format!("{}\n{}\n", HEADER.replace("姓名", "儿童姓名").replace("身份证号", "身份证号码"), row("国标童", "2016-01-02", ""));
+    let text = format!(
+        "{}\n{}\n",
+        HEADER
+            .replace("姓名", "儿童姓名")
+            .replace("身份证号", "身份证号码"),
+        row("国标童", "2016-01-02", "")
+    );
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = upload(&mut staff, &gbk, "gbk.csv", None).await;
     let preview = staff.get(r.location().unwrap()).await;
@@ -191,12 +284,31 @@ async fn a_gbk_csv_from_excel_imports(pool: PgPool) {
 async fn download(client: &mut TestClient, path: &str) -> (StatusCode, Vec<u8>) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let cookie = client.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-    let mut req = Request::get(path).header("cookie", cookie).body(Body::empty()).unwrap();
-    req.extensions_mut().insert(axum::extract::ConnectInfo("127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap()));
+    let cookie = client
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut req = Request::get(path)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        "127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap(),
+    ));
     let response = client.app.clone().oneshot(req).await.unwrap();
     let status = response.status();
-    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    (
+        status,
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
 }
 
 #[sqlx::test]
@@ -205,7 +317,11 @@ async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: P
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get("/children/import").await;
-    let csv = format!("{HEADER}\n{}\n{}\n", row("往返甲", "2016-05-20", &id_for("2016-05-20", false, 3)), row("往返乙", "2013-11-30", &id_for("2013-11-30", false, 4)));
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("往返甲", "2016-05-20", &id_for("2016-05-20", false, 3)),
+        row("往返乙", "2013-11-30", &id_for("2013-11-30", false, 4))
+    );
     let r = upload(&mut staff, csv.as_bytes(), "a.csv", None).await;
     staff.post(r.location().unwrap(), &[]).await;
 
@@ -214,11 +330,33 @@ async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: P
     assert_eq!(status, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(masked)).unwrap();
     let sheet = book.worksheet_range("儿童花名册").unwrap();
-    assert_eq!(sheet.rows().count(), 3, "header and the two filtered children");
-    assert!(sheet.rows().nth(1).unwrap()[3].to_string().contains("********"));
-    assert_eq!(download(&mut staff, "/children/export.xlsx?full_ids=1&reason=%E6%A0%B8%E5%AF%B9").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        sheet.rows().count(),
+        3,
+        "header and the two filtered children"
+    );
+    assert!(
+        sheet.rows().nth(1).unwrap()[3]
+            .to_string()
+            .contains("********")
+    );
+    assert_eq!(
+        download(
+            &mut staff,
+            "/children/export.xlsx?full_ids=1&reason=%E6%A0%B8%E5%AF%B9"
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
     let mut admin = client(&pool, &f.a.admin_login).await;
-    assert_eq!(download(&mut admin, "/children/export.xlsx?full_ids=1").await.0, StatusCode::BAD_REQUEST, "a reason is required");
+    assert_eq!(
+        download(&mut admin, "/children/export.xlsx?full_ids=1")
+            .await
+            .0,
+        StatusCode::BAD_REQUEST,
+        "a reason is required"
+    );
     let (status, full) = download(&mut admin, "/children/export.xlsx?q=%E5%BE%80%E8%BF%94&full_ids=1&reason=%E8%BF%81%E7%A7%BB%E5%88%B0%E6%96%B0%E7%A4%BE%E5%8C%BA").await;
     assert_eq!(status, StatusCode::OK);
     let exports: Vec<String> = sqlx::query_scalar("SELECT detail->>'full_ids' FROM audit_event WHERE action = 'children_exported' ORDER BY seq").fetch_all(&pool).await.unwrap();
@@ -228,14 +366,34 @@ async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: P
     let mut b = client(&pool, &f.b.staff_login).await;
     b.get("/children/import").await;
     let r = upload(&mut b, &full, "export.xlsx", None).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        r.texts("#import-error")
+    );
     let preview = b.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0", "{:?}", preview.texts(".cell-error"));
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 2 · 有错误的行 0",
+        "{:?}",
+        preview.texts(".cell-error")
+    );
     b.post(r.location().unwrap(), &[]).await;
     let files = |street: Uuid| {
         let pool = pool.clone();
         async move {
-            sqlx::query_as::<_, (String, chrono::NaiveDate, String, Option<Vec<u8>>, String, i64)>(
+            sqlx::query_as::<
+                _,
+                (
+                    String,
+                    chrono::NaiveDate,
+                    String,
+                    Option<Vec<u8>>,
+                    String,
+                    i64,
+                ),
+            >(
                 "SELECT c.name, c.birth_date, c.school, c.id_number_hash, c.care_situation::text,
                         (SELECT count(*) FROM guardian g WHERE g.child_id = c.id)
                  FROM child c WHERE c.street_id = $1 AND c.name LIKE '往返%' ORDER BY c.name",
@@ -262,40 +420,76 @@ async fn volunteers_import_the_same_way(pool: PgPool) {
     staff.get("/volunteers/import").await;
     let csv = "姓名,电话,类型,志愿服务队,特长,无犯罪记录证明查验日期,培训日期\n王爱心,13700001111,爱心妈妈,巾帼服务队,绘画,2026-08-01,2026-08-10\n李代理,1370000,代理家长,,,,\n王爱心,13700001111,爱心妈妈,,,,\n";
     let boundary = "----v";
-    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n");
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
     let csrf = staff.csrf.clone().unwrap();
     let req = Request::post(format!("/volunteers/import?csrf={csrf}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     let r = staff.request(req).await;
     let location = r.location().unwrap().to_string();
     assert!(location.starts_with("/volunteers/import/"));
     // A volunteers' batch is not a children's batch.
-    assert_eq!(staff.get(&location.replace("/volunteers/", "/children/")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        staff
+            .get(&location.replace("/volunteers/", "/children/"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let preview = staff.get(&location).await;
     assert_eq!(preview.text("#preview-summary"), "共 3 · 有错误的行 2");
-    assert_eq!(preview.texts("tr[data-row='3'] .field-error"), vec!["请填写有效的手机号（11 位）或邮箱。"]);
-    assert_eq!(preview.texts("tr[data-row='4'] .field-error"), vec!["与文件中前面的行重复。"]);
+    assert_eq!(
+        preview.texts("tr[data-row='3'] .field-error"),
+        vec!["请填写有效的手机号（11 位）或邮箱。"]
+    );
+    assert_eq!(
+        preview.texts("tr[data-row='4'] .field-error"),
+        vec!["与文件中前面的行重复。"]
+    );
     staff.post(&location, &[]).await;
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteer WHERE name IN ('王爱心', '李代理')").fetch_one(&pool).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM volunteer WHERE name IN ('王爱心', '李代理')")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(n, 0, "nothing while errors remain");
     // Fixed file: both volunteers arrive, with their team and checklist dates.
     let csv = "姓名,电话,类型,志愿服务队,特长,无犯罪记录证明查验日期,培训日期\n王爱心,13700001111,爱心妈妈,巾帼服务队,绘画,2026-08-01,2026-08-10\n李代理,13700002222,代理家长,,,,\n";
-    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n");
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
     let req = Request::post(format!("/volunteers/import?csrf={csrf}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     let location = staff.request(req).await.location().unwrap().to_string();
-    assert_eq!(staff.post(&location, &[]).await.location(), Some("/volunteers"));
+    assert_eq!(
+        staff.post(&location, &[]).await.location(),
+        Some("/volunteers")
+    );
     let (community, team, record): (Uuid, Option<String>, Option<chrono::NaiveDate>) = sqlx::query_as(
         "SELECT v.community_id, t.name, v.record_check_seen_on FROM volunteer v LEFT JOIN team t ON t.id = v.team_id WHERE v.name = '王爱心'",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!((community, team.as_deref(), record), (f.a.community, Some("巾帼服务队"), chrono::NaiveDate::from_ymd_opt(2026, 8, 1)));
+    assert_eq!(
+        (community, team.as_deref(), record),
+        (
+            f.a.community,
+            Some("巾帼服务队"),
+            chrono::NaiveDate::from_ymd_opt(2026, 8, 1)
+        )
+    );
 }
 
 #[sqlx::test]
@@ -304,9 +498,18 @@ async fn an_old_xls_roster_imports(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut staff = client(&pool, &f.a.staff_login).await;
     staff.get("/children/import").await;
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/roster.xls")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/roster.xls"
+    ))
+    .unwrap();
     let r = upload(&mut staff, &bytes, "roster.xls", None).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.texts("#import-error"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        r.texts("#import-error")
+    );
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
     staff.post(r.location().unwrap(), &[]).await;

@@ -21,8 +21,14 @@ pub fn cross_origin(headers: &HeaderMap) -> bool {
         return !matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("null");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or("null");
         return origin_host != host;
     }
     false
@@ -35,10 +41,15 @@ pub async fn extract_token(req: Request<Body>) -> Result<(Option<String>, Reques
         let token = token.to_string();
         return Ok((Some(token), req));
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let (parts, body) = req.into_parts();
-        let bytes: Bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| ())?;
+        let bytes: Bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| ())?;
         let token = field(&bytes);
         return Ok((token, Request::from_parts(parts, Body::from(bytes))));
     }
@@ -76,9 +87,15 @@ mod tests {
         let mut h = HeaderMap::new();
         assert!(!cross_origin(&h), "no header: decided by the token alone");
         h.insert(header::HOST, HeaderValue::from_static("shouhu.example.cn"));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://shouhu.example.cn"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://shouhu.example.cn"),
+        );
         assert!(!cross_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example.com"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example.com"),
+        );
         assert!(cross_origin(&h));
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(cross_origin(&h));

@@ -68,15 +68,24 @@ pub struct VolunteerUser {
 }
 
 fn login_redirect(parts: &Parts) -> Response {
-    let next = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
     Redirect::to(&links::login_with_next(next)).into_response()
 }
 
 impl FromRequestParts<AppState> for AnyUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = RequestContext::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = RequestContext::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         match ctx.user {
             Some(user) => Ok(AnyUser(user)),
             None => Err(login_redirect(parts)),
@@ -87,7 +96,10 @@ impl FromRequestParts<AppState> for AnyUser {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
         if user.must_change_password {
             return Err(Redirect::to(links::PASSWORD).into_response());
@@ -104,7 +116,10 @@ async fn deny(_state: &AppState, _parts: &Parts, _user: &SessionUser) -> Respons
 impl FromRequestParts<AppState> for StreetAdmin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         if user.role != Role::StreetAdmin {
             return Err(deny(state, parts, &user).await);
@@ -116,7 +131,10 @@ impl FromRequestParts<AppState> for StreetAdmin {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let scope = match (user.role, user.community_id) {
             (Role::StreetAdmin, _) => CommunityScope::All,
@@ -130,7 +148,10 @@ impl FromRequestParts<AppState> for Staff {
 impl FromRequestParts<AppState> for VolunteerUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         match (user.role, user.volunteer_id) {
             (Role::Volunteer, Some(volunteer_id)) => Ok(VolunteerUser { user, volunteer_id }),

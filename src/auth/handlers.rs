@@ -38,8 +38,17 @@ pub async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
     if ctx.user.is_some() {
         return Redirect::to(links::HOME).into_response();
     }
-    let next = q.next.filter(|n| links::is_local_path(n)).unwrap_or_default();
-    LoginPage { ctx, login: String::new(), next, error: None }.into_response()
+    let next = q
+        .next
+        .filter(|n| links::is_local_path(n))
+        .unwrap_or_default();
+    LoginPage {
+        ctx,
+        login: String::new(),
+        next,
+        error: None,
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -53,12 +62,23 @@ pub struct LoginForm {
 /// One message for every refusal, so the page never tells whether an account exists.
 const LOGIN_FAILED: &str = "login.error.failed";
 
-pub async fn login(State(state): State<AppState>, rctx: RequestContext, Form(form): Form<LoginForm>) -> Result<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
     let ip = rctx.ip;
     let ctx = PageCtx::from(rctx);
-    let next = if links::is_local_path(&form.next) { form.next.clone() } else { String::new() };
-    let refuse = |ctx: PageCtx, error: &'static str| {
-        LoginPage { ctx, login: form.login.trim().to_string(), next: next.clone(), error: Some(error) }
+    let next = if links::is_local_path(&form.next) {
+        form.next.clone()
+    } else {
+        String::new()
+    };
+    let refuse = |ctx: PageCtx, error: &'static str| LoginPage {
+        ctx,
+        login: form.login.trim().to_string(),
+        next: next.clone(),
+        error: Some(error),
     };
     if !state.ip_limiter.allow(ip) {
         let mut response = refuse(ctx, "login.error.too_many").into_response();
@@ -104,8 +124,22 @@ pub async fn login(State(state): State<AppState>, rctx: RequestContext, Form(for
         if !locked && !password_ok {
             record_failure(&mut tx, street, user).await?;
         }
-        let reason = if locked { "locked" } else if !password_ok { "password" } else { "disabled" };
-        audit::record(&mut tx, "login_failed", "app_user", Some(user.0), &ip_text, json!({ "reason": reason })).await?;
+        let reason = if locked {
+            "locked"
+        } else if !password_ok {
+            "password"
+        } else {
+            "disabled"
+        };
+        audit::record(
+            &mut tx,
+            "login_failed",
+            "app_user",
+            Some(user.0),
+            &ip_text,
+            json!({ "reason": reason }),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(refuse(ctx, LOGIN_FAILED).into_response());
     }
@@ -125,7 +159,15 @@ pub async fn login(State(state): State<AppState>, rctx: RequestContext, Form(for
         }
     }
     let cookie = session::create(&mut tx, street, user).await?;
-    audit::record(&mut tx, "login", "app_user", Some(user.0), &ip_text, json!({})).await?;
+    audit::record(
+        &mut tx,
+        "login",
+        "app_user",
+        Some(user.0),
+        &ip_text,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
 
     let target = if must_change {
@@ -136,12 +178,19 @@ pub async fn login(State(state): State<AppState>, rctx: RequestContext, Form(for
         next
     };
     let mut response = Redirect::to(&target).into_response();
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, &cookie, None, state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session::COOKIE, &cookie, None, state.secure_cookies),
+    );
     Ok(response)
 }
 
 /// Count a failed password: a growing delay after five in a row, and at most 100 an hour.
-async fn record_failure(tx: &mut db::Tx, street: StreetId, user: UserId) -> Result<(), sqlx::Error> {
+async fn record_failure(
+    tx: &mut db::Tx,
+    street: StreetId,
+    user: UserId,
+) -> Result<(), sqlx::Error> {
     let row = sqlx::query!(
         "UPDATE app_user SET
              failed_logins = failed_logins + 1,
@@ -170,13 +219,28 @@ async fn record_failure(tx: &mut db::Tx, street: StreetId, user: UserId) -> Resu
     Ok(())
 }
 
-pub async fn logout(State(state): State<AppState>, AnyUser(user): AnyUser, rctx: RequestContext) -> Result<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    AnyUser(user): AnyUser,
+    rctx: RequestContext,
+) -> Result<Response> {
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     session::end(&mut tx, user.street_id, user.session_id).await?;
-    audit::record(&mut tx, "logout", "app_user", Some(user.user_id.0), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "logout",
+        "app_user",
+        Some(user.user_id.0),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = Redirect::to(links::LOGIN).into_response();
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, "", Some(0), state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session::COOKIE, "", Some(0), state.secure_cookies),
+    );
     Ok(response)
 }
 
@@ -196,7 +260,11 @@ pub struct PasswordErrors {
 }
 
 pub async fn password_form(ctx: PageCtx, AnyUser(user): AnyUser) -> PasswordPage {
-    PasswordPage { ctx, forced: user.must_change_password, errors: PasswordErrors::default() }
+    PasswordPage {
+        ctx,
+        forced: user.must_change_password,
+        errors: PasswordErrors::default(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -235,7 +303,12 @@ pub async fn change_password(
         errors.confirm = Some("password.error.mismatch");
     }
     if errors.current.is_some() || errors.new.is_some() || errors.confirm.is_some() {
-        let mut response = PasswordPage { ctx, forced: user.must_change_password, errors }.into_response();
+        let mut response = PasswordPage {
+            ctx,
+            forced: user.must_change_password,
+            errors,
+        }
+        .into_response();
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
@@ -253,10 +326,21 @@ pub async fn change_password(
     // Every session of the user ends, this one included; this browser gets a fresh one.
     session::end_all(&mut tx, user.street_id, user.user_id).await?;
     let cookie = session::create(&mut tx, user.street_id, user.user_id).await?;
-    audit::record(&mut tx, "password_changed", "app_user", Some(user.user_id.0), &ip, json!({})).await?;
+    audit::record(
+        &mut tx,
+        "password_changed",
+        "app_user",
+        Some(user.user_id.0),
+        &ip,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = Redirect::to(links::HOME).into_response();
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(session::COOKIE, &cookie, None, state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session::COOKIE, &cookie, None, state.secure_cookies),
+    );
     Ok(response)
 }
 
@@ -268,7 +352,11 @@ pub struct LocaleForm {
 }
 
 /// Switch the interface language: a cookie for this browser, and the account's setting.
-pub async fn set_locale(State(state): State<AppState>, rctx: RequestContext, Form(form): Form<LocaleForm>) -> Result<Response> {
+pub async fn set_locale(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    Form(form): Form<LocaleForm>,
+) -> Result<Response> {
     let lang = crate::i18n::Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
     if let Some(user) = &rctx.user {
         let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -282,11 +370,20 @@ pub async fn set_locale(State(state): State<AppState>, rctx: RequestContext, For
         .await?;
         tx.commit().await?;
     }
-    let back = if links::is_local_path(&form.back) { form.back } else { links::HOME.to_string() };
+    let back = if links::is_local_path(&form.back) {
+        form.back
+    } else {
+        links::HOME.to_string()
+    };
     let mut response = Redirect::to(&back).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(crate::web::context::LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), state.secure_cookies),
+        set_cookie(
+            crate::web::context::LANG_COOKIE,
+            lang.code(),
+            Some(365 * 24 * 3600),
+            state.secure_cookies,
+        ),
     );
     Ok(response)
 }

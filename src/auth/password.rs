@@ -14,14 +14,18 @@ pub const PARALLELISM: u32 = 1;
 pub const MIN_LENGTH: usize = 10;
 
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 params");
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 params");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 /// Hash a password (PHC string) on the blocking pool.
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
-        hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(AppError::internal)
+        hasher()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(AppError::internal)
     })
     .await
     .map_err(AppError::internal)?
@@ -30,22 +34,31 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 /// Check a password against a stored PHC string on the blocking pool. Any malformed hash
 /// counts as a mismatch.
 pub async fn verify(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok())
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        hasher()
+            .verify_password(password.as_bytes(), phc.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A hash that matches no password, verified when a login names no account so that a
 /// missing account takes as long to refuse as a wrong password.
 pub static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    hasher().hash_password(b"no account has this password").expect("hash").to_string()
+    hasher()
+        .hash_password(b"no account has this password")
+        .expect("hash")
+        .to_string()
 });
 
 /// A one-time password for a new or reset account: 12 characters without look-alikes.
 pub fn generate_one_time() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Why a new password is refused, as a catalog key.
@@ -82,7 +95,13 @@ mod tests {
 
     #[test]
     fn new_password_rules() {
-        assert_eq!(check_new("short", "a@b.cn"), Some("password.error.too_short"));
-        assert_eq!(check_new("13800138000", "13800138000"), Some("password.error.same_as_login"));
+        assert_eq!(
+            check_new("short", "a@b.cn"),
+            Some("password.error.too_short")
+        );
+        assert_eq!(
+            check_new("13800138000", "13800138000"),
+            Some("password.error.same_as_login")
+        );
     }
 }

@@ -37,7 +37,10 @@ pub fn new_token(street: StreetId) -> NewToken {
     let mut raw = Vec::with_capacity(48);
     raw.extend_from_slice(street.0.as_bytes());
     raw.extend_from_slice(&secret);
-    NewToken { cookie_value: URL_SAFE_NO_PAD.encode(raw), hash: Sha256::digest(secret).to_vec() }
+    NewToken {
+        cookie_value: URL_SAFE_NO_PAD.encode(raw),
+        hash: Sha256::digest(secret).to_vec(),
+    }
 }
 
 /// The street and secret hash a cookie value names, if it is well-formed.
@@ -74,7 +77,11 @@ pub struct SessionUser {
 }
 
 /// Insert a session for a user who just proved who they are; returns the cookie value.
-pub async fn create(conn: &mut PgConnection, street: StreetId, user: UserId) -> Result<String, sqlx::Error> {
+pub async fn create(
+    conn: &mut PgConnection,
+    street: StreetId,
+    user: UserId,
+) -> Result<String, sqlx::Error> {
     let token = new_token(street);
     sqlx::query!(
         "INSERT INTO session (street_id, id, user_id, token_hash, csrf_token) VALUES ($1, $2, $3, $4, $5)",
@@ -112,16 +119,24 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
     };
     let now = Utc::now();
     if is_expired(row.created_at, row.last_seen_at, now) || row.disabled_at.is_some() {
-        sqlx::query!("DELETE FROM session WHERE street_id = $1 AND id = $2", street.0, row.id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "DELETE FROM session WHERE street_id = $1 AND id = $2",
+            street.0,
+            row.id
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         return Ok(None);
     }
     if now - row.last_seen_at > TOUCH_EVERY {
-        sqlx::query!("UPDATE session SET last_seen_at = now() WHERE street_id = $1 AND id = $2", street.0, row.id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE session SET last_seen_at = now() WHERE street_id = $1 AND id = $2",
+            street.0,
+            row.id
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Some(SessionUser {
@@ -139,23 +154,43 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
     }))
 }
 
-pub fn is_expired(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+pub fn is_expired(
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
     now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT
 }
 
 /// End one session (logout).
-pub async fn end(conn: &mut PgConnection, street: StreetId, session: SessionId) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM session WHERE street_id = $1 AND id = $2", street.0, session.0)
-        .execute(conn)
-        .await?;
+pub async fn end(
+    conn: &mut PgConnection,
+    street: StreetId,
+    session: SessionId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM session WHERE street_id = $1 AND id = $2",
+        street.0,
+        session.0
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// End every session of a user (password change, reset, account disabled).
-pub async fn end_all(conn: &mut PgConnection, street: StreetId, user: UserId) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM session WHERE street_id = $1 AND user_id = $2", street.0, user.0)
-        .execute(conn)
-        .await?;
+pub async fn end_all(
+    conn: &mut PgConnection,
+    street: StreetId,
+    user: UserId,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM session WHERE street_id = $1 AND user_id = $2",
+        street.0,
+        user.0
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }
 
@@ -177,8 +212,20 @@ mod tests {
     #[test]
     fn idle_and_absolute_timeouts() {
         let now = Utc::now();
-        assert!(!is_expired(now - Duration::hours(1), now - Duration::minutes(29), now));
-        assert!(is_expired(now - Duration::hours(1), now - Duration::minutes(31), now));
-        assert!(is_expired(now - Duration::hours(12) - Duration::minutes(1), now, now));
+        assert!(!is_expired(
+            now - Duration::hours(1),
+            now - Duration::minutes(29),
+            now
+        ));
+        assert!(is_expired(
+            now - Duration::hours(1),
+            now - Duration::minutes(31),
+            now
+        ));
+        assert!(is_expired(
+            now - Duration::hours(12) - Duration::minutes(1),
+            now,
+            now
+        ));
     }
 }

@@ -69,11 +69,24 @@ closed_list!(ConsentMethod, "consent_method", "consent.method", {
 
 /// The things a complete file has (catalog `child.missing.<key>`), as `child_missing()` in SQL
 /// reports them.
-pub const MISSING_KEYS: [&str; 8] =
-    ["id_number", "address", "school", "grade", "parents_work_place", "guardian", "parent_contact", "consent"];
+pub const MISSING_KEYS: [&str; 8] = [
+    "id_number",
+    "address",
+    "school",
+    "grade",
+    "parents_work_place",
+    "guardian",
+    "parent_contact",
+    "consent",
+];
 
 /// Age bands for the list filter: key, youngest and oldest age in years.
-pub const AGE_BANDS: [(&str, i32, i32); 4] = [("0-5", 0, 5), ("6-11", 6, 11), ("12-15", 12, 15), ("16+", 16, 200)];
+pub const AGE_BANDS: [(&str, i32, i32); 4] = [
+    ("0-5", 0, 5),
+    ("6-11", 6, 11),
+    ("12-15", 12, 15),
+    ("16+", 16, 200),
+];
 
 /// Whole years between a birth date and a day.
 pub fn age_on(birth: chrono::NaiveDate, day: chrono::NaiveDate) -> i32 {
@@ -88,9 +101,9 @@ pub fn age_on(birth: chrono::NaiveDate, day: chrono::NaiveDate) -> i32 {
 /// The 16th birthday (29 Feb births turn 16 on 1 Mar in non-leap years).
 pub fn sixteenth_birthday(birth: chrono::NaiveDate) -> chrono::NaiveDate {
     use chrono::Datelike;
-    birth
-        .with_year(birth.year() + 16)
-        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(birth.year() + 16, 3, 1).expect("valid date"))
+    birth.with_year(birth.year() + 16).unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(birth.year() + 16, 3, 1).expect("valid date")
+    })
 }
 
 /// Flag for the aged-out rule: already 16, or turning 16 within 30 days.
@@ -136,8 +149,14 @@ mod tests {
         assert_eq!(age_on(d(2010, 6, 15), d(2026, 6, 14)), 15);
         assert_eq!(age_on(d(2010, 6, 15), d(2026, 6, 15)), 16);
         assert_eq!(age_flag(d(2010, 6, 15), d(2026, 5, 15)), AgeFlag::None);
-        assert_eq!(age_flag(d(2010, 6, 15), d(2026, 5, 16)), AgeFlag::TurningSixteenSoon);
-        assert_eq!(age_flag(d(2010, 6, 15), d(2026, 6, 15)), AgeFlag::SixteenOrOlder);
+        assert_eq!(
+            age_flag(d(2010, 6, 15), d(2026, 5, 16)),
+            AgeFlag::TurningSixteenSoon
+        );
+        assert_eq!(
+            age_flag(d(2010, 6, 15), d(2026, 6, 15)),
+            AgeFlag::SixteenOrOlder
+        );
         assert_eq!(sixteenth_birthday(d(2008, 2, 29)), d(2024, 2, 29));
         assert_eq!(sixteenth_birthday(d(2012, 2, 29)), d(2028, 2, 29));
         assert_eq!(sixteenth_birthday(d(2004, 2, 29)), d(2020, 2, 29));

@@ -44,7 +44,16 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(StreetId, CommunityId, GridId, UserId, SessionId, VolunteerId, ChildId, TeamId);
+typed_id!(
+    StreetId,
+    CommunityId,
+    GridId,
+    UserId,
+    SessionId,
+    VolunteerId,
+    ChildId,
+    TeamId
+);
 
 #[cfg(test)]
 mod tests {

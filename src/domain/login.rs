@@ -84,16 +84,33 @@ mod tests {
 
     #[test]
     fn accepts_mobiles_and_emails() {
-        assert_eq!(Login::parse(" 138 0013 8000 ").unwrap().as_str(), "13800138000");
-        assert_eq!(Login::parse("+8613800138000").unwrap().as_str(), "13800138000");
-        assert_eq!(Login::parse("Admin@Example.CN").unwrap().as_str(), "admin@example.cn");
+        assert_eq!(
+            Login::parse(" 138 0013 8000 ").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Login::parse("+8613800138000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Login::parse("Admin@Example.CN").unwrap().as_str(),
+            "admin@example.cn"
+        );
         assert!(Login::parse("13800138000").unwrap().is_phone());
     }
 
     #[test]
     fn rejects_the_rest() {
         assert_eq!(Login::parse("  "), Err(LoginError::Empty));
-        for bad in ["12800138000", "1380013800", "admin", "a@b", "@example.cn", "a b@c.cn", "a@.cn"] {
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "admin",
+            "a@b",
+            "@example.cn",
+            "a b@c.cn",
+            "a@.cn",
+        ] {
             assert_eq!(Login::parse(bad), Err(LoginError::Invalid), "{bad}");
         }
     }

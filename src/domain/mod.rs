@@ -1,6 +1,7 @@
 //! Domain values: typed ids, roles, logins, ID numbers, encryption at rest,
 //! pinyin initials. Pure code with unit tests; no database access.
 
+pub mod child;
 pub mod crypto;
 pub mod duties;
 pub mod id_number;
@@ -8,6 +9,5 @@ pub mod ids;
 pub mod login;
 pub mod pinyin;
 pub mod role;
-pub mod child;
 pub mod semester;
 pub mod volunteer;

@@ -22,9 +22,18 @@ impl Semester {
     /// The semester a date falls in.
     pub fn containing(date: NaiveDate) -> Semester {
         match date.month() {
-            1 => Semester { year: date.year() - 1, term: Term::Autumn },
-            2..=7 => Semester { year: date.year(), term: Term::Spring },
-            _ => Semester { year: date.year(), term: Term::Autumn },
+            1 => Semester {
+                year: date.year() - 1,
+                term: Term::Autumn,
+            },
+            2..=7 => Semester {
+                year: date.year(),
+                term: Term::Spring,
+            },
+            _ => Semester {
+                year: date.year(),
+                term: Term::Autumn,
+            },
         }
     }
 
@@ -51,21 +60,41 @@ impl Semester {
 
     pub fn previous(self) -> Semester {
         match self.term {
-            Term::Spring => Semester { year: self.year - 1, term: Term::Autumn },
-            Term::Autumn => Semester { year: self.year, term: Term::Spring },
+            Term::Spring => Semester {
+                year: self.year - 1,
+                term: Term::Autumn,
+            },
+            Term::Autumn => Semester {
+                year: self.year,
+                term: Term::Spring,
+            },
         }
     }
 
     pub fn next(self) -> Semester {
         match self.term {
-            Term::Spring => Semester { year: self.year, term: Term::Autumn },
-            Term::Autumn => Semester { year: self.year + 1, term: Term::Spring },
+            Term::Spring => Semester {
+                year: self.year,
+                term: Term::Autumn,
+            },
+            Term::Autumn => Semester {
+                year: self.year + 1,
+                term: Term::Spring,
+            },
         }
     }
 
     /// A stable key for URLs and forms: `2026-spring`, `2026-autumn`.
     pub fn key(self) -> String {
-        format!("{}-{}", self.year, if self.term == Term::Spring { "spring" } else { "autumn" })
+        format!(
+            "{}-{}",
+            self.year,
+            if self.term == Term::Spring {
+                "spring"
+            } else {
+                "autumn"
+            }
+        )
     }
 
     pub fn parse(key: &str) -> Option<Semester> {
@@ -90,7 +119,10 @@ pub struct Quarter {
 
 impl Quarter {
     pub fn containing(date: NaiveDate) -> Quarter {
-        Quarter { year: date.year(), number: (date.month() - 1) / 3 + 1 }
+        Quarter {
+            year: date.year(),
+            number: (date.month() - 1) / 3 + 1,
+        }
     }
 
     pub fn start(self) -> NaiveDate {
@@ -98,7 +130,17 @@ impl Quarter {
     }
 
     pub fn end(self) -> NaiveDate {
-        let next = if self.number == 4 { Quarter { year: self.year + 1, number: 1 } } else { Quarter { year: self.year, number: self.number + 1 } };
+        let next = if self.number == 4 {
+            Quarter {
+                year: self.year + 1,
+                number: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number + 1,
+            }
+        };
         next.start().pred_opt().expect("valid date")
     }
 }
@@ -113,15 +155,57 @@ mod tests {
 
     #[test]
     fn boundaries() {
-        assert_eq!(Semester::containing(d(2026, 1, 31)), Semester { year: 2025, term: Term::Autumn });
-        assert_eq!(Semester::containing(d(2026, 2, 1)), Semester { year: 2026, term: Term::Spring });
-        assert_eq!(Semester::containing(d(2026, 7, 31)), Semester { year: 2026, term: Term::Spring });
-        assert_eq!(Semester::containing(d(2026, 8, 1)), Semester { year: 2026, term: Term::Autumn });
-        assert_eq!(Semester::containing(d(2026, 12, 31)), Semester { year: 2026, term: Term::Autumn });
-        let autumn = Semester { year: 2025, term: Term::Autumn };
-        assert_eq!((autumn.start(), autumn.end()), (d(2025, 8, 1), d(2026, 1, 31)));
+        assert_eq!(
+            Semester::containing(d(2026, 1, 31)),
+            Semester {
+                year: 2025,
+                term: Term::Autumn
+            }
+        );
+        assert_eq!(
+            Semester::containing(d(2026, 2, 1)),
+            Semester {
+                year: 2026,
+                term: Term::Spring
+            }
+        );
+        assert_eq!(
+            Semester::containing(d(2026, 7, 31)),
+            Semester {
+                year: 2026,
+                term: Term::Spring
+            }
+        );
+        assert_eq!(
+            Semester::containing(d(2026, 8, 1)),
+            Semester {
+                year: 2026,
+                term: Term::Autumn
+            }
+        );
+        assert_eq!(
+            Semester::containing(d(2026, 12, 31)),
+            Semester {
+                year: 2026,
+                term: Term::Autumn
+            }
+        );
+        let autumn = Semester {
+            year: 2025,
+            term: Term::Autumn,
+        };
+        assert_eq!(
+            (autumn.start(), autumn.end()),
+            (d(2025, 8, 1), d(2026, 1, 31))
+        );
         assert!(autumn.contains(d(2026, 1, 31)) && !autumn.contains(d(2026, 2, 1)));
-        assert_eq!(autumn.next(), Semester { year: 2026, term: Term::Spring });
+        assert_eq!(
+            autumn.next(),
+            Semester {
+                year: 2026,
+                term: Term::Spring
+            }
+        );
         assert_eq!(autumn.next().previous(), autumn);
         assert_eq!(Semester::parse(&autumn.key()), Some(autumn));
         assert_eq!(Semester::parse("2026-winter"), None);
@@ -129,11 +213,33 @@ mod tests {
 
     #[test]
     fn quarters() {
-        assert_eq!(Quarter::containing(d(2026, 3, 31)), Quarter { year: 2026, number: 1 });
-        assert_eq!(Quarter::containing(d(2026, 4, 1)), Quarter { year: 2026, number: 2 });
-        let q4 = Quarter { year: 2026, number: 4 };
+        assert_eq!(
+            Quarter::containing(d(2026, 3, 31)),
+            Quarter {
+                year: 2026,
+                number: 1
+            }
+        );
+        assert_eq!(
+            Quarter::containing(d(2026, 4, 1)),
+            Quarter {
+                year: 2026,
+                number: 2
+            }
+        );
+        let q4 = Quarter {
+            year: 2026,
+            number: 4,
+        };
         assert_eq!((q4.start(), q4.end()), (d(2026, 10, 1), d(2026, 12, 31)));
-        assert_eq!(Quarter { year: 2024, number: 1 }.end(), d(2024, 3, 31));
+        assert_eq!(
+            Quarter {
+                year: 2024,
+                number: 1
+            }
+            .end(),
+            d(2024, 3, 31)
+        );
     }
 }
 

@@ -11,9 +11,21 @@ use crate::AppState;
 use crate::error::AppError;
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
-    ("print.css", "text/css; charset=utf-8", include_bytes!("../../static/print.css")),
-    ("import.js", "text/javascript; charset=utf-8", include_bytes!("../../static/import.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/app.css"),
+    ),
+    (
+        "print.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/print.css"),
+    ),
+    (
+        "import.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/import.js"),
+    ),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -21,10 +33,16 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
-    let (_, content_type, bytes) = ASSETS.iter().find(|(n, _, _)| *n == name).ok_or(AppError::NotFound)?;
+    let (_, content_type, bytes) = ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .ok_or(AppError::NotFound)?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     Ok(response)
 }

@@ -34,8 +34,17 @@ const BOTTOM: f64 = 40.0;
 
 impl BarChart {
     /// Lay out bars for `(label, value)` pairs; `percent` shows values as percentages.
-    pub fn new(id: &'static str, title_key: &'static str, data: Vec<(String, f64)>, percent: bool) -> BarChart {
-        let max = if percent { 100.0 } else { data.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) };
+    pub fn new(
+        id: &'static str,
+        title_key: &'static str,
+        data: Vec<(String, f64)>,
+        percent: bool,
+    ) -> BarChart {
+        let max = if percent {
+            100.0
+        } else {
+            data.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0)
+        };
         let n = data.len().max(1) as f64;
         let slot = WIDTH / n;
         let width = (slot * 0.7).min(60.0);
@@ -46,7 +55,11 @@ impl BarChart {
             .map(|(i, (label, value))| {
                 let height = if max > 0.0 { value / max * plot } else { 0.0 };
                 Bar {
-                    shown: if percent { format!("{value:.0}%") } else { format!("{value:.0}") },
+                    shown: if percent {
+                        format!("{value:.0}%")
+                    } else {
+                        format!("{value:.0}")
+                    },
                     label,
                     value,
                     x: i as f64 * slot + (slot - width) / 2.0,
@@ -56,18 +69,36 @@ impl BarChart {
                 }
             })
             .collect();
-        BarChart { id, title_key, bars, width: WIDTH, height: HEIGHT, base: HEIGHT - BOTTOM }
+        BarChart {
+            id,
+            title_key,
+            bars,
+            width: WIDTH,
+            height: HEIGHT,
+            base: HEIGHT - BOTTOM,
+        }
     }
 }
 
 /// The first days of the last twelve months, oldest first.
 pub fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
     let this = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date");
-    (0..12).rev().map(|i| this.checked_sub_months(chrono::Months::new(i)).expect("valid date")).collect()
+    (0..12)
+        .rev()
+        .map(|i| {
+            this.checked_sub_months(chrono::Months::new(i))
+                .expect("valid date")
+        })
+        .collect()
 }
 
 /// Visits per month over the last 12 months, in scope.
-pub async fn visits_per_month(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, today: NaiveDate) -> Result<BarChart, sqlx::Error> {
+pub async fn visits_per_month(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<BarChart, sqlx::Error> {
     let months = last_twelve_months(today);
     let rows = sqlx::query!(
         r#"SELECT date_trunc('month', v.visited_on)::date AS "month!", count(*) AS "n!"
@@ -80,12 +111,33 @@ pub async fn visits_per_month(conn: &mut PgConnection, street: StreetId, communi
     )
     .fetch_all(conn)
     .await?;
-    let data = months.iter().map(|m| (m.format("%m").to_string(), rows.iter().find(|r| r.month == *m).map(|r| r.n as f64).unwrap_or(0.0))).collect();
-    Ok(BarChart::new("chart-visits", "chart.visits_per_month", data, false))
+    let data = months
+        .iter()
+        .map(|m| {
+            (
+                m.format("%m").to_string(),
+                rows.iter()
+                    .find(|r| r.month == *m)
+                    .map(|r| r.n as f64)
+                    .unwrap_or(0.0),
+            )
+        })
+        .collect();
+    Ok(BarChart::new(
+        "chart-visits",
+        "chart.visits_per_month",
+        data,
+        false,
+    ))
 }
 
 /// Activities held and person-times per month over the last 12 months, in scope.
-pub async fn activities_per_month(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, today: NaiveDate) -> Result<(BarChart, BarChart), sqlx::Error> {
+pub async fn activities_per_month(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<(BarChart, BarChart), sqlx::Error> {
     let months = last_twelve_months(today);
     let rows = sqlx::query!(
         r#"SELECT date_trunc('month', (a.starts_at AT TIME ZONE 'Asia/Shanghai'))::date AS "month!", count(*) AS "n!",
@@ -103,12 +155,30 @@ pub async fn activities_per_month(conn: &mut PgConnection, street: StreetId, com
     let series = |f: &dyn Fn(i64, i64) -> i64| -> Vec<(String, f64)> {
         months
             .iter()
-            .map(|m| (m.format("%m").to_string(), rows.iter().find(|r| r.month == *m).map(|r| f(r.n, r.people) as f64).unwrap_or(0.0)))
+            .map(|m| {
+                (
+                    m.format("%m").to_string(),
+                    rows.iter()
+                        .find(|r| r.month == *m)
+                        .map(|r| f(r.n, r.people) as f64)
+                        .unwrap_or(0.0),
+                )
+            })
             .collect()
     };
     Ok((
-        BarChart::new("chart-activities", "chart.activities_per_month", series(&|n, _| n), false),
-        BarChart::new("chart-person-times", "chart.person_times_per_month", series(&|_, p| p), false),
+        BarChart::new(
+            "chart-activities",
+            "chart.activities_per_month",
+            series(&|n, _| n),
+            false,
+        ),
+        BarChart::new(
+            "chart-person-times",
+            "chart.person_times_per_month",
+            series(&|_, p| p),
+            false,
+        ),
     ))
 }
 
@@ -118,11 +188,19 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_largest_value() {
-        let chart = BarChart::new("c", "t", vec![("a".into(), 10.0), ("b".into(), 5.0), ("c".into(), 0.0)], false);
+        let chart = BarChart::new(
+            "c",
+            "t",
+            vec![("a".into(), 10.0), ("b".into(), 5.0), ("c".into(), 0.0)],
+            false,
+        );
         assert_eq!(chart.bars.len(), 3);
         assert!((chart.bars[0].height - 2.0 * chart.bars[1].height).abs() < 1e-9);
         assert_eq!(chart.bars[2].height, 0.0);
-        assert!(chart.bars[0].y < chart.bars[1].y, "taller bars start higher");
+        assert!(
+            chart.bars[0].y < chart.bars[1].y,
+            "taller bars start higher"
+        );
         let pct = BarChart::new("c", "t", vec![("x".into(), 50.0)], true);
         assert_eq!(pct.bars[0].shown, "50%");
     }
@@ -130,7 +208,13 @@ mod tests {
     #[test]
     fn twelve_months_back() {
         let months = last_twelve_months(NaiveDate::from_ymd_opt(2026, 2, 15).unwrap());
-        assert_eq!(months.first().unwrap(), &NaiveDate::from_ymd_opt(2025, 3, 1).unwrap());
-        assert_eq!(months.last().unwrap(), &NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+        assert_eq!(
+            months.first().unwrap(),
+            &NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+        );
+        assert_eq!(
+            months.last().unwrap(),
+            &NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+        );
     }
 }

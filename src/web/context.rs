@@ -65,10 +65,16 @@ fn client_ip(req: &Request<Body>) -> IpAddr {
 fn choose_lang(headers: &HeaderMap, user: Option<&SessionUser>) -> Lang {
     cookie(headers, LANG_COOKIE)
         .and_then(Lang::from_code)
-        .or_else(|| user.and_then(|u| u.locale.as_deref()).and_then(Lang::from_code))
+        .or_else(|| {
+            user.and_then(|u| u.locale.as_deref())
+                .and_then(Lang::from_code)
+        })
         .unwrap_or_else(|| {
             Lang::from_accept_language(
-                headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""),
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
             )
         })
 }
@@ -85,7 +91,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     };
     let lang = choose_lang(headers, user.as_ref());
     let stale_session_cookie = user.is_none() && cookie(headers, session::COOKIE).is_some();
-    let anon_cookie = cookie(headers, ANON_CSRF_COOKIE).filter(|v| v.len() >= 16).map(str::to_string);
+    let anon_cookie = cookie(headers, ANON_CSRF_COOKIE)
+        .filter(|v| v.len() >= 16)
+        .map(str::to_string);
     let new_anon_token = user.is_none() && anon_cookie.is_none();
     let csrf_token = match &user {
         Some(u) => u.csrf_token.clone(),
@@ -93,7 +101,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     };
 
     let mut req = req;
-    let token_call = req.uri().path().starts_with("/api/") && crate::web::api::bearer_token(req.headers()).is_some() && cookie(req.headers(), session::COOKIE).is_none();
+    let token_call = req.uri().path().starts_with("/api/")
+        && crate::web::api::bearer_token(req.headers()).is_some()
+        && cookie(req.headers(), session::COOKIE).is_none();
     if csrf::is_state_changing(req.method()) && !token_call {
         if csrf::cross_origin(req.headers()) {
             return AppError::Forbidden.into_response_with(lang);
@@ -106,7 +116,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
             Some(u) => Some(u.csrf_token.as_str()),
             None => anon_cookie.as_deref(),
         };
-        let ok = matches!((expected, given.as_deref()), (Some(e), Some(g)) if csrf::tokens_match(e, g));
+        let ok =
+            matches!((expected, given.as_deref()), (Some(e), Some(g)) if csrf::tokens_match(e, g));
         if !ok {
             tracing::warn!(path = %rebuilt.uri().path(), "csrf check failed");
             return AppError::Forbidden.into_response_with(lang);
@@ -115,11 +126,24 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     }
 
     let ip = client_ip(&req);
-    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
-    let first_id = req.uri().path().split('/').find_map(|segment| uuid::Uuid::parse_str(segment).ok());
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    let first_id = req
+        .uri()
+        .path()
+        .split('/')
+        .find_map(|segment| uuid::Uuid::parse_str(segment).ok());
     let denied_to = user.clone();
     let method = req.method().to_string();
-    let ctx = RequestContext { user, lang, csrf_token: csrf_token.clone(), ip, path: req.uri().path().to_string() };
+    let ctx = RequestContext {
+        user,
+        lang,
+        csrf_token: csrf_token.clone(),
+        ip,
+        path: req.uri().path().to_string(),
+    };
     req.extensions_mut().insert(ctx);
     let mut response = next.run(req).await;
 
@@ -127,7 +151,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     // (in its own transaction: the request's own was rolled back).
     if response.status() == StatusCode::NOT_FOUND {
         if let (Some(user), Some(route)) = (denied_to, route) {
-            if let Err(err) = record_denied(&state, &user, &route, &method, first_id, &ip.to_string()).await {
+            if let Err(err) =
+                record_denied(&state, &user, &route, &method, first_id, &ip.to_string()).await
+            {
                 tracing::error!(error = %err, "could not record a refused request");
             }
         }
@@ -139,18 +165,39 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     let secure = state.secure_cookies;
     let headers = response.headers_mut();
     if new_anon_token {
-        headers.append(header::SET_COOKIE, set_cookie(ANON_CSRF_COOKIE, &csrf_token, None, secure));
+        headers.append(
+            header::SET_COOKIE,
+            set_cookie(ANON_CSRF_COOKIE, &csrf_token, None, secure),
+        );
     }
     if stale_session_cookie && !headers.contains_key(header::SET_COOKIE) {
-        headers.append(header::SET_COOKIE, set_cookie(session::COOKIE, "", Some(0), secure));
+        headers.append(
+            header::SET_COOKIE,
+            set_cookie(session::COOKIE, "", Some(0), secure),
+        );
     }
     security_headers(headers);
     response
 }
 
-async fn record_denied(state: &AppState, user: &SessionUser, route: &str, method: &str, id: Option<uuid::Uuid>, ip: &str) -> Result<(), sqlx::Error> {
+async fn record_denied(
+    state: &AppState,
+    user: &SessionUser,
+    route: &str,
+    method: &str,
+    id: Option<uuid::Uuid>,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    crate::audit::record(&mut tx, "access_denied", "route", id, ip, serde_json::json!({ "route": route, "method": method })).await?;
+    crate::audit::record(
+        &mut tx,
+        "access_denied",
+        "route",
+        id,
+        ip,
+        serde_json::json!({ "route": route, "method": method }),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -191,7 +238,13 @@ fn render_error(status: StatusCode, lang: Lang) -> Response {
         400 => ("error.400.title", "error.400.message"),
         _ => ("error.500.title", "error.500.message"),
     };
-    let page = ErrorTemplate { t: catalog(lang), lang, status: status.as_u16(), title_key, message_key };
+    let page = ErrorTemplate {
+        t: catalog(lang),
+        lang,
+        status: status.as_u16(),
+        title_key,
+        message_key,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),
@@ -213,7 +266,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| AppError::internal("context middleware missing"))
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("context middleware missing"))
     }
 }
 
@@ -235,26 +292,42 @@ impl PageCtx {
     }
 
     pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == crate::domain::role::Role::StreetAdmin)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::domain::role::Role::StreetAdmin)
     }
 
     pub fn is_staff(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == crate::domain::role::Role::CommunityStaff)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::domain::role::Role::CommunityStaff)
     }
 
     pub fn is_volunteer(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == crate::domain::role::Role::Volunteer)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::domain::role::Role::Volunteer)
     }
 
     /// The user's display name, or nothing when logged out.
     pub fn user_name(&self) -> &str {
-        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
+        self.user
+            .as_ref()
+            .map(|u| u.display_name.as_str())
+            .unwrap_or("")
     }
 }
 
 impl From<RequestContext> for PageCtx {
     fn from(ctx: RequestContext) -> PageCtx {
-        PageCtx { t: catalog(ctx.lang), lang: ctx.lang, csrf: ctx.csrf_token, user: ctx.user, path: ctx.path, ip: ctx.ip.to_string() }
+        PageCtx {
+            t: catalog(ctx.lang),
+            lang: ctx.lang,
+            csrf: ctx.csrf_token,
+            user: ctx.user,
+            path: ctx.path,
+            ip: ctx.ip.to_string(),
+        }
     }
 }
 
@@ -262,6 +335,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        RequestContext::from_request_parts(parts, state).await.map(PageCtx::from)
+        RequestContext::from_request_parts(parts, state)
+            .await
+            .map(PageCtx::from)
     }
 }

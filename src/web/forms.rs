@@ -32,7 +32,12 @@ pub fn ticked(value: &Option<String>) -> bool {
 }
 
 /// An optional trimmed text of at most `max` characters.
-pub fn optional_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> String {
     let value = value.trim();
     if value.chars().count() > max {
         errors.add(field, "form.error.too_long");
@@ -41,7 +46,11 @@ pub fn optional_text(errors: &mut FieldErrors, field: &'static str, value: &str,
 }
 
 /// A required date (`YYYY-MM-DD`, as `<input type=date>` sends it).
-pub fn required_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
+pub fn required_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         errors.add(field, "form.error.required");
@@ -57,7 +66,11 @@ pub fn required_date(errors: &mut FieldErrors, field: &'static str, value: &str)
 }
 
 /// A required date that has already happened (today in China at the latest).
-pub fn required_past_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
+pub fn required_past_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<NaiveDate> {
     let date = required_date(errors, field, value)?;
     if date > crate::domain::semester::today_in_china() {
         errors.add(field, "child.error.date_future");
@@ -67,12 +80,24 @@ pub fn required_past_date(errors: &mut FieldErrors, field: &'static str, value: 
 }
 
 /// An optional date that has already happened; empty is `None`.
-pub fn optional_past_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
-    if value.trim().is_empty() { None } else { required_past_date(errors, field, value) }
+pub fn optional_past_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        None
+    } else {
+        required_past_date(errors, field, value)
+    }
 }
 
 /// An optional date; empty is `None`.
-pub fn optional_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
+pub fn optional_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<NaiveDate> {
     if value.trim().is_empty() {
         None
     } else {
@@ -105,7 +130,11 @@ pub fn normalise_phone(value: &str) -> Option<String> {
     // Landline: 0 + 2–3 digit area code, then 7–8 digits.
     let digits_only = compact.bytes().all(|b| b.is_ascii_digit());
     if digits_only && compact.starts_with('0') && (10..=12).contains(&compact.len()) {
-        let area = if compact.starts_with("01") || compact.starts_with("02") { 3 } else { 4 };
+        let area = if compact.starts_with("01") || compact.starts_with("02") {
+            3
+        } else {
+            4
+        };
         return Some(format!("{}-{}", &compact[..area], &compact[area..]));
     }
     None
@@ -117,9 +146,18 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(normalise_phone("138 1234 5678").as_deref(), Some("13812345678"));
-        assert_eq!(normalise_phone("010-12345678").as_deref(), Some("010-12345678"));
-        assert_eq!(normalise_phone("0755 1234567").as_deref(), Some("0755-1234567"));
+        assert_eq!(
+            normalise_phone("138 1234 5678").as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(
+            normalise_phone("010-12345678").as_deref(),
+            Some("010-12345678")
+        );
+        assert_eq!(
+            normalise_phone("0755 1234567").as_deref(),
+            Some("0755-1234567")
+        );
         assert_eq!(normalise_phone("12345"), None);
         assert_eq!(normalise_phone("23812345678"), None);
         let mut errors = FieldErrors::default();

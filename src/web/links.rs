@@ -49,7 +49,9 @@ pub fn is_local_path(path: &str) -> bool {
 }
 
 fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -62,9 +64,15 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("/\t/evil.example"), "a tab is dropped by browsers: //evil.example");
+        assert!(
+            !is_local_path("/\t/evil.example"),
+            "a tab is dropped by browsers: //evil.example"
+        );
         assert!(!is_local_path("/users\n"));
-        assert_eq!(login_with_next("/users?a=b"), "/login?next=%2Fusers%3Fa%3Db");
+        assert_eq!(
+            login_with_next("/users?a=b"),
+            "/login?next=%2Fusers%3Fa%3Db"
+        );
         assert_eq!(login_with_next("//evil"), "/login");
     }
 }

@@ -3,9 +3,9 @@
 pub mod activities;
 pub mod api;
 pub mod assets;
-pub mod communities;
 pub mod charts;
 pub mod children;
+pub mod communities;
 pub mod context;
 pub mod forms;
 pub mod home;
@@ -31,7 +31,9 @@ impl<S: Send + Sync, T: std::str::FromStr + Send> FromRequestParts<S> for PathId
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
         raw.parse().map(PathId).map_err(|_| AppError::NotFound)
     }
 }
@@ -53,11 +55,18 @@ pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
 #[derive(Debug, Clone, Copy)]
 pub struct PathIds<A, B>(pub A, pub B);
 
-impl<S: Send + Sync, A: std::str::FromStr + Send, B: std::str::FromStr + Send> FromRequestParts<S> for PathIds<A, B> {
+impl<S: Send + Sync, A: std::str::FromStr + Send, B: std::str::FromStr + Send> FromRequestParts<S>
+    for PathIds<A, B>
+{
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
-        Ok(PathIds(a.parse().map_err(|_| AppError::NotFound)?, b.parse().map_err(|_| AppError::NotFound)?))
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        Ok(PathIds(
+            a.parse().map_err(|_| AppError::NotFound)?,
+            b.parse().map_err(|_| AppError::NotFound)?,
+        ))
     }
 }

@@ -42,7 +42,9 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     pub fn html(&self) -> Html {
@@ -52,16 +54,25 @@ impl TestResponse {
     /// The trimmed text of every element matching `css`.
     pub fn texts(&self, css: &str) -> Vec<String> {
         let selector = Selector::parse(css).expect("valid selector");
-        self.html().select(&selector).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+        self.html()
+            .select(&selector)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
     }
 
     pub fn text(&self, css: &str) -> String {
-        self.texts(css).into_iter().next().unwrap_or_else(|| panic!("no element {css} in:\n{}", self.body))
+        self.texts(css)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element {css} in:\n{}", self.body))
     }
 
     pub fn attr(&self, css: &str, name: &str) -> Option<String> {
         let selector = Selector::parse(css).expect("valid selector");
-        self.html().select(&selector).next().and_then(|e| e.value().attr(name).map(str::to_string))
+        self.html()
+            .select(&selector)
+            .next()
+            .and_then(|e| e.value().attr(name).map(str::to_string))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -83,7 +94,12 @@ impl TestClient {
     }
 
     pub fn with_app(app: Router) -> TestClient {
-        TestClient { app, cookies: HashMap::new(), csrf: None, addr: "203.0.113.7:40000".parse().unwrap() }
+        TestClient {
+            app,
+            cookies: HashMap::new(),
+            csrf: None,
+            addr: "203.0.113.7:40000".parse().unwrap(),
+        }
     }
 
     /// Another browser on the same server (own cookies).
@@ -93,10 +109,17 @@ impl TestClient {
 
     pub async fn request(&mut self, mut req: Request<Body>) -> TestResponse {
         if !self.cookies.is_empty() {
-            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
         }
-        req.headers_mut().insert(header::HOST, "shouhu.test".parse().unwrap());
+        req.headers_mut()
+            .insert(header::HOST, "shouhu.test".parse().unwrap());
         req.extensions_mut().insert(ConnectInfo(self.addr));
         let response = self.app.clone().oneshot(req).await.expect("infallible");
         for value in response.headers().get_all(header::SET_COOKIE) {
@@ -113,7 +136,11 @@ impl TestClient {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = String::from_utf8_lossy(&bytes).to_string();
-        let out = TestResponse { status, headers, body };
+        let out = TestResponse {
+            status,
+            headers,
+            body,
+        };
         if let Some(token) = out.attr("input[name=csrf]", "value") {
             self.csrf = Some(token);
         }
@@ -121,7 +148,8 @@ impl TestClient {
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        self.request(Request::builder().uri(path).body(Body::empty()).unwrap()).await
+        self.request(Request::builder().uri(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// POST a form with the CSRF token the client last saw.
@@ -147,7 +175,12 @@ impl TestClient {
     /// Log in through the login page; panics unless it redirects away from it.
     pub async fn login(&mut self, login: &str, password: &str) -> TestResponse {
         let response = self.try_login(login, password).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "login of {login} failed:\n{}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "login of {login} failed:\n{}",
+            response.body
+        );
         // Load the next page so the session's CSRF token is known.
         let next = response.location().unwrap().to_string();
         self.get(&next).await;
@@ -156,7 +189,8 @@ impl TestClient {
 
     pub async fn try_login(&mut self, login: &str, password: &str) -> TestResponse {
         self.get("/login").await;
-        self.post("/login", &[("login", login), ("password", password)]).await
+        self.post("/login", &[("login", login), ("password", password)])
+            .await
     }
 }
 
@@ -218,21 +252,43 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     let name = format!("{tag}街道");
     let mut tx = pool.begin().await.unwrap();
     let exec = |sql: &'static str| sqlx::query(sql);
-    exec("INSERT INTO street (id, name) VALUES ($1, $2)").bind(street).bind(&name).execute(&mut *tx).await.unwrap();
+    exec("INSERT INTO street (id, name) VALUES ($1, $2)")
+        .bind(street)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let community = Uuid::now_v7();
     let other_community = Uuid::now_v7();
     let community_name = format!("{tag}一社区SECRET{key}");
     let other_community_name = format!("{tag}二社区SECRET{key}");
-    for (id, n) in [(community, &community_name), (other_community, &other_community_name)] {
-        exec("INSERT INTO community (street_id, id, name) VALUES ($1, $2, $3)").bind(street).bind(id).bind(n).execute(&mut *tx).await.unwrap();
+    for (id, n) in [
+        (community, &community_name),
+        (other_community, &other_community_name),
+    ] {
+        exec("INSERT INTO community (street_id, id, name) VALUES ($1, $2, $3)")
+            .bind(street)
+            .bind(id)
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
     }
     let grid = Uuid::now_v7();
     exec("INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)")
-        .bind(street).bind(grid).bind(community).bind(format!("{tag}网格SECRET{key}"))
-        .execute(&mut *tx).await.unwrap();
-    let user = |login: String, name: String, role: &'static str, community: Option<Uuid>, volunteer: Option<Uuid>| {
-        (login, name, role, community, volunteer)
-    };
+        .bind(street)
+        .bind(grid)
+        .bind(community)
+        .bind(format!("{tag}网格SECRET{key}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let user =
+        |login: String,
+         name: String,
+         role: &'static str,
+         community: Option<Uuid>,
+         volunteer: Option<Uuid>| { (login, name, role, community, volunteer) };
     let admin = Uuid::now_v7();
     let staff = Uuid::now_v7();
     let other_staff = Uuid::now_v7();
@@ -246,11 +302,56 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         .execute(&mut *tx).await.unwrap();
     let n = if key == "a" { 1 } else { 2 };
     let users = [
-        (admin, user(format!("admin-{key}@test.cn"), format!("{tag}管理员"), "street_admin", None, None)),
-        (staff, user(format!("1380000{n}001"), format!("{tag}社工"), "community_staff", Some(community), None)),
-        (other_staff, user(format!("1380000{n}002"), format!("{tag}二社工"), "community_staff", Some(other_community), None)),
-        (volunteer_user, user(format!("1390000{n}001"), format!("{tag}志愿者"), "volunteer", Some(community), Some(volunteer))),
-        (spare, user(format!("spare-{key}@test.cn"), format!("{tag}备用"), "community_staff", Some(community), None)),
+        (
+            admin,
+            user(
+                format!("admin-{key}@test.cn"),
+                format!("{tag}管理员"),
+                "street_admin",
+                None,
+                None,
+            ),
+        ),
+        (
+            staff,
+            user(
+                format!("1380000{n}001"),
+                format!("{tag}社工"),
+                "community_staff",
+                Some(community),
+                None,
+            ),
+        ),
+        (
+            other_staff,
+            user(
+                format!("1380000{n}002"),
+                format!("{tag}二社工"),
+                "community_staff",
+                Some(other_community),
+                None,
+            ),
+        ),
+        (
+            volunteer_user,
+            user(
+                format!("1390000{n}001"),
+                format!("{tag}志愿者"),
+                "volunteer",
+                Some(community),
+                Some(volunteer),
+            ),
+        ),
+        (
+            spare,
+            user(
+                format!("spare-{key}@test.cn"),
+                format!("{tag}备用"),
+                "community_staff",
+                Some(community),
+                None,
+            ),
+        ),
     ];
     for (id, (login, display, role, c, v)) in &users {
         exec("INSERT INTO app_user (street_id, id, login, display_name, role, community_id, volunteer_id, password_hash, must_change_password)
@@ -265,7 +366,14 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         .bind(street).bind(child).bind(community).bind(grid).bind(&child_name)
         .execute(&mut *tx).await.unwrap();
     let guardian = Uuid::now_v7();
-    insert_guardian(&mut tx, street, child, guardian, &format!("{tag}奶奶SECRET{key}")).await;
+    insert_guardian(
+        &mut tx,
+        street,
+        child,
+        guardian,
+        &format!("{tag}奶奶SECRET{key}"),
+    )
+    .await;
     let consent = Uuid::now_v7();
     exec("INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version)
           VALUES ($1, $2, $3, 'file', '奶奶', 'paternal_grandmother', '2026-09-01', 'written', 'v1')")
@@ -307,7 +415,10 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     let mut raw = street.as_bytes().to_vec();
     raw.extend_from_slice(&secret);
     use base64::Engine;
-    let token_secret = format!("shouhu_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let token_secret = format!(
+        "shouhu_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    );
     use sha2::Digest;
     exec("INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, 'test', $3, 'read_write', $4)")
         .bind(street).bind(token).bind(sha2::Sha256::digest(secret).to_vec()).bind(admin)
@@ -315,8 +426,16 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
     tx.commit().await.unwrap();
     let dir = data_dir().join("photos").join(street.to_string());
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{photo}.jpg")), format!("photo of {tag} SECRET{key}")).unwrap();
-    std::fs::write(dir.join(format!("{photo}.thumb.jpg")), format!("thumb of {tag}")).unwrap();
+    std::fs::write(
+        dir.join(format!("{photo}.jpg")),
+        format!("photo of {tag} SECRET{key}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(format!("{photo}.thumb.jpg")),
+        format!("thumb of {tag}"),
+    )
+    .unwrap();
     Street {
         id: street,
         name,
@@ -351,7 +470,13 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
 }
 
 /// A grandmother at home with a phone (the fixture's guardian; tests re-create it after deleting).
-pub async fn insert_guardian(conn: &mut sqlx::PgConnection, street: Uuid, child: Uuid, id: Uuid, name: &str) {
+pub async fn insert_guardian(
+    conn: &mut sqlx::PgConnection,
+    street: Uuid,
+    child: Uuid,
+    id: Uuid,
+    name: &str,
+) {
     sqlx::query(
         "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_entrusted)
          VALUES ($1, $2, $3, $4, 'paternal_grandmother', '13512345678', true) ON CONFLICT DO NOTHING",
@@ -368,12 +493,19 @@ pub async fn insert_guardian(conn: &mut sqlx::PgConnection, street: Uuid, child:
 /// Run `sql` as the app role inside street `street` (or no tenant), returning the rows' count.
 pub async fn count_as_app(pool: &PgPool, street: Option<Uuid>, sql: &str) -> i64 {
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)")
-        .bind(street.map(|s| s.to_string()).unwrap_or_default())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM ({sql}) q"))).fetch_one(&mut *tx).await.unwrap();
+    sqlx::query(
+        "SELECT set_config('role', 'shouhu_app', true), set_config('app.street_id', $1, true)",
+    )
+    .bind(street.map(|s| s.to_string()).unwrap_or_default())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM ({sql}) q"
+    )))
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     tx.rollback().await.unwrap();
     n
 }

@@ -31,10 +31,18 @@ pub const AID_KINDS: [&str; 5] = ["tuition", "school_supplies", "goods", "cash",
 
 /// Yuan as typed ("12", "12.5", "12.50", "1,200") to fen, exactly; `None` if not money.
 pub fn parse_yuan(raw: &str) -> Option<i64> {
-    let s: String = raw.trim().chars().filter(|c| *c != ',' && *c != '，' && *c != ' ').collect();
+    let s: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && *c != ' ')
+        .collect();
     let s = s.strip_prefix('¥').unwrap_or(&s);
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
@@ -76,19 +84,36 @@ fn validate(form: &AidForm) -> Result<AidInput, FieldErrors> {
         e.add("aid_kind", "form.error.required");
     }
     let given_on = required_past_date(&mut e, "aid_given_on", &form.given_on);
-    let fen = if form.amount.trim().is_empty() { Some(0) } else { parse_yuan(&form.amount) };
+    let fen = if form.amount.trim().is_empty() {
+        Some(0)
+    } else {
+        parse_yuan(&form.amount)
+    };
     if fen.is_none() {
         e.add("aid_amount", "aid.error.amount");
     }
     let donor = optional_text(&mut e, "aid_donor", &form.donor, 100);
     let note = optional_text(&mut e, "aid_note", &form.note, 500);
     match (given_on, fen) {
-        (Some(given_on), Some(fen)) if e.is_empty() => Ok(AidInput { kind: form.kind.clone(), given_on, fen, donor, note }),
+        (Some(given_on), Some(fen)) if e.is_empty() => Ok(AidInput {
+            kind: form.kind.clone(),
+            given_on,
+            fen,
+            donor,
+            note,
+        }),
         _ => Err(e),
     }
 }
 
-async fn insert(tx: &mut db::Tx, street: StreetId, child: Uuid, activity: Option<Uuid>, a: &AidInput, by: UserId) -> Result<Uuid, sqlx::Error> {
+async fn insert(
+    tx: &mut db::Tx,
+    street: StreetId,
+    child: Uuid,
+    activity: Option<Uuid>,
+    a: &AidInput,
+    by: UserId,
+) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     sqlx::query!(
         "INSERT INTO aid (street_id, id, child_id, activity_id, kind, given_on, amount_fen, donor, note, recorded_by)
@@ -109,7 +134,13 @@ async fn insert(tx: &mut db::Tx, street: StreetId, child: Uuid, activity: Option
     Ok(id)
 }
 
-pub async fn record_child_aid(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>, Form(form): Form<AidForm>) -> Result<Response> {
+pub async fn record_child_aid(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+    Form(form): Form<AidForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -123,13 +154,27 @@ pub async fn record_child_aid(State(state): State<AppState>, rctx: RequestContex
         }
     };
     let aid = insert(&mut tx, user.street_id, id.0, None, &input, user.user_id).await?;
-    audit::record(&mut tx, "aid_recorded", "child", Some(id.0), &ip, json!({ "aid": aid, "fen": input.fen })).await?;
+    audit::record(
+        &mut tx,
+        "aid_recorded",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "aid": aid, "fen": input.fen }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#timeline")).into_response())
 }
 
 /// The same aid for every child recorded as attending the activity (a condolence visit).
-pub async fn record_activity_aid(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<AidForm>) -> Result<Response> {
+pub async fn record_activity_aid(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<AidForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -154,8 +199,24 @@ pub async fn record_activity_aid(State(state): State<AppState>, rctx: RequestCon
         }
     };
     for child in &children {
-        let aid = insert(&mut tx, user.street_id, *child, Some(id), &input, user.user_id).await?;
-        audit::record(&mut tx, "aid_recorded", "child", Some(*child), &ip, json!({ "aid": aid, "activity": id, "fen": input.fen })).await?;
+        let aid = insert(
+            &mut tx,
+            user.street_id,
+            *child,
+            Some(id),
+            &input,
+            user.user_id,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            "aid_recorded",
+            "child",
+            Some(*child),
+            &ip,
+            json!({ "aid": aid, "activity": id, "fen": input.fen }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}#aid")).into_response())
@@ -190,8 +251,16 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-pub async fn aid_totals(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(q): Query<YearQuery>) -> Result<AidPage> {
-    let year = q.year.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| today_in_china().year());
+pub async fn aid_totals(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> Result<AidPage> {
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| today_in_china().year());
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let rows = sqlx::query!(
@@ -210,8 +279,22 @@ pub async fn aid_totals(State(state): State<AppState>, ctx: PageCtx, staff: Staf
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let totals: Vec<AidTotal> = rows.into_iter().map(|r| AidTotal { community: r.community, quarter: r.quarter, count: r.count, fen: r.fen }).collect();
-    Ok(AidPage { ctx, year, total_fen: totals.iter().map(|t| t.fen).sum(), total_count: totals.iter().map(|t| t.count).sum(), totals })
+    let totals: Vec<AidTotal> = rows
+        .into_iter()
+        .map(|r| AidTotal {
+            community: r.community,
+            quarter: r.quarter,
+            count: r.count,
+            fen: r.fen,
+        })
+        .collect();
+    Ok(AidPage {
+        ctx,
+        year,
+        total_fen: totals.iter().map(|t| t.fen).sum(),
+        total_count: totals.iter().map(|t| t.count).sum(),
+        totals,
+    })
 }
 
 #[cfg(test)]
@@ -226,7 +309,11 @@ mod tests {
         assert_eq!(parse_yuan("1,200.00"), Some(120_000));
         assert_eq!(parse_yuan("¥300"), Some(30_000));
         for bad in ["", "abc", "1.234", "-5", "1e3", ".5", "12.", "99999999999"] {
-            assert_eq!(parse_yuan(bad), if bad == "12." { Some(1200) } else { None }, "{bad}");
+            assert_eq!(
+                parse_yuan(bad),
+                if bad == "12." { Some(1200) } else { None },
+                "{bad}"
+            );
         }
         assert_eq!(format_yuan(123_456), "1234.56");
         assert_eq!(format_yuan(7), "0.07");

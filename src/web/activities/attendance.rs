@@ -45,20 +45,61 @@ pub struct AttendanceQuery {
 
 fn matches(a: &Attendee, q: &str) -> bool {
     let q = q.trim();
-    q.is_empty() || a.name.contains(q) || crate::domain::pinyin::initials(&a.name).starts_with(&q.to_lowercase())
+    q.is_empty()
+        || a.name.contains(q)
+        || crate::domain::pinyin::initials(&a.name).starts_with(&q.to_lowercase())
 }
 
-async fn attendance_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, activity: ActivityRow, q: String, saved: bool, errors: FieldErrors) -> Result<AttendancePage> {
+async fn attendance_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    activity: ActivityRow,
+    q: String,
+    saved: bool,
+    errors: FieldErrors,
+) -> Result<AttendancePage> {
     let street = staff.user.street_id;
-    let children = queries::child_attendees(tx, street, activity.id, activity.community_id).await?.into_iter().filter(|a| matches(a, &q)).collect();
-    let volunteers = queries::volunteer_attendees(tx, street, activity.id, activity.community_id).await?.into_iter().filter(|a| matches(a, &q)).collect();
-    Ok(AttendancePage { ctx, activity, children, volunteers, q, saved, errors })
+    let children = queries::child_attendees(tx, street, activity.id, activity.community_id)
+        .await?
+        .into_iter()
+        .filter(|a| matches(a, &q))
+        .collect();
+    let volunteers = queries::volunteer_attendees(tx, street, activity.id, activity.community_id)
+        .await?
+        .into_iter()
+        .filter(|a| matches(a, &q))
+        .collect();
+    Ok(AttendancePage {
+        ctx,
+        activity,
+        children,
+        volunteers,
+        q,
+        saved,
+        errors,
+    })
 }
 
-pub async fn attendance_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<Uuid>, Query(query): Query<AttendanceQuery>) -> Result<AttendancePage> {
+pub async fn attendance_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Query(query): Query<AttendanceQuery>,
+) -> Result<AttendancePage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
-    let page = attendance_page(&mut tx, &staff, ctx, activity, query.q, query.saved.is_some(), FieldErrors::default()).await?;
+    let page = attendance_page(
+        &mut tx,
+        &staff,
+        ctx,
+        activity,
+        query.q,
+        query.saved.is_some(),
+        FieldErrors::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -74,20 +115,50 @@ pub struct AttendanceForm {
 }
 
 fn ids(fields: &HashMap<String, String>, prefix: &str) -> Vec<Uuid> {
-    fields.keys().filter_map(|k| k.strip_prefix(prefix)).filter_map(|id| id.parse().ok()).collect()
+    fields
+        .keys()
+        .filter_map(|k| k.strip_prefix(prefix))
+        .filter_map(|id| id.parse().ok())
+        .collect()
 }
 
-pub async fn save_attendance(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<AttendanceForm>) -> Result<Response> {
+pub async fn save_attendance(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<AttendanceForm>,
+) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     // Only people the page could list may be ticked: the activity's community (or street).
-    let allowed_children: Vec<Uuid> = queries::child_attendees(&mut tx, street, id, activity.community_id).await?.into_iter().map(|a| a.id).collect();
-    let allowed_volunteers: Vec<Uuid> = queries::volunteer_attendees(&mut tx, street, id, activity.community_id).await?.into_iter().map(|a| a.id).collect();
+    let allowed_children: Vec<Uuid> =
+        queries::child_attendees(&mut tx, street, id, activity.community_id)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+    let allowed_volunteers: Vec<Uuid> =
+        queries::volunteer_attendees(&mut tx, street, id, activity.community_id)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
     for (shown, ticked, allowed, column) in [
-        (ids(&form.fields, "shown_child_"), ids(&form.fields, "child_"), &allowed_children, "child"),
-        (ids(&form.fields, "shown_volunteer_"), ids(&form.fields, "volunteer_"), &allowed_volunteers, "volunteer"),
+        (
+            ids(&form.fields, "shown_child_"),
+            ids(&form.fields, "child_"),
+            &allowed_children,
+            "child",
+        ),
+        (
+            ids(&form.fields, "shown_volunteer_"),
+            ids(&form.fields, "volunteer_"),
+            &allowed_volunteers,
+            "volunteer",
+        ),
     ] {
         for person in shown.iter().filter(|p| allowed.contains(p)) {
             if ticked.contains(person) {
@@ -117,9 +188,18 @@ pub async fn save_attendance(State(state): State<AppState>, rctx: RequestContext
             }
         }
     }
-    audit::record(&mut tx, "attendance_recorded", "activity", Some(id), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "attendance_recorded",
+        "activity",
+        Some(id),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
-    let q = serde_urlencoded::to_string([("q", form.q.as_str()), ("saved", "1")]).unwrap_or_default();
+    let q =
+        serde_urlencoded::to_string([("q", form.q.as_str()), ("saved", "1")]).unwrap_or_default();
     Ok(Redirect::to(&format!("/activities/{id}/attendance?{q}")).into_response())
 }
 
@@ -130,7 +210,13 @@ pub struct WalkInForm {
 }
 
 /// A child of the street who came without being expected: found by their exact name.
-pub async fn add_walk_in(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<WalkInForm>) -> Result<Response> {
+pub async fn add_walk_in(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<WalkInForm>,
+) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
@@ -150,8 +236,24 @@ pub async fn add_walk_in(State(state): State<AppState>, rctx: RequestContext, st
         [one] => *one,
         many => {
             let mut e = FieldErrors::default();
-            e.add("walk_in", if many.is_empty() { "activity.error.walk_in_none" } else { "activity.error.walk_in_many" });
-            let page = attendance_page(&mut tx, &staff, PageCtx::from(rctx), activity, String::new(), false, e).await?;
+            e.add(
+                "walk_in",
+                if many.is_empty() {
+                    "activity.error.walk_in_none"
+                } else {
+                    "activity.error.walk_in_many"
+                },
+            );
+            let page = attendance_page(
+                &mut tx,
+                &staff,
+                PageCtx::from(rctx),
+                activity,
+                String::new(),
+                false,
+                e,
+            )
+            .await?;
             tx.commit().await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
@@ -166,7 +268,15 @@ pub async fn add_walk_in(State(state): State<AppState>, rctx: RequestContext, st
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "attendance_walk_in", "child", Some(child), &rctx.ip.to_string(), json!({ "activity": id })).await?;
+    audit::record(
+        &mut tx,
+        "attendance_walk_in",
+        "child",
+        Some(child),
+        &rctx.ip.to_string(),
+        json!({ "activity": id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}/attendance?saved=1")).into_response())
 }
@@ -180,13 +290,23 @@ pub struct CreditForm {
 }
 
 /// Credit one of a pairing's five duties to this activity (both of them attended).
-pub async fn credit_duty(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<CreditForm>) -> Result<Response> {
+pub async fn credit_duty(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<CreditForm>,
+) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let candidates = queries::credit_candidates(&mut tx, street, id).await?;
-    let pairing = form.pairing_id.parse::<Uuid>().ok().filter(|p| candidates.iter().any(|c| c.pairing_id == *p));
+    let pairing = form
+        .pairing_id
+        .parse::<Uuid>()
+        .ok()
+        .filter(|p| candidates.iter().any(|c| c.pairing_id == *p));
     let duty = Duty::from_visit_kind(&form.duty);
     let (Some(pairing), Some(duty)) = (pairing, duty) else {
         let mut e = FieldErrors::default();
@@ -207,7 +327,15 @@ pub async fn credit_duty(State(state): State<AppState>, rctx: RequestContext, st
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "duty_credited", "activity", Some(id), &rctx.ip.to_string(), json!({ "pairing": pairing, "duty": duty })).await?;
+    audit::record(
+        &mut tx,
+        "duty_credited",
+        "activity",
+        Some(id),
+        &rctx.ip.to_string(),
+        json!({ "pairing": pairing, "duty": duty }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}#credits")).into_response())
 }

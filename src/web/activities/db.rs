@@ -8,8 +8,18 @@ use crate::domain::ids::{StreetId, UserId};
 
 /// Activity kinds (Postgres enum `activity_kind`); labels `activity.kind.<key>`.
 pub const ACTIVITY_KINDS: [&str; 12] = [
-    "launch_ceremony", "forum", "themed_day", "legal_safety_lecture", "counselling", "tutoring_class", "festival_event",
-    "family_letter_day", "parent_child_event", "summer_training", "condolence_visit", "other",
+    "launch_ceremony",
+    "forum",
+    "themed_day",
+    "legal_safety_lecture",
+    "counselling",
+    "tutoring_class",
+    "festival_event",
+    "family_letter_day",
+    "parent_child_event",
+    "summer_training",
+    "condolence_visit",
+    "other",
 ];
 
 #[derive(Debug, Clone)]
@@ -41,14 +51,23 @@ impl ActivityRow {
     }
 
     pub fn over_capacity(&self) -> bool {
-        self.capacity.is_some_and(|c| self.person_times() > i64::from(c))
+        self.capacity
+            .is_some_and(|c| self.person_times() > i64::from(c))
     }
 
     /// Start and end in China time, as the pages show them.
     pub fn when(&self) -> String {
         let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        let (s, e) = (self.starts_at.with_timezone(&china), self.ends_at.with_timezone(&china));
-        format!("{} {}–{}", s.format("%Y-%m-%d"), s.format("%H:%M"), e.format("%H:%M"))
+        let (s, e) = (
+            self.starts_at.with_timezone(&china),
+            self.ends_at.with_timezone(&china),
+        );
+        format!(
+            "{} {}–{}",
+            s.format("%Y-%m-%d"),
+            s.format("%H:%M"),
+            e.format("%H:%M")
+        )
     }
 
     pub fn day(&self) -> NaiveDate {
@@ -92,11 +111,19 @@ pub async fn list(
     .await
 }
 
-pub async fn find(conn: &mut PgConnection, street: StreetId, id: Uuid) -> Result<Option<ActivityRow>, sqlx::Error> {
+pub async fn find(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: Uuid,
+) -> Result<Option<ActivityRow>, sqlx::Error> {
     // Bounds Postgres can represent (chrono's MIN/MAX_UTC are out of its range).
     let far_past = DateTime::from_timestamp(-2_208_988_800, 0).expect("1900-01-01");
     let far_future = DateTime::from_timestamp(7_258_118_400, 0).expect("2200-01-01");
-    Ok(list(conn, street, None, None, far_past, far_future, Some(id)).await?.pop())
+    Ok(
+        list(conn, street, None, None, far_past, far_future, Some(id))
+            .await?
+            .pop(),
+    )
 }
 
 pub struct ActivityFields {
@@ -113,7 +140,13 @@ pub struct ActivityFields {
     pub description: String,
 }
 
-pub async fn insert(conn: &mut PgConnection, street: StreetId, id: Uuid, f: &ActivityFields, by: UserId) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: Uuid,
+    f: &ActivityFields,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, for_children,
              for_guardians, for_volunteers, description, created_by)
@@ -139,7 +172,13 @@ pub async fn insert(conn: &mut PgConnection, street: StreetId, id: Uuid, f: &Act
 }
 
 /// Save an edit made on `version`; false when someone else saved first.
-pub async fn update(conn: &mut PgConnection, street: StreetId, id: Uuid, version: i32, f: &ActivityFields) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: Uuid,
+    version: i32,
+    f: &ActivityFields,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE activity SET kind = $4::text::activity_kind, title = $5, starts_at = $6, ends_at = $7, place = $8, capacity = $9,
              for_children = $10, for_guardians = $11, for_volunteers = $12, description = $13, version = version + 1,
@@ -175,7 +214,12 @@ pub struct Attendee {
 
 /// Children who may attend (of the community, or the whole street for a street activity), with
 /// those recorded as attending, plus any walk-ins from elsewhere in the street.
-pub async fn child_attendees(conn: &mut PgConnection, street: StreetId, activity: Uuid, community: Option<Uuid>) -> Result<Vec<Attendee>, sqlx::Error> {
+pub async fn child_attendees(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: Uuid,
+    community: Option<Uuid>,
+) -> Result<Vec<Attendee>, sqlx::Error> {
     sqlx::query_as!(
         Attendee,
         r#"SELECT c.id, c.name, m.name AS community,
@@ -193,7 +237,12 @@ pub async fn child_attendees(conn: &mut PgConnection, street: StreetId, activity
     .await
 }
 
-pub async fn volunteer_attendees(conn: &mut PgConnection, street: StreetId, activity: Uuid, community: Option<Uuid>) -> Result<Vec<Attendee>, sqlx::Error> {
+pub async fn volunteer_attendees(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: Uuid,
+    community: Option<Uuid>,
+) -> Result<Vec<Attendee>, sqlx::Error> {
     sqlx::query_as!(
         Attendee,
         r#"SELECT v.id, v.name, m.name AS community,
@@ -218,7 +267,11 @@ pub struct CreditCandidate {
     pub credited: Vec<String>,
 }
 
-pub async fn credit_candidates(conn: &mut PgConnection, street: StreetId, activity: Uuid) -> Result<Vec<CreditCandidate>, sqlx::Error> {
+pub async fn credit_candidates(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: Uuid,
+) -> Result<Vec<CreditCandidate>, sqlx::Error> {
     sqlx::query_as!(
         CreditCandidate,
         r#"SELECT p.id AS pairing_id, v.name AS volunteer_name, c.name AS child_name,

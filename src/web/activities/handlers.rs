@@ -30,12 +30,17 @@ fn china() -> chrono::FixedOffset {
 
 /// Midnight (China time) at the start of a day, as an instant.
 pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_local_timezone(china()).single().expect("fixed offset").with_timezone(&Utc)
+    day.and_time(NaiveTime::MIN)
+        .and_local_timezone(china())
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
 }
 
 /// Whether the caller may see an activity: the street's own, or their community's.
 pub fn visible(staff: &Staff, a: &ActivityRow) -> bool {
-    a.community_id.is_none_or(|c| staff.scope.allows(CommunityId(c)))
+    a.community_id
+        .is_none_or(|c| staff.scope.allows(CommunityId(c)))
 }
 
 /// Whether the caller may change it: admins all; staff their community's.
@@ -48,7 +53,10 @@ pub fn manageable(staff: &Staff, a: &ActivityRow) -> bool {
 
 /// The activity if visible to the caller, else 404.
 pub async fn load(tx: &mut Tx, staff: &Staff, id: Uuid) -> Result<ActivityRow> {
-    queries::find(tx, staff.user.street_id, id).await?.filter(|a| visible(staff, a)).ok_or(AppError::NotFound)
+    queries::find(tx, staff.user.street_id, id)
+        .await?
+        .filter(|a| visible(staff, a))
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,17 +89,44 @@ pub struct ActivitiesPage {
     is_admin: bool,
 }
 
-pub async fn list_activities(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(query): Query<ListQuery>) -> Result<ActivitiesPage> {
+pub async fn list_activities(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(query): Query<ListQuery>,
+) -> Result<ActivitiesPage> {
     let today = today_in_china();
     let month = NaiveDate::parse_from_str(&format!("{}-01", query.month), "%Y-%m-%d")
-        .unwrap_or_else(|_| NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date"));
-    let next_month = month.checked_add_months(chrono::Months::new(1)).expect("valid date");
-    let prev_month = month.checked_sub_months(chrono::Months::new(1)).expect("valid date");
-    let community = staff.scope.filter().or_else(|| query.community.parse().ok());
+        .unwrap_or_else(|_| {
+            NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date")
+        });
+    let next_month = month
+        .checked_add_months(chrono::Months::new(1))
+        .expect("valid date");
+    let prev_month = month
+        .checked_sub_months(chrono::Months::new(1))
+        .expect("valid date");
+    let community = staff
+        .scope
+        .filter()
+        .or_else(|| query.community.parse().ok());
     let kind = Some(query.kind.as_str()).filter(|k| ACTIVITY_KINDS.contains(k));
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let activities = queries::list(&mut tx, staff.user.street_id, community, kind, day_start(month), day_start(next_month), None).await?;
-    let communities = communities(&mut tx, staff.user.street_id, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let activities = queries::list(
+        &mut tx,
+        staff.user.street_id,
+        community,
+        kind,
+        day_start(month),
+        day_start(next_month),
+        None,
+    )
+    .await?;
+    let communities = communities(&mut tx, staff.user.street_id, staff.scope.filter())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     tx.commit().await?;
     // Weeks from the Monday on or before the 1st to the Sunday on or after the last day.
     let mut day = month - Duration::days(i64::from(month.weekday().num_days_from_monday()));
@@ -100,7 +135,14 @@ pub async fn list_activities(State(state): State<AppState>, ctx: PageCtx, staff:
         let days = (0..7)
             .map(|i| {
                 let d = day + Duration::days(i);
-                (d, activities.iter().filter(|a| a.day() == d).cloned().collect())
+                (
+                    d,
+                    activities
+                        .iter()
+                        .filter(|a| a.day() == d)
+                        .cloned()
+                        .collect(),
+                )
             })
             .collect();
         weeks.push(Week { days });
@@ -114,7 +156,10 @@ pub async fn list_activities(State(state): State<AppState>, ctx: PageCtx, staff:
         if !query.community.is_empty() {
             pairs.push(("community", query.community.clone()));
         }
-        format!("/activities?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+        format!(
+            "/activities?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
     };
     Ok(ActivitiesPage {
         prev: link(prev_month),
@@ -159,7 +204,10 @@ pub struct ActivityForm {
 
 impl ActivityForm {
     fn from_row(a: &ActivityRow) -> ActivityForm {
-        let (s, e) = (a.starts_at.with_timezone(&china()), a.ends_at.with_timezone(&china()));
+        let (s, e) = (
+            a.starts_at.with_timezone(&china()),
+            a.ends_at.with_timezone(&china()),
+        );
         ActivityForm {
             community_id: a.community_id.map(|c| c.to_string()).unwrap_or_default(),
             kind: a.kind.clone(),
@@ -192,9 +240,14 @@ fn validate(form: &ActivityForm, community: Option<Uuid>) -> Result<ActivityFiel
     if !ACTIVITY_KINDS.contains(&form.kind.as_str()) {
         e.add("kind", "form.error.required");
     }
-    let title = required_text(&form.title, 100).map_err(|k| e.add("title", k)).ok();
+    let title = required_text(&form.title, 100)
+        .map_err(|k| e.add("title", k))
+        .ok();
     let date = required_date(&mut e, "date", &form.date);
-    let time = |e: &mut FieldErrors, field: &'static str, v: &str| match NaiveTime::parse_from_str(v.trim(), "%H:%M") {
+    let time = |e: &mut FieldErrors, field: &'static str, v: &str| match NaiveTime::parse_from_str(
+        v.trim(),
+        "%H:%M",
+    ) {
         Ok(t) => Some(t),
         Err(_) => {
             e.add(field, "activity.error.time");
@@ -210,7 +263,11 @@ fn validate(form: &ActivityForm, community: Option<Uuid>) -> Result<ActivityFiel
     }
     let capacity = match form.capacity.trim() {
         "" => None,
-        raw => match raw.parse::<i32>().ok().filter(|c| (1..=100_000).contains(c)) {
+        raw => match raw
+            .parse::<i32>()
+            .ok()
+            .filter(|c| (1..=100_000).contains(c))
+        {
             Some(c) => Some(c),
             None => {
                 e.add("capacity", "activity.error.capacity");
@@ -220,7 +277,13 @@ fn validate(form: &ActivityForm, community: Option<Uuid>) -> Result<ActivityFiel
     };
     let place = optional_text(&mut e, "place", &form.place, 200);
     let description = optional_text(&mut e, "description", &form.description, 2000);
-    let at = |d: NaiveDate, t: NaiveTime| d.and_time(t).and_local_timezone(china()).single().expect("fixed offset").with_timezone(&Utc);
+    let at = |d: NaiveDate, t: NaiveTime| {
+        d.and_time(t)
+            .and_local_timezone(china())
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc)
+    };
     match (title, date, start, end) {
         (Some(title), Some(date), Some(start), Some(end)) if e.is_empty() => Ok(ActivityFields {
             community_id: community,
@@ -258,15 +321,43 @@ impl ActivityFormPage {
     }
 }
 
-async fn form_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, activity: Option<ActivityRow>, form: ActivityForm, errors: FieldErrors) -> Result<ActivityFormPage> {
-    let communities = communities(tx, staff.user.street_id, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    Ok(ActivityFormPage { ctx, activity, form, errors, kinds: ACTIVITY_KINDS, communities, is_admin: staff.scope == CommunityScope::All, conflict: false })
+async fn form_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    activity: Option<ActivityRow>,
+    form: ActivityForm,
+    errors: FieldErrors,
+) -> Result<ActivityFormPage> {
+    let communities = communities(tx, staff.user.street_id, staff.scope.filter())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(ActivityFormPage {
+        ctx,
+        activity,
+        form,
+        errors,
+        kinds: ACTIVITY_KINDS,
+        communities,
+        is_admin: staff.scope == CommunityScope::All,
+        conflict: false,
+    })
 }
 
-pub async fn new_activity_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ActivityFormPage> {
+pub async fn new_activity_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<ActivityFormPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let form = ActivityForm {
-        community_id: staff.scope.filter().map(|c| c.to_string()).unwrap_or_default(),
+        community_id: staff
+            .scope
+            .filter()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         date: today_in_china().to_string(),
         start_time: "09:00".into(),
         end_time: "11:00".into(),
@@ -280,26 +371,57 @@ pub async fn new_activity_form(State(state): State<AppState>, ctx: PageCtx, staf
 
 /// The organiser a form names: the caller's community for staff; for a street admin a community
 /// of the street, or none (the whole street).
-fn organiser(staff: &Staff, form: &ActivityForm, page: &ActivityFormPage) -> Result<Option<Uuid>, ()> {
+fn organiser(
+    staff: &Staff,
+    form: &ActivityForm,
+    page: &ActivityFormPage,
+) -> Result<Option<Uuid>, ()> {
     match staff.scope {
         CommunityScope::One(own) => Ok(Some(own.0)),
         CommunityScope::All if form.community_id.is_empty() => Ok(None),
-        CommunityScope::All => form.community_id.parse::<Uuid>().ok().filter(|c| page.communities.iter().any(|(id, _)| id == c)).map(Some).ok_or(()),
+        CommunityScope::All => form
+            .community_id
+            .parse::<Uuid>()
+            .ok()
+            .filter(|c| page.communities.iter().any(|(id, _)| id == c))
+            .map(Some)
+            .ok_or(()),
     }
 }
 
-pub async fn create_activity(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Form(form): Form<ActivityForm>) -> Result<Response> {
+pub async fn create_activity(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Form(form): Form<ActivityForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let mut page = form_page(&mut tx, &staff, PageCtx::from(rctx), None, form.clone(), FieldErrors::default()).await?;
+    let mut page = form_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        None,
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     let community = organiser(&staff, &form, &page);
     let result = validate(&form, community.clone().ok().flatten());
     match (community, result) {
         (Ok(_), Ok(fields)) => {
             let id = Uuid::now_v7();
             queries::insert(&mut tx, user.street_id, id, &fields, user.user_id).await?;
-            audit::record(&mut tx, "activity_created", "activity", Some(id), &ip, json!({})).await?;
+            audit::record(
+                &mut tx,
+                "activity_created",
+                "activity",
+                Some(id),
+                &ip,
+                json!({}),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/activities/{id}")).into_response())
         }
@@ -330,7 +452,13 @@ pub struct ActivityPage {
     pub aid_kinds: [&'static str; 5],
 }
 
-pub async fn activity_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, activity: ActivityRow, errors: FieldErrors) -> Result<ActivityPage> {
+pub async fn activity_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    activity: ActivityRow,
+    errors: FieldErrors,
+) -> Result<ActivityPage> {
     let street = staff.user.street_id;
     let photos = sqlx::query_scalar!("SELECT id FROM activity_photo WHERE street_id = $1 AND activity_id = $2 ORDER BY created_at", street.0, activity.id)
         .fetch_all(&mut **tx)
@@ -351,7 +479,13 @@ pub async fn activity_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, activity: A
         ctx,
         activity,
         errors,
-        duties: ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter"],
+        duties: [
+            "home_visit",
+            "talk",
+            "teacher_contact",
+            "guardian_contact",
+            "letter",
+        ],
         aid_kinds: super::aid::AID_KINDS,
     })
 }
@@ -362,7 +496,12 @@ impl ActivityPage {
     }
 }
 
-pub async fn show_activity(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<Uuid>) -> Result<ActivityPage> {
+pub async fn show_activity(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+) -> Result<ActivityPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let activity = load(&mut tx, &staff, id).await?;
     let page = activity_page(&mut tx, &staff, ctx, activity, FieldErrors::default()).await?;
@@ -372,25 +511,62 @@ pub async fn show_activity(State(state): State<AppState>, ctx: PageCtx, staff: S
 
 /// The activity if the caller may change it, else 404.
 pub async fn load_managed(tx: &mut Tx, staff: &Staff, id: Uuid) -> Result<ActivityRow> {
-    load(tx, staff, id).await.and_then(|a| if manageable(staff, &a) { Ok(a) } else { Err(AppError::NotFound) })
+    load(tx, staff, id).await.and_then(|a| {
+        if manageable(staff, &a) {
+            Ok(a)
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
 }
 
-pub async fn edit_activity_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<Uuid>) -> Result<ActivityFormPage> {
+pub async fn edit_activity_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+) -> Result<ActivityFormPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let form = ActivityForm::from_row(&activity);
-    let page = form_page(&mut tx, &staff, ctx, Some(activity), form, FieldErrors::default()).await?;
+    let page = form_page(
+        &mut tx,
+        &staff,
+        ctx,
+        Some(activity),
+        form,
+        FieldErrors::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
 
-pub async fn update_activity(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<ActivityForm>) -> Result<Response> {
+pub async fn update_activity(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<ActivityForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
-    let mut page = form_page(&mut tx, &staff, PageCtx::from(rctx), Some(activity.clone()), form.clone(), FieldErrors::default()).await?;
+    let version: i32 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
+    let mut page = form_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        Some(activity.clone()),
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     let fields = match validate(&form, activity.community_id) {
         Ok(f) => f,
         Err(errors) => {
@@ -399,18 +575,33 @@ pub async fn update_activity(State(state): State<AppState>, rctx: RequestContext
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if version != activity.version || !queries::update(&mut tx, user.street_id, id, version, &fields).await? {
+    if version != activity.version
+        || !queries::update(&mut tx, user.street_id, id, version, &fields).await?
+    {
         tx.commit().await?;
         page.form.version = activity.version.to_string();
         page.conflict = true;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    audit::record(&mut tx, "activity_updated", "activity", Some(id), &ip, json!({})).await?;
+    audit::record(
+        &mut tx,
+        "activity_updated",
+        "activity",
+        Some(id),
+        &ip,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}")).into_response())
 }
 
-pub async fn cancel_activity(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>) -> Result<Redirect> {
+pub async fn cancel_activity(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+) -> Result<Redirect> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     load_managed(&mut tx, &staff, id).await?;
@@ -421,7 +612,15 @@ pub async fn cancel_activity(State(state): State<AppState>, rctx: RequestContext
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "activity_cancelled", "activity", Some(id), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "activity_cancelled",
+        "activity",
+        Some(id),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}")))
 }
@@ -433,7 +632,13 @@ pub struct SummaryForm {
 }
 
 /// The written summary after the activity; saving it marks the activity held.
-pub async fn save_summary(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<SummaryForm>) -> Result<Response> {
+pub async fn save_summary(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<SummaryForm>,
+) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
@@ -454,7 +659,15 @@ pub async fn save_summary(State(state): State<AppState>, rctx: RequestContext, s
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "activity_summary_saved", "activity", Some(id), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "activity_summary_saved",
+        "activity",
+        Some(id),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/{id}")).into_response())
 }

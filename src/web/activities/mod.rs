@@ -22,18 +22,30 @@ pub fn aid_yuan(fen: i64) -> String {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/activities", get(handlers::list_activities).post(handlers::create_activity))
+        .route(
+            "/activities",
+            get(handlers::list_activities).post(handlers::create_activity),
+        )
         .route("/activities/new", get(handlers::new_activity_form))
-        .route("/activities/{id}", get(handlers::show_activity).post(handlers::update_activity))
+        .route(
+            "/activities/{id}",
+            get(handlers::show_activity).post(handlers::update_activity),
+        )
         .route("/activities/{id}/edit", get(handlers::edit_activity_form))
         .route("/activities/{id}/cancel", post(handlers::cancel_activity))
         .route("/activities/{id}/summary", post(handlers::save_summary))
-        .route("/activities/{id}/attendance", get(attendance::attendance_form).post(attendance::save_attendance))
+        .route(
+            "/activities/{id}/attendance",
+            get(attendance::attendance_form).post(attendance::save_attendance),
+        )
         .route("/activities/{id}/walk-in", post(attendance::add_walk_in))
         .route("/activities/{id}/credits", post(attendance::credit_duty))
         .route("/activities/{id}/aid", post(aid::record_activity_aid))
         // Photos up to 5 MB each, plus the form around them.
-        .route("/activities/{id}/photos", post(photos::upload_photo).layer(DefaultBodyLimit::max(photos::MAX_BYTES + 64 * 1024)))
+        .route(
+            "/activities/{id}/photos",
+            post(photos::upload_photo).layer(DefaultBodyLimit::max(photos::MAX_BYTES + 64 * 1024)),
+        )
         .route("/photos/{id}", get(photos::photo))
         .route("/photos/{id}/thumb", get(photos::thumbnail))
         .route("/children/{id}/aid", post(aid::record_child_aid))

@@ -48,30 +48,59 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
     if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
         return Err("photo.error.format");
     }
-    let decoded = image::load_from_memory_with_format(bytes, format).map_err(|_| "photo.error.broken")?;
-    let decoded = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE { decoded.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle) } else { decoded };
+    let decoded =
+        image::load_from_memory_with_format(bytes, format).map_err(|_| "photo.error.broken")?;
+    let decoded = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
+        decoded.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+    } else {
+        decoded
+    };
     let rgb = decoded.to_rgb8();
     let encode = |img: &image::RgbImage| -> Result<Vec<u8>, &'static str> {
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(img).map_err(|_| "photo.error.broken")?;
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(img)
+            .map_err(|_| "photo.error.broken")?;
         Ok(out)
     };
-    let thumb = image::imageops::thumbnail(&rgb, THUMB_WIDTH, (u64::from(THUMB_WIDTH) * u64::from(rgb.height()) / u64::from(rgb.width().max(1))).max(1) as u32);
-    Ok(CleanPhoto { jpeg: encode(&rgb)?, thumb: encode(&thumb)?, width: rgb.width(), height: rgb.height() })
+    let thumb = image::imageops::thumbnail(
+        &rgb,
+        THUMB_WIDTH,
+        (u64::from(THUMB_WIDTH) * u64::from(rgb.height()) / u64::from(rgb.width().max(1))).max(1)
+            as u32,
+    );
+    Ok(CleanPhoto {
+        jpeg: encode(&rgb)?,
+        thumb: encode(&thumb)?,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
 }
 
 fn paths(state: &AppState, street: StreetId, id: Uuid) -> (PathBuf, PathBuf, PathBuf) {
     let dir = state.data_dir.join("photos").join(street.0.to_string());
-    (dir.join(format!("{id}.jpg")), dir.join(format!("{id}.thumb.jpg")), dir)
+    (
+        dir.join(format!("{id}.jpg")),
+        dir.join(format!("{id}.thumb.jpg")),
+        dir,
+    )
 }
 
-pub async fn upload_photo(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, request: Request) -> Result<Response> {
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    request: Request,
+) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
     // Scope first: out of scope is 404 whatever the body is.
     let activity = load_managed(&mut tx, &staff, id).await?;
-    let mut multipart = Multipart::from_request(request, &state).await.map_err(|_| AppError::BadRequest)?;
+    let mut multipart = Multipart::from_request(request, &state)
+        .await
+        .map_err(|_| AppError::BadRequest)?;
     let mut upload: Option<Vec<u8>> = None;
     let mut too_big = false;
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -85,7 +114,9 @@ pub async fn upload_photo(State(state): State<AppState>, rctx: RequestContext, s
     let cleaned = match (too_big, upload) {
         (true, _) => Err("photo.error.too_big"),
         (false, None) => Err("photo.error.empty"),
-        (false, Some(bytes)) => tokio::task::spawn_blocking(move || clean(&bytes)).await.map_err(AppError::internal)?,
+        (false, Some(bytes)) => tokio::task::spawn_blocking(move || clean(&bytes))
+            .await
+            .map_err(AppError::internal)?,
     };
     let photo = match cleaned {
         Ok(p) => p,
@@ -99,9 +130,15 @@ pub async fn upload_photo(State(state): State<AppState>, rctx: RequestContext, s
     };
     let photo_id = Uuid::now_v7();
     let (full, thumb, dir) = paths(&state, street, photo_id);
-    tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
-    tokio::fs::write(&full, &photo.jpeg).await.map_err(AppError::internal)?;
-    tokio::fs::write(&thumb, &photo.thumb).await.map_err(AppError::internal)?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(AppError::internal)?;
+    tokio::fs::write(&full, &photo.jpeg)
+        .await
+        .map_err(AppError::internal)?;
+    tokio::fs::write(&thumb, &photo.thumb)
+        .await
+        .map_err(AppError::internal)?;
     let saved = async {
         sqlx::query!(
             "INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -133,24 +170,43 @@ async fn serve(state: AppState, staff: Staff, id: Uuid, thumbnail: bool) -> Resu
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     // Only a photo of the user's own street exists for them (RLS and the street filter), and
     // only of an activity they may see (their community's or the whole street's).
-    let activity = sqlx::query_scalar!("SELECT activity_id FROM activity_photo WHERE street_id = $1 AND id = $2", user.street_id.0, id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let activity = sqlx::query_scalar!(
+        "SELECT activity_id FROM activity_photo WHERE street_id = $1 AND id = $2",
+        user.street_id.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
     super::handlers::load(&mut tx, &staff, activity).await?;
     tx.commit().await?;
     let (full, thumb, _) = paths(&state, staff.user.street_id, id);
-    let bytes = tokio::fs::read(if thumbnail { thumb } else { full }).await.map_err(|_| AppError::NotFound)?;
+    let bytes = tokio::fs::read(if thumbnail { thumb } else { full })
+        .await
+        .map_err(|_| AppError::NotFound)?;
     let mut response = Body::from(bytes).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
     Ok(response)
 }
 
-pub async fn photo(State(state): State<AppState>, staff: Staff, PathId(id): PathId<Uuid>) -> Result<Response> {
+pub async fn photo(
+    State(state): State<AppState>,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+) -> Result<Response> {
     serve(state, staff, id, false).await
 }
 
-pub async fn thumbnail(State(state): State<AppState>, staff: Staff, PathId(id): PathId<Uuid>) -> Result<Response> {
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+) -> Result<Response> {
     serve(state, staff, id, true).await
 }

@@ -20,16 +20,26 @@ pub const TOKEN_PREFIX: &str = "shouhu_";
 
 /// The bearer token of a request, if it carries one.
 pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The street and secret hash a token names.
 pub fn parse_token(token: &str) -> Option<(StreetId, Vec<u8>)> {
-    let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix(TOKEN_PREFIX)?).ok()?;
+    let raw = URL_SAFE_NO_PAD
+        .decode(token.strip_prefix(TOKEN_PREFIX)?)
+        .ok()?;
     if raw.len() != 48 {
         return None;
     }
-    Some((StreetId(Uuid::from_slice(&raw[..16]).ok()?), Sha256::digest(&raw[16..]).to_vec()))
+    Some((
+        StreetId(Uuid::from_slice(&raw[..16]).ok()?),
+        Sha256::digest(&raw[16..]).to_vec(),
+    ))
 }
 
 /// What the caller may see and do.
@@ -52,8 +62,17 @@ pub enum CallerScope {
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Log in or send a valid access token.");
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthorised = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Log in or send a valid access token.",
+            )
+        };
         if let Some(token) = bearer_token(&parts.headers) {
             let (street, hash) = parse_token(token).ok_or_else(unauthorised)?;
             let mut tx = db::begin(&state.pool, street, None).await?;
@@ -67,9 +86,13 @@ impl FromRequestParts<AppState> for ApiCaller {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(unauthorised)?;
-            sqlx::query!("UPDATE api_token SET last_used_at = now() WHERE street_id = $1 AND id = $2", street.0, row.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "UPDATE api_token SET last_used_at = now() WHERE street_id = $1 AND id = $2",
+                street.0,
+                row.id
+            )
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             return Ok(ApiCaller {
                 street,
@@ -79,14 +102,27 @@ impl FromRequestParts<AppState> for ApiCaller {
                 token: Some(row.id),
             });
         }
-        let ctx = parts.extensions.get::<RequestContext>().ok_or_else(unauthorised)?;
-        let user = ctx.user.clone().filter(|u| !u.must_change_password).ok_or_else(unauthorised)?;
+        let ctx = parts
+            .extensions
+            .get::<RequestContext>()
+            .ok_or_else(unauthorised)?;
+        let user = ctx
+            .user
+            .clone()
+            .filter(|u| !u.must_change_password)
+            .ok_or_else(unauthorised)?;
         let scope = match (user.role, user.community_id, user.volunteer_id) {
             (Role::StreetAdmin, _, _) => CallerScope::Staff(CommunityScope::All),
             (Role::CommunityStaff, Some(c), _) => CallerScope::Staff(CommunityScope::One(c)),
             (Role::Volunteer, _, Some(v)) => CallerScope::Volunteer(v),
             _ => return Err(unauthorised()),
         };
-        Ok(ApiCaller { street: user.street_id, user: user.user_id, scope, can_write: true, token: None })
+        Ok(ApiCaller {
+            street: user.street_id,
+            user: user.user_id,
+            scope,
+            can_write: true,
+            token: None,
+        })
     }
 }

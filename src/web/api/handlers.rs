@@ -34,10 +34,18 @@ pub struct ChildSummary {
 
 /// A child the caller may see: for staff within their communities, for a volunteer an active
 /// pairing of theirs. Otherwise `None` (404).
-async fn child_in_scope(tx: &mut Tx, caller: &ApiCaller, child: Uuid) -> Result<Option<Uuid>, ApiError> {
-    let row = sqlx::query!("SELECT community_id FROM child WHERE street_id = $1 AND id = $2", caller.street.0, child)
-        .fetch_optional(&mut **tx)
-        .await?;
+async fn child_in_scope(
+    tx: &mut Tx,
+    caller: &ApiCaller,
+    child: Uuid,
+) -> Result<Option<Uuid>, ApiError> {
+    let row = sqlx::query!(
+        "SELECT community_id FROM child WHERE street_id = $1 AND id = $2",
+        caller.street.0,
+        child
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let allowed = match caller.scope {
         CallerScope::Staff(scope) => scope.allows(CommunityId(row.community_id)),
@@ -55,7 +63,11 @@ async fn child_in_scope(tx: &mut Tx, caller: &ApiCaller, child: Uuid) -> Result<
     Ok(allowed.then_some(row.community_id))
 }
 
-async fn summaries(tx: &mut Tx, caller: &ApiCaller, only: Option<Uuid>) -> Result<Vec<ChildSummary>, ApiError> {
+async fn summaries(
+    tx: &mut Tx,
+    caller: &ApiCaller,
+    only: Option<Uuid>,
+) -> Result<Vec<ChildSummary>, ApiError> {
     Ok(match caller.scope {
         CallerScope::Staff(scope) => sqlx::query!(
             r#"SELECT c.id, c.name, c.grade, c.school, m.name AS community, c.status::text AS "status!",
@@ -90,18 +102,38 @@ async fn summaries(tx: &mut Tx, caller: &ApiCaller, only: Option<Uuid>) -> Resul
     })
 }
 
-pub async fn list_children(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<ChildSummary>>, ApiError> {
+pub async fn list_children(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<ChildSummary>>, ApiError> {
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
     let list = summaries(&mut tx, &caller, None).await?;
     tx.commit().await?;
     Ok(Json(list))
 }
 
-pub async fn get_child(State(state): State<AppState>, caller: ApiCaller, PathId(id): PathId<ChildId>) -> Result<Json<ChildSummary>, ApiError> {
+pub async fn get_child(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    PathId(id): PathId<ChildId>,
+) -> Result<Json<ChildSummary>, ApiError> {
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
-    child_in_scope(&mut tx, &caller, id.0).await?.ok_or_else(ApiError::not_found)?;
-    let child = summaries(&mut tx, &caller, Some(id.0)).await?.pop().ok_or_else(ApiError::not_found)?;
-    audit::record(&mut tx, "child_viewed", "child", Some(id.0), "", json!({ "api": true, "token": caller.token })).await?;
+    child_in_scope(&mut tx, &caller, id.0)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let child = summaries(&mut tx, &caller, Some(id.0))
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(id.0),
+        "",
+        json!({ "api": true, "token": caller.token }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(child))
 }
@@ -121,7 +153,11 @@ pub struct VisitOut {
     needs: String,
 }
 
-async fn visit_out(tx: &mut Tx, caller: &ApiCaller, id: Uuid) -> Result<Option<(VisitOut, Uuid)>, ApiError> {
+async fn visit_out(
+    tx: &mut Tx,
+    caller: &ApiCaller,
+    id: Uuid,
+) -> Result<Option<(VisitOut, Uuid)>, ApiError> {
     let row = sqlx::query!(
         r#"SELECT id, child_id, kind::text AS "kind!", visited_on, duration_minutes, study_score, life_score, health_score, mood_score,
                   notes, needs, author_id FROM visit WHERE street_id = $1 AND id = $2"#,
@@ -155,12 +191,23 @@ pub struct VisitsQuery {
     child_id: Uuid,
 }
 
-pub async fn list_visits(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<VisitsQuery>) -> Result<Json<Vec<VisitOut>>, ApiError> {
+pub async fn list_visits(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(q): Query<VisitsQuery>,
+) -> Result<Json<Vec<VisitOut>>, ApiError> {
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
-    child_in_scope(&mut tx, &caller, q.child_id).await?.ok_or_else(ApiError::not_found)?;
+    child_in_scope(&mut tx, &caller, q.child_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     // A volunteer lists their own visits; staff and tokens all of the child's.
     let author = matches!(caller.scope, CallerScope::Volunteer(_)).then_some(caller.user);
-    let ids: Vec<Uuid> = crate::web::visits::db::visits_of_child(&mut tx, caller.street, q.child_id, author).await?.into_iter().map(|v| v.id).collect();
+    let ids: Vec<Uuid> =
+        crate::web::visits::db::visits_of_child(&mut tx, caller.street, q.child_id, author)
+            .await?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some((v, _)) = visit_out(&mut tx, &caller, id).await? {
@@ -192,15 +239,27 @@ pub struct VisitIn {
 
 /// Create a visit exactly once: the id is the idempotency key. The first answer is 201, later
 /// ones 200, all with the same visit.
-pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json(input): Json<VisitIn>) -> Result<Response, ApiError> {
+pub async fn create_visit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Json(input): Json<VisitIn>,
+) -> Result<Response, ApiError> {
     if !caller.can_write {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "read_only", "This access token may only read."));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            "This access token may only read.",
+        ));
     }
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
     // Already here? Then the answer is what is stored (if it is this caller's visit).
     if let Some((visit, author)) = visit_out(&mut tx, &caller, input.id).await? {
         if author != caller.user.0 || visit.child_id != input.child_id {
-            return Err(ApiError::new(StatusCode::CONFLICT, "id_taken", "Another visit has this id."));
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "id_taken",
+                "Another visit has this id.",
+            ));
         }
         tx.commit().await?;
         return Ok((StatusCode::OK, Json(visit)).into_response());
@@ -218,14 +277,24 @@ pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json
             .await?
             .ok_or_else(ApiError::not_found)?;
             let day = NaiveDate::parse_from_str(&input.visited_on, "%Y-%m-%d").ok();
-            if row.ended_on.is_some_and(|end| day.is_some_and(|d| d > end)) || row.ended_on.is_some() && day.is_none() {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "pairing_ended", "The pairing had ended before this visit's date."));
+            if row.ended_on.is_some_and(|end| day.is_some_and(|d| d > end))
+                || row.ended_on.is_some() && day.is_none()
+            {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "pairing_ended",
+                    "The pairing had ended before this visit's date.",
+                ));
             }
-            child_in_scope(&mut tx, &caller, input.child_id).await?.ok_or_else(ApiError::not_found)?;
+            child_in_scope(&mut tx, &caller, input.child_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             Some(row.id)
         }
         CallerScope::Staff(_) => {
-            child_in_scope(&mut tx, &caller, input.child_id).await?.ok_or_else(ApiError::not_found)?;
+            child_in_scope(&mut tx, &caller, input.child_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             None
         }
     };
@@ -235,7 +304,10 @@ pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json
         child_id: input.child_id.to_string(),
         kind: input.kind.clone(),
         visited_on: input.visited_on.clone(),
-        duration_minutes: input.duration_minutes.map(|d| d.to_string()).unwrap_or_default(),
+        duration_minutes: input
+            .duration_minutes
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         study: score(input.study),
         life: score(input.life),
         health: score(input.health),
@@ -245,15 +317,47 @@ pub async fn create_visit(State(state): State<AppState>, caller: ApiCaller, Json
         ..Default::default()
     };
     let valid = crate::web::visits::forms::validate(&form).map_err(|errors| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Invalid fields: {}", errors.fields().join(", ")))
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("Invalid fields: {}", errors.fields().join(", ")),
+        )
     })?;
-    let inserted = crate::web::visits::db::insert_visit(&mut tx, caller.street, input.id, input.child_id, pairing, caller.user, None, &valid).await?;
+    let inserted = crate::web::visits::db::insert_visit(
+        &mut tx,
+        caller.street,
+        input.id,
+        input.child_id,
+        pairing,
+        caller.user,
+        None,
+        &valid,
+    )
+    .await?;
     if inserted {
-        audit::record(&mut tx, "visit_logged", "child", Some(input.child_id), "", json!({ "visit": input.id, "kind": valid.kind, "api": true })).await?;
+        audit::record(
+            &mut tx,
+            "visit_logged",
+            "child",
+            Some(input.child_id),
+            "",
+            json!({ "visit": input.id, "kind": valid.kind, "api": true }),
+        )
+        .await?;
     }
-    let (visit, _) = visit_out(&mut tx, &caller, input.id).await?.ok_or_else(ApiError::not_found)?;
+    let (visit, _) = visit_out(&mut tx, &caller, input.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     tx.commit().await?;
-    Ok((if inserted { StatusCode::CREATED } else { StatusCode::OK }, Json(visit)).into_response())
+    Ok((
+        if inserted {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(visit),
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -268,13 +372,23 @@ pub struct PairingOut {
 }
 
 /// Pairings in scope: all of the caller's communities for staff, their own for a volunteer.
-pub async fn list_pairings(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, ApiError> {
+pub async fn list_pairings(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<PairingOut>>, ApiError> {
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
     let (community, volunteer) = match caller.scope {
         CallerScope::Staff(scope) => (scope.filter(), None),
         CallerScope::Volunteer(v) => (None, Some(v.0)),
     };
-    let rows = crate::web::pairings::db::list(&mut tx, caller.street, community, volunteer, volunteer.is_some()).await?;
+    let rows = crate::web::pairings::db::list(
+        &mut tx,
+        caller.street,
+        community,
+        volunteer,
+        volunteer.is_some(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(
         rows.into_iter()
@@ -312,23 +426,39 @@ pub struct RangeQuery {
 
 /// Activities of the caller's communities and of the whole street, between two dates
 /// (default: the coming 60 days).
-pub async fn list_activities(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<RangeQuery>) -> Result<Json<Vec<ActivityOut>>, ApiError> {
+pub async fn list_activities(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Vec<ActivityOut>>, ApiError> {
     let today = crate::domain::semester::today_in_china();
     let from = q.from.unwrap_or(today);
     let to = q.to.unwrap_or(today + chrono::Duration::days(60));
     if to < from || (to - from).num_days() > 366 {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_range", "Give a range of at most a year, from before to."));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_range",
+            "Give a range of at most a year, from before to.",
+        ));
     }
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
     let community = match caller.scope {
         CallerScope::Staff(scope) => scope.filter(),
-        CallerScope::Volunteer(v) => {
-            Some(sqlx::query_scalar!("SELECT community_id FROM volunteer WHERE street_id = $1 AND id = $2", caller.street.0, v.0).fetch_one(&mut *tx).await?)
-        }
+        CallerScope::Volunteer(v) => Some(
+            sqlx::query_scalar!(
+                "SELECT community_id FROM volunteer WHERE street_id = $1 AND id = $2",
+                caller.street.0,
+                v.0
+            )
+            .fetch_one(&mut *tx)
+            .await?,
+        ),
     };
     let start = crate::web::activities::handlers::day_start(from);
     let end = crate::web::activities::handlers::day_start(to + chrono::Duration::days(1));
-    let rows = crate::web::activities::db::list(&mut tx, caller.street, community, None, start, end, None).await?;
+    let rows =
+        crate::web::activities::db::list(&mut tx, caller.street, community, None, start, end, None)
+            .await?;
     tx.commit().await?;
     Ok(Json(
         rows.into_iter()
@@ -362,16 +492,39 @@ pub struct ReportOut {
 }
 
 /// The quarterly reports of the caller's communities (staff and tokens; not volunteers).
-pub async fn list_reports(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<PeriodQuery>) -> Result<Json<Vec<ReportOut>>, ApiError> {
-    let CallerScope::Staff(scope) = caller.scope else { return Err(ApiError::not_found()) };
+pub async fn list_reports(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Vec<ReportOut>>, ApiError> {
+    let CallerScope::Staff(scope) = caller.scope else {
+        return Err(ApiError::not_found());
+    };
     let today = crate::domain::semester::today_in_china();
     let quarter = match q.period.as_deref() {
-        Some(p) => crate::web::reports::parse_period(p).ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_period", "Give a period such as 2026-Q3."))?,
+        Some(p) => crate::web::reports::parse_period(p).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_period",
+                "Give a period such as 2026-Q3.",
+            )
+        })?,
         None => crate::web::reports::default_quarter(today),
     };
     let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
     let lines = crate::web::reports::lines(&mut tx, caller.street, scope.filter(), quarter).await?;
     tx.commit().await?;
     let period = format!("{}-Q{}", quarter.year, quarter.number);
-    Ok(Json(lines.into_iter().map(|l| ReportOut { community_id: l.id, community: l.name, period: period.clone(), status: l.status, figures: l.figures }).collect()))
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| ReportOut {
+                community_id: l.id,
+                community: l.name,
+                period: period.clone(),
+                status: l.status,
+                figures: l.figures,
+            })
+            .collect(),
+    ))
 }

@@ -24,11 +24,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/children", get(handlers::list_children))
         .route("/api/v1/children/{id}", get(handlers::get_child))
-        .route("/api/v1/visits", get(handlers::list_visits).post(handlers::create_visit))
+        .route(
+            "/api/v1/visits",
+            get(handlers::list_visits).post(handlers::create_visit),
+        )
         .route("/api/v1/pairings", get(handlers::list_pairings))
         .route("/api/v1/activities", get(handlers::list_activities))
         .route("/api/v1/reports", get(handlers::list_reports))
-        .route("/api-tokens", get(tokens::list_tokens).post(tokens::create_token))
+        .route(
+            "/api-tokens",
+            get(tokens::list_tokens).post(tokens::create_token),
+        )
         .route("/api-tokens/{id}/revoke", post(tokens::revoke_token))
 }
 
@@ -42,7 +48,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such resource.")
@@ -53,12 +63,26 @@ impl From<AppError> for ApiError {
     fn from(err: AppError) -> ApiError {
         match err {
             AppError::NotFound => ApiError::not_found(),
-            AppError::BadRequest => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "The request could not be understood."),
-            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed."),
-            AppError::TooManyRequests => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests."),
+            AppError::BadRequest => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "The request could not be understood.",
+            ),
+            AppError::Forbidden => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed.")
+            }
+            AppError::TooManyRequests => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests.",
+            ),
             other => {
                 tracing::error!(error = %other, "api request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong; it has been logged.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong; it has been logged.",
+                )
             }
         }
     }
@@ -72,6 +96,10 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
+        (
+            self.status,
+            Json(json!({ "error": { "code": self.code, "message": self.message } })),
+        )
+            .into_response()
     }
 }

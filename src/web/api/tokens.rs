@@ -44,7 +44,13 @@ pub struct TokensPage {
     error: Option<&'static str>,
 }
 
-async fn page(state: &AppState, admin: &crate::auth::SessionUser, ctx: PageCtx, new_token: Option<String>, error: Option<&'static str>) -> Result<TokensPage> {
+async fn page(
+    state: &AppState,
+    admin: &crate::auth::SessionUser,
+    ctx: PageCtx,
+    new_token: Option<String>,
+    error: Option<&'static str>,
+) -> Result<TokensPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let tokens = sqlx::query_as!(
         TokenRow,
@@ -55,10 +61,19 @@ async fn page(state: &AppState, admin: &crate::auth::SessionUser, ctx: PageCtx, 
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(TokensPage { ctx, tokens, new_token, error })
+    Ok(TokensPage {
+        ctx,
+        tokens,
+        new_token,
+        error,
+    })
 }
 
-pub async fn list_tokens(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<TokensPage> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+) -> Result<TokensPage> {
     page(&state, &admin, ctx, None, None).await
 }
 
@@ -70,14 +85,29 @@ pub struct TokenForm {
     access: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, Form(form): Form<TokenForm>) -> Result<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    Form(form): Form<TokenForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
     let name = match required_text(&form.name, 100) {
         Ok(n) => n,
-        Err(key) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &admin, ctx, None, Some(key)).await?).into_response()),
+        Err(key) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&state, &admin, ctx, None, Some(key)).await?,
+            )
+                .into_response());
+        }
     };
-    let access = if form.access == "read_write" { "read_write" } else { "read" };
+    let access = if form.access == "read_write" {
+        "read_write"
+    } else {
+        "read"
+    };
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let mut raw = admin.street_id.0.as_bytes().to_vec();
@@ -96,13 +126,28 @@ pub async fn create_token(State(state): State<AppState>, rctx: RequestContext, S
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "api_token_created", "api_token", Some(id), &ip, json!({ "access": access })).await?;
+    audit::record(
+        &mut tx,
+        "api_token_created",
+        "api_token",
+        Some(id),
+        &ip,
+        json!({ "access": access }),
+    )
+    .await?;
     tx.commit().await?;
     // Shown this once; only its hash is kept.
-    Ok(page(&state, &admin, ctx, Some(token), None).await?.into_response())
+    Ok(page(&state, &admin, ctx, Some(token), None)
+        .await?
+        .into_response())
 }
 
-pub async fn revoke_token(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, PathId(id): PathId<Uuid>) -> Result<Redirect> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    PathId(id): PathId<Uuid>,
+) -> Result<Redirect> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let done = sqlx::query!(
         "UPDATE api_token SET revoked_at = now() WHERE street_id = $1 AND id = $2 AND revoked_at IS NULL",
@@ -114,7 +159,15 @@ pub async fn revoke_token(State(state): State<AppState>, rctx: RequestContext, S
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&mut tx, "api_token_revoked", "api_token", Some(id), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "api_token_revoked",
+        "api_token",
+        Some(id),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/api-tokens"))
 }

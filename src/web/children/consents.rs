@@ -54,7 +54,9 @@ pub async fn record_consent(
     if scope.is_none() {
         e.add("consent_scope", "form.error.required");
     }
-    let given_by = required_text(&form.given_by, 50).map_err(|k| e.add("consent_given_by", k)).ok();
+    let given_by = required_text(&form.given_by, 50)
+        .map_err(|k| e.add("consent_given_by", k))
+        .ok();
     let relation = Relation::from_key(&form.relation);
     if relation.is_none() {
         e.add("consent_relation", "form.error.required");
@@ -64,9 +66,26 @@ pub async fn record_consent(
     if method.is_none() {
         e.add("consent_method", "form.error.required");
     }
-    let notice = required_text(&form.notice_version, 50).map_err(|k| e.add("consent_notice_version", k)).ok();
-    let (Some(scope), Some(given_by), Some(relation), Some(given_on), Some(method), Some(notice), true) =
-        (scope, given_by, relation, given_on, method, notice, e.is_empty())
+    let notice = required_text(&form.notice_version, 50)
+        .map_err(|k| e.add("consent_notice_version", k))
+        .ok();
+    let (
+        Some(scope),
+        Some(given_by),
+        Some(relation),
+        Some(given_on),
+        Some(method),
+        Some(notice),
+        true,
+    ) = (
+        scope,
+        given_by,
+        relation,
+        given_on,
+        method,
+        notice,
+        e.is_empty(),
+    )
     else {
         let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, e).await?;
         tx.commit().await?;
@@ -89,7 +108,15 @@ pub async fn record_consent(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "consent_recorded", "child", Some(id.0), &ip, json!({ "consent": consent, "scope": scope })).await?;
+    audit::record(
+        &mut tx,
+        "consent_recorded",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "consent": consent, "scope": scope }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#consent")).into_response())
 }
@@ -133,7 +160,15 @@ pub async fn withdraw_consent(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    audit::record(&mut tx, "consent_withdrawn", "child", Some(id.0), &ip, json!({ "consent": consent, "scope": scope })).await?;
+    audit::record(
+        &mut tx,
+        "consent_withdrawn",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "consent": consent, "scope": scope }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#consent")).into_response())
 }

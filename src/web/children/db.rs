@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::child::{CareSituation, ChildStatus, ConsentMethod, ConsentScope, Gender, LeftBehind, Relation, RiskLevel};
+use crate::domain::child::{
+    CareSituation, ChildStatus, ConsentMethod, ConsentScope, Gender, LeftBehind, Relation,
+    RiskLevel,
+};
 use crate::domain::ids::{ChildId, CommunityId, StreetId, UserId};
 
 /// One child file as the pages show it.
@@ -48,7 +51,11 @@ pub struct ChildRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-pub async fn find(conn: &mut PgConnection, street: StreetId, id: ChildId) -> Result<Option<ChildRecord>, sqlx::Error> {
+pub async fn find(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: ChildId,
+) -> Result<Option<ChildRecord>, sqlx::Error> {
     sqlx::query_as!(
         ChildRecord,
         r#"SELECT c.id, c.community_id, m.name AS community_name, c.grid_id, g.name AS "grid_name?",
@@ -301,7 +308,11 @@ pub struct ListRow {
     pub total: i64,
 }
 
-pub async fn list(conn: &mut PgConnection, street: StreetId, f: &ListFilter) -> Result<Vec<ListRow>, sqlx::Error> {
+pub async fn list(
+    conn: &mut PgConnection,
+    street: StreetId,
+    f: &ListFilter,
+) -> Result<Vec<ListRow>, sqlx::Error> {
     sqlx::query_as!(
         ListRow,
         r#"SELECT c.id, c.name, c.gender AS "gender: Gender", c.birth_date, m.name AS community_name,
@@ -377,7 +388,11 @@ pub struct GuardianRow {
     pub version: i32,
 }
 
-pub async fn guardians(conn: &mut PgConnection, street: StreetId, child: ChildId) -> Result<Vec<GuardianRow>, sqlx::Error> {
+pub async fn guardians(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+) -> Result<Vec<GuardianRow>, sqlx::Error> {
     sqlx::query_as!(
         GuardianRow,
         r#"SELECT id, name, relation AS "relation: Relation", phone, address, is_parent_away, work_place, family_phone,
@@ -404,7 +419,11 @@ pub struct ConsentRow {
     pub withdrawn_reason: String,
 }
 
-pub async fn consents(conn: &mut PgConnection, street: StreetId, child: ChildId) -> Result<Vec<ConsentRow>, sqlx::Error> {
+pub async fn consents(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+) -> Result<Vec<ConsentRow>, sqlx::Error> {
     sqlx::query_as!(
         ConsentRow,
         r#"SELECT id, scope AS "scope: ConsentScope", given_by, relation AS "relation: Relation", given_on,
@@ -428,7 +447,11 @@ pub struct StatusChangeRow {
     pub by_name: Option<String>,
 }
 
-pub async fn status_history(conn: &mut PgConnection, street: StreetId, child: ChildId) -> Result<Vec<StatusChangeRow>, sqlx::Error> {
+pub async fn status_history(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+) -> Result<Vec<StatusChangeRow>, sqlx::Error> {
     sqlx::query_as!(
         StatusChangeRow,
         r#"SELECT s.from_status AS "from_status: ChildStatus", s.to_status AS "to_status: ChildStatus",
@@ -449,15 +472,38 @@ pub async fn status_history(conn: &mut PgConnection, street: StreetId, child: Ch
 
 /// The audit actions the timeline shows (catalog `timeline.<action>`).
 pub const TIMELINE_ACTIONS: [&str; 10] = [
-    "child_created", "child_updated", "guardian_added", "guardian_updated", "guardian_removed", "consent_recorded",
-    "consent_withdrawn", "child_status_changed", "child_verified", "child_transferred",
+    "child_created",
+    "child_updated",
+    "guardian_added",
+    "guardian_updated",
+    "guardian_removed",
+    "consent_recorded",
+    "consent_withdrawn",
+    "child_status_changed",
+    "child_verified",
+    "child_transferred",
 ];
 
 /// Field names an edit records (catalog `child.changed.<field>`).
 pub const CHANGED_FIELDS: [&str; 18] = [
-    "name", "grid", "gender", "birth_date", "id_number", "address", "school", "grade", "class_name", "class_teacher",
-    "left_behind", "parents_work_place", "care_situation", "special", "health_condition", "disability_note",
-    "psychological_note", "risk_level",
+    "name",
+    "grid",
+    "gender",
+    "birth_date",
+    "id_number",
+    "address",
+    "school",
+    "grade",
+    "class_name",
+    "class_teacher",
+    "left_behind",
+    "parents_work_place",
+    "care_situation",
+    "special",
+    "health_condition",
+    "disability_note",
+    "psychological_note",
+    "risk_level",
 ];
 
 /// One entry of the child's timeline.
@@ -472,7 +518,11 @@ pub struct TimelineEntry {
 
 /// Changes to the file, newest first, from the audit log (views are not changes). Later issues
 /// add visits, activities and aid.
-pub async fn timeline(conn: &mut PgConnection, street: StreetId, child: ChildId) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+pub async fn timeline(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT e.at, e.action, u.display_name AS "actor?", e.detail
            FROM audit_event e
@@ -493,7 +543,16 @@ pub async fn timeline(conn: &mut PgConnection, street: StreetId, child: ChildId)
             at: r.at.with_timezone(&china),
             action: r.action,
             actor: r.actor,
-            fields: r.detail.get("fields").and_then(|f| f.as_array()).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+            fields: r
+                .detail
+                .get("fields")
+                .and_then(|f| f.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
         .collect())
 }
@@ -595,7 +654,13 @@ pub async fn transfer(
     Ok(())
 }
 
-pub async fn mark_verified(conn: &mut PgConnection, street: StreetId, child: ChildId, on: NaiveDate, by: UserId) -> Result<(), sqlx::Error> {
+pub async fn mark_verified(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+    on: NaiveDate,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE child SET verified_on = $3, updated_by = $4, updated_at = now() WHERE street_id = $1 AND id = $2",
         street.0,
@@ -614,7 +679,11 @@ pub struct Choice {
     pub name: String,
 }
 
-pub async fn communities(conn: &mut PgConnection, street: StreetId, only: Option<Uuid>) -> Result<Vec<Choice>, sqlx::Error> {
+pub async fn communities(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+) -> Result<Vec<Choice>, sqlx::Error> {
     sqlx::query_as!(
         Choice,
         "SELECT id, name FROM community WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY name",
@@ -626,7 +695,11 @@ pub async fn communities(conn: &mut PgConnection, street: StreetId, only: Option
 }
 
 /// Grids with their community, for the form's grid choice.
-pub async fn grids(conn: &mut PgConnection, street: StreetId, only: Option<Uuid>) -> Result<Vec<(Uuid, Uuid, String)>, sqlx::Error> {
+pub async fn grids(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+) -> Result<Vec<(Uuid, Uuid, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT g.id, g.community_id, m.name || ' · ' || g.name AS \"label!\" FROM grid g
          JOIN community m ON m.street_id = g.street_id AND m.id = g.community_id
@@ -636,5 +709,8 @@ pub async fn grids(conn: &mut PgConnection, street: StreetId, only: Option<Uuid>
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.community_id, r.label)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.community_id, r.label))
+        .collect())
 }

@@ -197,7 +197,11 @@ pub fn validate(
     if care_situation.is_none() {
         e.add("care_situation", "form.error.required");
     }
-    let risk_level = if form.risk_level.is_empty() { Some(RiskLevel::Low) } else { RiskLevel::from_key(&form.risk_level) };
+    let risk_level = if form.risk_level.is_empty() {
+        Some(RiskLevel::Low)
+    } else {
+        RiskLevel::from_key(&form.risk_level)
+    };
     if risk_level.is_none() {
         e.add("risk_level", "form.error.required");
     }
@@ -206,54 +210,78 @@ pub fn validate(
     let grade = optional_text(&mut e, "grade", &form.grade, 20);
     let class_name = optional_text(&mut e, "class_name", &form.class_name, 20);
     let class_teacher = optional_text(&mut e, "class_teacher", &form.class_teacher, 50);
-    let class_teacher_phone = optional_phone(&mut e, "class_teacher_phone", &form.class_teacher_phone);
-    let parents_work_place = optional_text(&mut e, "parents_work_place", &form.parents_work_place, 100);
-    let parents_return_frequency = optional_text(&mut e, "parents_return_frequency", &form.parents_return_frequency, 50);
+    let class_teacher_phone =
+        optional_phone(&mut e, "class_teacher_phone", &form.class_teacher_phone);
+    let parents_work_place =
+        optional_text(&mut e, "parents_work_place", &form.parents_work_place, 100);
+    let parents_return_frequency = optional_text(
+        &mut e,
+        "parents_return_frequency",
+        &form.parents_return_frequency,
+        50,
+    );
     let health_condition = optional_text(&mut e, "health_condition", &form.health_condition, 1000);
     let disability_note = optional_text(&mut e, "disability_note", &form.disability_note, 1000);
-    let psychological_note = optional_text(&mut e, "psychological_note", &form.psychological_note, 1000);
+    let psychological_note =
+        optional_text(&mut e, "psychological_note", &form.psychological_note, 1000);
 
-    match (name, community, gender, birth_date, left_behind, care_situation, risk_level) {
-        (Some(name), Some(community_id), Some(gender), Some(birth_date), Some(left_behind), Some(care_situation), Some(risk_level))
-            if e.is_empty() =>
-        {
-            Ok(ValidChild {
-                fields: ChildFields {
-                    community_id,
-                    grid_id,
-                    name_initials: pinyin::initials(&name),
-                    name,
-                    gender,
-                    birth_date,
-                    address,
-                    school,
-                    grade,
-                    class_name,
-                    class_teacher,
-                    class_teacher_phone,
-                    left_behind,
-                    parents_work_place,
-                    parents_return_frequency,
-                    care_situation,
-                    disability: ticked(&form.disability),
-                    subsistence_allowance: ticked(&form.subsistence_allowance),
-                    poverty: ticked(&form.poverty),
-                    health_condition,
-                    psychological_concern: ticked(&form.psychological_concern),
-                    disability_note,
-                    psychological_note,
-                    risk_level,
-                },
-                id_number,
-            })
-        }
+    match (
+        name,
+        community,
+        gender,
+        birth_date,
+        left_behind,
+        care_situation,
+        risk_level,
+    ) {
+        (
+            Some(name),
+            Some(community_id),
+            Some(gender),
+            Some(birth_date),
+            Some(left_behind),
+            Some(care_situation),
+            Some(risk_level),
+        ) if e.is_empty() => Ok(ValidChild {
+            fields: ChildFields {
+                community_id,
+                grid_id,
+                name_initials: pinyin::initials(&name),
+                name,
+                gender,
+                birth_date,
+                address,
+                school,
+                grade,
+                class_name,
+                class_teacher,
+                class_teacher_phone,
+                left_behind,
+                parents_work_place,
+                parents_return_frequency,
+                care_situation,
+                disability: ticked(&form.disability),
+                subsistence_allowance: ticked(&form.subsistence_allowance),
+                poverty: ticked(&form.poverty),
+                health_condition,
+                psychological_concern: ticked(&form.psychological_concern),
+                disability_note,
+                psychological_note,
+                risk_level,
+            },
+            id_number,
+        }),
         _ => Err(e),
     }
 }
 
 /// Names of the fields that differ between two saved states (for the audit log and timeline;
 /// names only, never values).
-pub fn changed_fields(before: &ChildRecord, after: &ChildFields, id_changed: bool) -> Vec<&'static str> {
+pub fn changed_fields(
+    before: &ChildRecord,
+    after: &ChildFields,
+    id_changed: bool,
+) -> Vec<&'static str> {
     let mut changed = Vec::new();
     let mut check = |name: &'static str, differs: bool| {
         if differs {
@@ -269,10 +297,21 @@ pub fn changed_fields(before: &ChildRecord, after: &ChildFields, id_changed: boo
     check("school", before.school != after.school);
     check("grade", before.grade != after.grade);
     check("class_name", before.class_name != after.class_name);
-    check("class_teacher", before.class_teacher != after.class_teacher || before.class_teacher_phone != after.class_teacher_phone);
+    check(
+        "class_teacher",
+        before.class_teacher != after.class_teacher
+            || before.class_teacher_phone != after.class_teacher_phone,
+    );
     check("left_behind", before.left_behind != after.left_behind);
-    check("parents_work_place", before.parents_work_place != after.parents_work_place || before.parents_return_frequency != after.parents_return_frequency);
-    check("care_situation", before.care_situation != after.care_situation);
+    check(
+        "parents_work_place",
+        before.parents_work_place != after.parents_work_place
+            || before.parents_return_frequency != after.parents_return_frequency,
+    );
+    check(
+        "care_situation",
+        before.care_situation != after.care_situation,
+    );
     check(
         "special",
         before.disability != after.disability
@@ -280,9 +319,18 @@ pub fn changed_fields(before: &ChildRecord, after: &ChildFields, id_changed: boo
             || before.poverty != after.poverty
             || before.psychological_concern != after.psychological_concern,
     );
-    check("health_condition", before.health_condition != after.health_condition);
-    check("disability_note", before.disability_note != after.disability_note);
-    check("psychological_note", before.psychological_note != after.psychological_note);
+    check(
+        "health_condition",
+        before.health_condition != after.health_condition,
+    );
+    check(
+        "disability_note",
+        before.disability_note != after.disability_note,
+    );
+    check(
+        "psychological_note",
+        before.psychological_note != after.psychological_note,
+    );
     check("risk_level", before.risk_level != after.risk_level);
     changed
 }

@@ -61,7 +61,10 @@ impl GuardianForm {
             family_phone: g.family_phone.clone(),
             return_frequency: g.return_frequency.clone(),
             is_entrusted: g.is_entrusted.then(|| "on".to_string()),
-            agreement_signed_on: g.agreement_signed_on.map(|d| d.to_string()).unwrap_or_default(),
+            agreement_signed_on: g
+                .agreement_signed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             version: g.version.to_string(),
         }
     }
@@ -90,7 +93,9 @@ struct GuardianFields {
 
 fn validate(form: &GuardianForm) -> Result<GuardianFields, FieldErrors> {
     let mut e = FieldErrors::default();
-    let name = required_text(&form.name, 50).map_err(|k| e.add("name", k)).ok();
+    let name = required_text(&form.name, 50)
+        .map_err(|k| e.add("name", k))
+        .ok();
     let relation = Relation::from_key(&form.relation);
     if relation.is_none() {
         e.add("relation", "form.error.required");
@@ -100,7 +105,8 @@ fn validate(form: &GuardianForm) -> Result<GuardianFields, FieldErrors> {
     let address = optional_text(&mut e, "address", &form.address, 200);
     let work_place = optional_text(&mut e, "work_place", &form.work_place, 100);
     let return_frequency = optional_text(&mut e, "return_frequency", &form.return_frequency, 50);
-    let agreement_signed_on = optional_past_date(&mut e, "agreement_signed_on", &form.agreement_signed_on);
+    let agreement_signed_on =
+        optional_past_date(&mut e, "agreement_signed_on", &form.agreement_signed_on);
     if form.parent_away() && work_place.is_empty() {
         e.add("work_place", "guardian.error.work_place_required");
     }
@@ -140,7 +146,12 @@ impl GuardianPage {
     }
 }
 
-pub async fn new_guardian_form(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<GuardianPage> {
+pub async fn new_guardian_form(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<GuardianPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
@@ -172,13 +183,30 @@ pub async fn create_guardian(
         Ok(f) => f,
         Err(errors) => {
             tx.commit().await?;
-            let page = GuardianPage { ctx: PageCtx::from(rctx), child_id: child.id, child_name: child.name, guardian_id: None, form, errors, relations: Relation::keys(), conflict: false };
+            let page = GuardianPage {
+                ctx: PageCtx::from(rctx),
+                child_id: child.id,
+                child_name: child.name,
+                guardian_id: None,
+                form,
+                errors,
+                relations: Relation::keys(),
+                conflict: false,
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     let guardian = Uuid::now_v7();
     insert(&mut tx, user.street_id, id, guardian, &fields, user.user_id).await?;
-    audit::record(&mut tx, "guardian_added", "child", Some(id.0), &ip, json!({ "guardian": guardian, "relation": fields.relation })).await?;
+    audit::record(
+        &mut tx,
+        "guardian_added",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "guardian": guardian, "relation": fields.relation }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#guardians")).into_response())
 }
@@ -193,8 +221,19 @@ pub async fn edit_guardian_form(
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
-    let row = rows.iter().find(|g| g.id == guardian).ok_or(AppError::NotFound)?;
-    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &rctx.ip.to_string(), json!({ "form": "guardian" })).await?;
+    let row = rows
+        .iter()
+        .find(|g| g.id == guardian)
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(id.0),
+        &rctx.ip.to_string(),
+        json!({ "form": "guardian" }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(GuardianPage {
         ctx: PageCtx::from(rctx),
@@ -220,8 +259,15 @@ pub async fn update_guardian(
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
-    let current = rows.iter().find(|g| g.id == guardian).ok_or(AppError::NotFound)?;
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
+    let current = rows
+        .iter()
+        .find(|g| g.id == guardian)
+        .ok_or(AppError::NotFound)?;
+    let version: i32 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
     let page = |form: GuardianForm, errors: FieldErrors, conflict: bool| GuardianPage {
         ctx: PageCtx::from(rctx.clone()),
         child_id: child.id,
@@ -236,17 +282,42 @@ pub async fn update_guardian(
         Ok(f) => f,
         Err(errors) => {
             tx.commit().await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(form, errors, false)).into_response());
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, page(form, errors, false)).into_response(),
+            );
         }
     };
-    if version != current.version || !update(&mut tx, user.street_id, id, guardian, version, &fields, user.user_id).await? {
+    if version != current.version
+        || !update(
+            &mut tx,
+            user.street_id,
+            id,
+            guardian,
+            version,
+            &fields,
+            user.user_id,
+        )
+        .await?
+    {
         // Stale: keep the typed values, take the newer version, say so.
         tx.commit().await?;
         let mut form = form;
         form.version = current.version.to_string();
-        return Ok((StatusCode::CONFLICT, page(form, FieldErrors::default(), true)).into_response());
+        return Ok((
+            StatusCode::CONFLICT,
+            page(form, FieldErrors::default(), true),
+        )
+            .into_response());
     }
-    audit::record(&mut tx, "guardian_updated", "child", Some(id.0), &ip, json!({ "guardian": guardian })).await?;
+    audit::record(
+        &mut tx,
+        "guardian_updated",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "guardian": guardian }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#guardians")).into_response())
 }
@@ -261,18 +332,38 @@ pub async fn delete_guardian(
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    let done = sqlx::query!("DELETE FROM guardian WHERE street_id = $1 AND child_id = $2 AND id = $3", user.street_id.0, id.0, guardian)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query!(
+        "DELETE FROM guardian WHERE street_id = $1 AND child_id = $2 AND id = $3",
+        user.street_id.0,
+        id.0,
+        guardian
+    )
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&mut tx, "guardian_removed", "child", Some(id.0), &ip, json!({ "guardian": guardian })).await?;
+    audit::record(
+        &mut tx,
+        "guardian_removed",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "guardian": guardian }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#guardians")))
 }
 
-async fn insert(conn: &mut PgConnection, street: StreetId, child: ChildId, id: Uuid, f: &GuardianFields, by: UserId) -> Result<(), sqlx::Error> {
+async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+    id: Uuid,
+    f: &GuardianFields,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, address, is_parent_away, work_place,
              family_phone, return_frequency, is_entrusted, agreement_signed_on, updated_by)
@@ -298,7 +389,15 @@ async fn insert(conn: &mut PgConnection, street: StreetId, child: ChildId, id: U
 }
 
 /// Save an edit made on `version`; false when someone else saved first.
-async fn update(conn: &mut PgConnection, street: StreetId, child: ChildId, id: Uuid, version: i32, f: &GuardianFields, by: UserId) -> Result<bool, sqlx::Error> {
+async fn update(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+    id: Uuid,
+    version: i32,
+    f: &GuardianFields,
+    by: UserId,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE guardian SET name = $5, relation = $6, phone = $7, address = $8, is_parent_away = $9, work_place = $10,
              family_phone = $11, return_frequency = $12, is_entrusted = $13, agreement_signed_on = $14, updated_by = $15,

@@ -78,25 +78,48 @@ impl ListQuery {
 
     /// The filters as a query string (for the export link).
     pub fn export_query(&self) -> String {
-        self.page_link(1).trim_start_matches("/children?").replace("&page=1", "").replace("page=1", "")
+        self.page_link(1)
+            .trim_start_matches("/children?")
+            .replace("&page=1", "")
+            .replace("page=1", "")
     }
 
     /// The same filters on another page, as a query string.
     pub fn page_link(&self, page: i64) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [("q", &self.q), ("community", &self.community), ("grid", &self.grid), ("status", &self.status),
-            ("risk", &self.risk), ("care", &self.care), ("age", &self.age)] {
+        for (k, v) in [
+            ("q", &self.q),
+            ("community", &self.community),
+            ("grid", &self.grid),
+            ("status", &self.status),
+            ("risk", &self.risk),
+            ("care", &self.care),
+            ("age", &self.age),
+        ] {
             if !v.is_empty() {
                 pairs.push((k, v.clone()));
             }
         }
-        for k in ["disability", "subsistence", "poverty", "health", "psychological", "girl", "unpaired", "incomplete", "unverified"] {
+        for k in [
+            "disability",
+            "subsistence",
+            "poverty",
+            "health",
+            "psychological",
+            "girl",
+            "unpaired",
+            "incomplete",
+            "unverified",
+        ] {
             if self.ticked(k) {
                 pairs.push((k, "1".to_string()));
             }
         }
         pairs.push(("page", page.to_string()));
-        format!("/children?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+        format!(
+            "/children?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
     }
 
     /// The same filters for an export (all pages).
@@ -124,7 +147,11 @@ impl ListQuery {
             grid: self.grid.parse().ok(),
             text,
             initials,
-            status: if self.status == "all" { None } else { Some(ChildStatus::from_key(&self.status).unwrap_or(ChildStatus::Active)) },
+            status: if self.status == "all" {
+                None
+            } else {
+                Some(ChildStatus::from_key(&self.status).unwrap_or(ChildStatus::Active))
+            },
             risk: RiskLevel::from_key(&self.risk),
             care: CareSituation::from_key(&self.care),
             disability: self.ticked("disability"),
@@ -137,7 +164,9 @@ impl ListQuery {
             born_by,
             unpaired: self.ticked("unpaired"),
             incomplete: self.ticked("incomplete"),
-            unverified_since: self.ticked("unverified").then(|| Semester::containing(today).start()),
+            unverified_since: self
+                .ticked("unverified")
+                .then(|| Semester::containing(today).start()),
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,
         }
@@ -145,7 +174,8 @@ impl ListQuery {
 }
 
 fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
-    day.with_year(day.year() - years).unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("valid date"))
+    day.with_year(day.year() - years)
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("valid date"))
 }
 
 #[derive(Template, WebTemplate)]
@@ -172,7 +202,12 @@ impl ChildrenPage {
     }
 }
 
-pub async fn list_children(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(query): Query<ListQuery>) -> Result<ChildrenPage> {
+pub async fn list_children(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(query): Query<ListQuery>,
+) -> Result<ChildrenPage> {
     let user = &staff.user;
     let today = today_in_china();
     let filter = query.to_filter(&staff, today);
@@ -230,7 +265,12 @@ pub struct FormOptions {
 impl Default for FormOptions {
     fn default() -> Self {
         use crate::domain::child::{Gender, LeftBehind};
-        FormOptions { genders: Gender::keys(), left_behind: LeftBehind::keys(), cares: CareSituation::keys(), risks: RiskLevel::keys() }
+        FormOptions {
+            genders: Gender::keys(),
+            left_behind: LeftBehind::keys(),
+            cares: CareSituation::keys(),
+            risks: RiskLevel::keys(),
+        }
     }
 }
 
@@ -249,29 +289,63 @@ pub async fn form_page(
     errors: FieldErrors,
 ) -> Result<ChildFormPage> {
     let street = staff.user.street_id;
-    let communities = queries::communities(tx, street, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    let only = child.as_ref().map(|c| c.community_id).or(staff.scope.filter());
+    let communities = queries::communities(tx, street, staff.scope.filter())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let only = child
+        .as_ref()
+        .map(|c| c.community_id)
+        .or(staff.scope.filter());
     let grids = queries::grids(tx, street, only).await?;
     let sensitive = match &child {
         Some(c) => {
             let consents = queries::consents(tx, street, ChildId(c.id)).await?;
-            let active = |scope: crate::domain::child::ConsentScope| consents.iter().any(|k| k.scope == scope && k.withdrawn_on.is_none());
+            let active = |scope: crate::domain::child::ConsentScope| {
+                consents
+                    .iter()
+                    .any(|k| k.scope == scope && k.withdrawn_on.is_none())
+            };
             use crate::domain::child::ConsentScope as S;
-            [active(S::Health), active(S::Disability), active(S::Psychological)]
+            [
+                active(S::Health),
+                active(S::Disability),
+                active(S::Psychological),
+            ]
         }
         None => [true; 3],
     };
     let mut form = form;
     // Without consent the stored note never reaches the browser.
-    for (allowed, field) in sensitive.iter().zip([&mut form.health_condition, &mut form.disability_note, &mut form.psychological_note]) {
+    for (allowed, field) in sensitive.iter().zip([
+        &mut form.health_condition,
+        &mut form.disability_note,
+        &mut form.psychological_note,
+    ]) {
         if !allowed {
             field.clear();
         }
     }
-    Ok(ChildFormPage { ctx, child, form, errors, communities, grids, duplicates: Vec::new(), conflict: None, options: FormOptions::default(), sensitive })
+    Ok(ChildFormPage {
+        ctx,
+        child,
+        form,
+        errors,
+        communities,
+        grids,
+        duplicates: Vec::new(),
+        conflict: None,
+        options: FormOptions::default(),
+        sensitive,
+    })
 }
 
-pub async fn new_child_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ChildFormPage> {
+pub async fn new_child_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<ChildFormPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let mut form = ChildForm::default();
     if let Some(own) = staff.scope.filter() {
@@ -283,46 +357,116 @@ pub async fn new_child_form(State(state): State<AppState>, ctx: PageCtx, staff: 
 }
 
 fn store(key: &DataKey, n: &IdNumber) -> StoredIdNumber {
-    StoredIdNumber { encrypted: key.encrypt(n.as_str()), hash: key.keyed_hash(n.as_str()), masked: n.masked() }
+    StoredIdNumber {
+        encrypted: key.encrypt(n.as_str()),
+        hash: key.keyed_hash(n.as_str()),
+        masked: n.masked(),
+    }
 }
 
 /// Resolve the form's community within the caller's scope.
-fn community_in_scope(staff: &Staff, form: &ChildForm, communities: &[(Uuid, String)]) -> Option<CommunityId> {
+fn community_in_scope(
+    staff: &Staff,
+    form: &ChildForm,
+    communities: &[(Uuid, String)],
+) -> Option<CommunityId> {
     let id: Uuid = form.community_id.parse().ok()?;
-    (staff.scope.allows(CommunityId(id)) && communities.iter().any(|(c, _)| *c == id)).then_some(CommunityId(id))
+    (staff.scope.allows(CommunityId(id)) && communities.iter().any(|(c, _)| *c == id))
+        .then_some(CommunityId(id))
 }
 
-pub async fn create_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Form(form): Form<ChildForm>) -> Result<Response> {
+pub async fn create_child(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Form(form): Form<ChildForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let page = form_page(&mut tx, &staff, PageCtx::from(rctx), None, form.clone(), FieldErrors::default()).await?;
+    let page = form_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        None,
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     let community = community_in_scope(&staff, &form, &page.communities);
     let grids = page.grids.clone();
-    let valid = forms::validate(&form, community, |g| grids.iter().any(|(id, c, _)| *id == g && Some(CommunityId(*c)) == community), None, today_in_china());
+    let valid = forms::validate(
+        &form,
+        community,
+        |g| {
+            grids
+                .iter()
+                .any(|(id, c, _)| *id == g && Some(CommunityId(*c)) == community)
+        },
+        None,
+        today_in_china(),
+    );
     let valid = match valid {
         Ok(v) => v,
         Err(errors) => {
             tx.commit().await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, ChildFormPage { errors, ..page }).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ChildFormPage { errors, ..page },
+            )
+                .into_response());
         }
     };
     let stored = valid.id_number.as_ref().map(|n| store(&state.data_key, n));
     if !crate::web::forms::ticked(&form.confirm_duplicate) {
-        let duplicates = queries::duplicates(&mut tx, user.street_id, stored.as_ref().map(|s| s.hash.as_slice()), &valid.fields.name, valid.fields.birth_date, None).await?;
+        let duplicates = queries::duplicates(
+            &mut tx,
+            user.street_id,
+            stored.as_ref().map(|s| s.hash.as_slice()),
+            &valid.fields.name,
+            valid.fields.birth_date,
+            None,
+        )
+        .await?;
         if !duplicates.is_empty() {
             // Another community's file is only named as such: staff never see other communities' children.
             let duplicates = duplicates
                 .into_iter()
-                .map(|d| if staff.scope.allows(CommunityId(d.community_id)) { d } else { Duplicate { name: String::new(), community_name: String::new(), ..d } })
+                .map(|d| {
+                    if staff.scope.allows(CommunityId(d.community_id)) {
+                        d
+                    } else {
+                        Duplicate {
+                            name: String::new(),
+                            community_name: String::new(),
+                            ..d
+                        }
+                    }
+                })
                 .collect();
             tx.commit().await?;
             return Ok((StatusCode::CONFLICT, ChildFormPage { duplicates, ..page }).into_response());
         }
     }
     let id = ChildId::new();
-    queries::insert(&mut tx, user.street_id, id, &valid.fields, stored.as_ref(), user.user_id).await?;
-    audit::record(&mut tx, "child_created", "child", Some(id.0), &ip, json!({ "community": valid.fields.community_id })).await?;
+    queries::insert(
+        &mut tx,
+        user.street_id,
+        id,
+        &valid.fields,
+        stored.as_ref(),
+        user.user_id,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        "child_created",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "community": valid.fields.community_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
@@ -343,9 +487,23 @@ pub struct ChildPage {
 }
 
 /// The child page. Showing it is a view of the file, so it is audited here, whatever led to it.
-pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRecord, errors: FieldErrors) -> Result<ChildPage> {
+pub async fn child_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    child: ChildRecord,
+    errors: FieldErrors,
+) -> Result<ChildPage> {
     use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
-    audit::record(tx, "child_viewed", "child", Some(child.id), &ctx.ip, json!({})).await?;
+    audit::record(
+        tx,
+        "child_viewed",
+        "child",
+        Some(child.id),
+        &ctx.ip,
+        json!({}),
+    )
+    .await?;
     let d = ChildDetails::load(tx, staff, &child).await?;
     Ok(ChildPage {
         ctx,
@@ -355,30 +513,66 @@ pub async fn child_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, child: ChildRe
         consent_scopes: ConsentScope::keys(),
         relations: Relation::keys(),
         methods: ConsentMethod::keys(),
-        statuses: ChildStatus::keys().into_iter().filter(|s| *s != "active").collect(),
+        statuses: ChildStatus::keys()
+            .into_iter()
+            .filter(|s| *s != "active")
+            .collect(),
         errors,
         aid_kinds: crate::web::activities::AID_KINDS,
     })
 }
 
-pub async fn show_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<ChildPage> {
+pub async fn show_child(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<ChildPage> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, FieldErrors::default()).await?;
+    let page = child_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        child,
+        FieldErrors::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
 
-pub async fn edit_child_form(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<ChildFormPage> {
+pub async fn edit_child_form(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<ChildFormPage> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    audit::record(&mut tx, "child_viewed", "child", Some(id.0), &ip, json!({ "form": "edit" })).await?;
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "form": "edit" }),
+    )
+    .await?;
     let form = ChildForm::from_record(&child);
-    let page = form_page(&mut tx, &staff, PageCtx::from(rctx), Some(child), form, FieldErrors::default()).await?;
+    let page = form_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        Some(child),
+        form,
+        FieldErrors::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -394,20 +588,50 @@ pub async fn update_child(
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let current = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
-    let mut page = form_page(&mut tx, &staff, PageCtx::from(rctx), Some(current.clone()), form.clone(), FieldErrors::default()).await?;
+    let version: i32 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
+    let mut page = form_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        Some(current.clone()),
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     if version != current.version {
         // Someone saved in between: show both, keep what this user typed, nothing written.
         tx.commit().await?;
         return Ok((StatusCode::CONFLICT, conflict_page(page, current)).into_response());
     }
     let existing = match &current.id_number_enc {
-        Some(blob) => Some(state.data_key.decrypt(blob).map_err(AppError::internal).and_then(|s| IdNumber::parse(&s).map_err(|_| AppError::internal("stored ID number invalid")))?),
+        Some(blob) => Some(
+            state
+                .data_key
+                .decrypt(blob)
+                .map_err(AppError::internal)
+                .and_then(|s| {
+                    IdNumber::parse(&s).map_err(|_| AppError::internal("stored ID number invalid"))
+                })?,
+        ),
         None => None,
     };
     let community = Some(CommunityId(current.community_id));
     let grids = page.grids.clone();
-    let valid = forms::validate(&form, community, |g| grids.iter().any(|(gid, c, _)| *gid == g && *c == current.community_id), existing.as_ref(), today_in_china());
+    let valid = forms::validate(
+        &form,
+        community,
+        |g| {
+            grids
+                .iter()
+                .any(|(gid, c, _)| *gid == g && *c == current.community_id)
+        },
+        existing.as_ref(),
+        today_in_china(),
+    );
     let mut valid = match valid {
         Ok(v) => v,
         Err(errors) => {
@@ -427,16 +651,40 @@ pub async fn update_child(
     if !psychological {
         valid.fields.psychological_note = current.psychological_note.clone();
     }
-    let stored = valid.id_number.as_ref().filter(|n| Some(*n) != existing.as_ref()).map(|n| store(&state.data_key, n));
+    let stored = valid
+        .id_number
+        .as_ref()
+        .filter(|n| Some(*n) != existing.as_ref())
+        .map(|n| store(&state.data_key, n));
     let changed = forms::changed_fields(&current, &valid.fields, stored.is_some());
-    match queries::update(&mut tx, user.street_id, id, version, &valid.fields, stored.as_ref(), user.user_id).await? {
+    match queries::update(
+        &mut tx,
+        user.street_id,
+        id,
+        version,
+        &valid.fields,
+        stored.as_ref(),
+        user.user_id,
+    )
+    .await?
+    {
         Some(_) => {
-            audit::record(&mut tx, "child_updated", "child", Some(id.0), &ip, json!({ "fields": changed })).await?;
+            audit::record(
+                &mut tx,
+                "child_updated",
+                "child",
+                Some(id.0),
+                &ip,
+                json!({ "fields": changed }),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/children/{id}")).into_response())
         }
         None => {
-            let latest = queries::find(&mut tx, user.street_id, id).await?.ok_or(AppError::NotFound)?;
+            let latest = queries::find(&mut tx, user.street_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             tx.commit().await?;
             Ok((StatusCode::CONFLICT, conflict_page(page, latest)).into_response())
         }

@@ -34,15 +34,32 @@ pub struct PrintPage {
 }
 
 /// The A4 paper file (一人一档 archive copy). Printing is a view: it is audited.
-pub async fn print_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<PrintPage> {
+pub async fn print_child(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<PrintPage> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
-    audit::record(&mut tx, "child_printed", "child", Some(id.0), &ip, json!({})).await?;
+    audit::record(
+        &mut tx,
+        "child_printed",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({}),
+    )
+    .await?;
     let d = ChildDetails::load(&mut tx, &staff, &child).await?;
     tx.commit().await?;
-    Ok(PrintPage { ctx: PageCtx::from(rctx), child, d })
+    Ok(PrintPage {
+        ctx: PageCtx::from(rctx),
+        child,
+        d,
+    })
 }
 
 #[derive(Deserialize)]
@@ -75,16 +92,37 @@ pub async fn reveal_id_number(
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 2 || reason.chars().count() > 200 || child.id_number_enc.is_none() {
         let mut errors = FieldErrors::default();
-        errors.add("reveal_reason", if child.id_number_enc.is_none() { "child.error.no_id_number" } else { "child.error.reason_required" });
+        errors.add(
+            "reveal_reason",
+            if child.id_number_enc.is_none() {
+                "child.error.no_id_number"
+            } else {
+                "child.error.reason_required"
+            },
+        );
         let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let blob = child.id_number_enc.as_deref().unwrap_or_default();
     let number = state.data_key.decrypt(blob).map_err(AppError::internal)?;
-    audit::record(&mut tx, "id_number_revealed", "child", Some(id.0), &ip, json!({ "reason": audit::scrub(&reason) })).await?;
+    audit::record(
+        &mut tx,
+        "id_number_revealed",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "reason": audit::scrub(&reason) }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(RevealedPage { ctx: PageCtx::from(rctx), id, name: child.name, number }.into_response())
+    Ok(RevealedPage {
+        ctx: PageCtx::from(rctx),
+        id,
+        name: child.name,
+        number,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -132,20 +170,50 @@ pub async fn change_status(
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    queries::set_status(&mut tx, user.street_id, id, status, on, reason, user.user_id).await?;
-    audit::record(&mut tx, "child_status_changed", "child", Some(id.0), &ip, json!({ "from": child.status, "to": status })).await?;
+    queries::set_status(
+        &mut tx,
+        user.street_id,
+        id,
+        status,
+        on,
+        reason,
+        user.user_id,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        "child_status_changed",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "from": child.status, "to": status }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
 /// Re-verification (复核) of the child's situation this semester.
-pub async fn verify_child(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<Redirect> {
+pub async fn verify_child(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<Redirect> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
     queries::mark_verified(&mut tx, user.street_id, id, today_in_china(), user.user_id).await?;
-    audit::record(&mut tx, "child_verified", "child", Some(id.0), &ip, json!({})).await?;
+    audit::record(
+        &mut tx,
+        "child_verified",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")))
 }
@@ -169,7 +237,10 @@ pub async fn transfer_child(
     Form(form): Form<TransferForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
-    let staff = Staff { user: admin, scope: crate::auth::extract::CommunityScope::All };
+    let staff = Staff {
+        user: admin,
+        scope: crate::auth::extract::CommunityScope::All,
+    };
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
@@ -178,7 +249,11 @@ pub async fn transfer_child(
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {
         errors.add("to_community", "child.error.stale");
     }
-    let target = form.to_community.parse::<uuid::Uuid>().ok().filter(|t| *t != child.community_id && communities.iter().any(|c| c.id == *t));
+    let target = form
+        .to_community
+        .parse::<uuid::Uuid>()
+        .ok()
+        .filter(|t| *t != child.community_id && communities.iter().any(|c| c.id == *t));
     if target.is_none() {
         errors.add("to_community", "child.error.transfer_target");
     }
@@ -187,13 +262,32 @@ pub async fn transfer_child(
         errors.add("transfer_reason", "child.error.reason_required");
     }
     let (Some(target), true) = (target, errors.is_empty()) else {
-        let page: ChildPage = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
+        let page: ChildPage =
+            child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let from = CommunityId(child.community_id);
-    queries::transfer(&mut tx, user.street_id, id, from, CommunityId(target), today_in_china(), reason, user.user_id).await?;
-    audit::record(&mut tx, "child_transferred", "child", Some(id.0), &ip, json!({ "from": from, "to": target })).await?;
+    queries::transfer(
+        &mut tx,
+        user.street_id,
+        id,
+        from,
+        CommunityId(target),
+        today_in_china(),
+        reason,
+        user.user_id,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        "child_transferred",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "from": from, "to": target }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }

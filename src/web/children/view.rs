@@ -3,20 +3,28 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::db::{self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
+use super::db::{
+    self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry,
+};
 use crate::AppState;
-use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 use crate::auth::Staff;
 use crate::db::Tx;
 use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
+use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 
 /// The child if it exists in the caller's street and community scope. Otherwise 404, and the
 /// attempt is written to the audit log (in its own transaction, so it stays when the request's
 /// transaction is rolled back).
-pub async fn load_in_scope(state: &AppState, tx: &mut Tx, staff: &Staff, id: ChildId, ip: &str) -> Result<ChildRecord> {
+pub async fn load_in_scope(
+    state: &AppState,
+    tx: &mut Tx,
+    staff: &Staff,
+    id: ChildId,
+    ip: &str,
+) -> Result<ChildRecord> {
     let user = &staff.user;
     match queries::find(tx, user.street_id, id).await? {
         Some(child) if staff.scope.allows(CommunityId(child.community_id)) => Ok(child),
@@ -81,16 +89,32 @@ impl ChildDetails {
         let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
         let mut timeline: Vec<TimelineItem> = Vec::new();
         for change in queries::timeline(tx, street, id).await? {
-            timeline.push(TimelineItem { day: change.at.date_naive(), at: change.at.with_timezone(&Utc), note: Note::Change(change) });
+            timeline.push(TimelineItem {
+                day: change.at.date_naive(),
+                at: change.at.with_timezone(&Utc),
+                note: Note::Change(change),
+            });
         }
         for visit in visits::visits_of_child(tx, street, child.id, None).await? {
-            timeline.push(TimelineItem { day: visit.visited_on, at: visit.created_at, note: Note::Visit(visit) });
+            timeline.push(TimelineItem {
+                day: visit.visited_on,
+                at: visit.created_at,
+                note: Note::Visit(visit),
+            });
         }
         for comment in visits::comments_of_child(tx, street, child.id).await? {
-            timeline.push(TimelineItem { day: comment.created_at.with_timezone(&china).date_naive(), at: comment.created_at, note: Note::Comment(comment) });
+            timeline.push(TimelineItem {
+                day: comment.created_at.with_timezone(&china).date_naive(),
+                at: comment.created_at,
+                note: Note::Comment(comment),
+            });
         }
         for f in visits::follow_ups(tx, street, None, Some(child.id), None, false).await? {
-            timeline.push(TimelineItem { day: f.created_at.with_timezone(&china).date_naive(), at: f.created_at, note: Note::FollowUp(f) });
+            timeline.push(TimelineItem {
+                day: f.created_at.with_timezone(&china).date_naive(),
+                at: f.created_at,
+                note: Note::FollowUp(f),
+            });
         }
         let attended = sqlx::query!(
             r#"SELECT a.id, a.title, a.kind::text AS "kind!", a.starts_at FROM attendance t
@@ -102,7 +126,11 @@ impl ChildDetails {
         .fetch_all(&mut **tx)
         .await?;
         for a in attended {
-            timeline.push(TimelineItem { day: a.starts_at.with_timezone(&china).date_naive(), at: a.starts_at, note: Note::Attended(a.id, a.title, a.kind) });
+            timeline.push(TimelineItem {
+                day: a.starts_at.with_timezone(&china).date_naive(),
+                at: a.starts_at,
+                note: Note::Attended(a.id, a.title, a.kind),
+            });
         }
         let aid = sqlx::query!(
             r#"SELECT kind::text AS "kind!", amount_fen, donor, given_on, created_at FROM aid WHERE street_id = $1 AND child_id = $2"#,
@@ -112,7 +140,11 @@ impl ChildDetails {
         .fetch_all(&mut **tx)
         .await?;
         for a in aid {
-            timeline.push(TimelineItem { day: a.given_on, at: a.created_at, note: Note::Aid(a.kind, a.amount_fen, a.donor) });
+            timeline.push(TimelineItem {
+                day: a.given_on,
+                at: a.created_at,
+                note: Note::Aid(a.kind, a.amount_fen, a.donor),
+            });
         }
         timeline.sort_by(|a, b| (b.day, b.at).cmp(&(a.day, a.at)));
         Ok(ChildDetails {
@@ -135,7 +167,11 @@ impl ChildDetails {
 
     /// Whether the guardian's consent for a section is on record and not withdrawn.
     pub fn consented(&self, scope: &str) -> bool {
-        let Some(scope) = ConsentScope::from_key(scope) else { return false };
-        self.consents.iter().any(|c| c.scope == scope && c.withdrawn_on.is_none())
+        let Some(scope) = ConsentScope::from_key(scope) else {
+            return false;
+        };
+        self.consents
+            .iter()
+            .any(|c| c.scope == scope && c.withdrawn_on.is_none())
     }
 }

@@ -26,13 +26,20 @@ impl CommunitySummary {
         if self.children == 0 {
             "—".to_string()
         } else {
-            format!("{:.0}%", self.complete as f64 * 100.0 / self.children as f64)
+            format!(
+                "{:.0}%",
+                self.complete as f64 * 100.0 / self.children as f64
+            )
         }
     }
 }
 
 /// Communities in scope (`only = None`: all of the street), with their counts.
-pub async fn summaries(conn: &mut PgConnection, street: StreetId, only: Option<Uuid>) -> Result<Vec<CommunitySummary>, sqlx::Error> {
+pub async fn summaries(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+) -> Result<Vec<CommunitySummary>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id, c.name, c.address,
              (SELECT count(*) FROM child x WHERE x.street_id = c.street_id AND x.community_id = c.id
@@ -70,14 +77,27 @@ pub async fn summaries(conn: &mut PgConnection, street: StreetId, only: Option<U
         .collect())
 }
 
-pub async fn name_of(conn: &mut PgConnection, street: StreetId, id: CommunityId) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT name FROM community WHERE street_id = $1 AND id = $2", street.0, id.0)
-        .fetch_optional(conn)
-        .await
+pub async fn name_of(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: CommunityId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT name FROM community WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Insert a community; `Ok(false)` when the street already has one of that name.
-pub async fn insert(conn: &mut PgConnection, street: StreetId, name: &str, address: &str) -> Result<Option<CommunityId>, sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    name: &str,
+    address: &str,
+) -> Result<Option<CommunityId>, sqlx::Error> {
     let id = CommunityId::new();
     let done = sqlx::query!(
         "INSERT INTO community (street_id, id, name, address) VALUES ($1, $2, $3, $4)
@@ -98,7 +118,11 @@ pub struct GridRow {
     pub children: i64,
 }
 
-pub async fn grids(conn: &mut PgConnection, street: StreetId, community: CommunityId) -> Result<Vec<GridRow>, sqlx::Error> {
+pub async fn grids(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: CommunityId,
+) -> Result<Vec<GridRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT g.name,
              (SELECT count(*) FROM child x WHERE x.street_id = g.street_id AND x.grid_id = g.id
@@ -109,10 +133,21 @@ pub async fn grids(conn: &mut PgConnection, street: StreetId, community: Communi
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| GridRow { name: r.name, children: r.children }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| GridRow {
+            name: r.name,
+            children: r.children,
+        })
+        .collect())
 }
 
-pub async fn insert_grid(conn: &mut PgConnection, street: StreetId, community: CommunityId, name: &str) -> Result<Option<GridId>, sqlx::Error> {
+pub async fn insert_grid(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: CommunityId,
+    name: &str,
+) -> Result<Option<GridId>, sqlx::Error> {
     let id = GridId::new();
     let done = sqlx::query!(
         "INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, $2, $3, $4)
@@ -133,7 +168,11 @@ pub struct StaffRow {
     pub disabled: bool,
 }
 
-pub async fn staff(conn: &mut PgConnection, street: StreetId, community: CommunityId) -> Result<Vec<StaffRow>, sqlx::Error> {
+pub async fn staff(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: CommunityId,
+) -> Result<Vec<StaffRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT display_name, disabled_at IS NOT NULL AS "disabled!" FROM app_user
            WHERE street_id = $1 AND community_id = $2 AND role = 'community_staff' ORDER BY display_name"#,
@@ -142,5 +181,11 @@ pub async fn staff(conn: &mut PgConnection, street: StreetId, community: Communi
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| StaffRow { display_name: r.display_name, disabled: r.disabled }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffRow {
+            display_name: r.display_name,
+            disabled: r.disabled,
+        })
+        .collect())
 }

@@ -40,11 +40,20 @@ pub struct CommunityErrors {
     address: Option<&'static str>,
 }
 
-pub async fn list_communities(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<CommunitiesPage> {
+pub async fn list_communities(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+) -> Result<CommunitiesPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let communities = queries::summaries(&mut tx, admin.street_id, None).await?;
     tx.commit().await?;
-    Ok(CommunitiesPage { ctx, communities, form: CommunityForm::default(), errors: CommunityErrors::default() })
+    Ok(CommunitiesPage {
+        ctx,
+        communities,
+        form: CommunityForm::default(),
+        errors: CommunityErrors::default(),
+    })
 }
 
 pub async fn create_community(
@@ -55,7 +64,9 @@ pub async fn create_community(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let mut errors = CommunityErrors::default();
-    let name = required_text(&form.name, 100).map_err(|e| errors.name = Some(e)).ok();
+    let name = required_text(&form.name, 100)
+        .map_err(|e| errors.name = Some(e))
+        .ok();
     let address = form.address.trim().to_string();
     if address.chars().count() > 200 {
         errors.address = Some("form.error.too_long");
@@ -64,7 +75,15 @@ pub async fn create_community(
     if let (Some(name), None) = (&name, errors.address) {
         match queries::insert(&mut tx, admin.street_id, name, &address).await? {
             Some(id) => {
-                audit::record(&mut tx, "community_created", "community", Some(id.0), &ip, json!({})).await?;
+                audit::record(
+                    &mut tx,
+                    "community_created",
+                    "community",
+                    Some(id.0),
+                    &ip,
+                    json!({}),
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&links::community(id)).into_response());
             }
@@ -73,7 +92,12 @@ pub async fn create_community(
     }
     let communities = queries::summaries(&mut tx, admin.street_id, None).await?;
     tx.commit().await?;
-    let page = CommunitiesPage { ctx: PageCtx::from(rctx), communities, form, errors };
+    let page = CommunitiesPage {
+        ctx: PageCtx::from(rctx),
+        communities,
+        form,
+        errors,
+    };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -89,20 +113,40 @@ pub struct CommunityPage {
     grid_error: Option<&'static str>,
 }
 
-async fn community_page(state: &AppState, ctx: PageCtx, staff: &Staff, id: CommunityId) -> Result<CommunityPage> {
+async fn community_page(
+    state: &AppState,
+    ctx: PageCtx,
+    staff: &Staff,
+    id: CommunityId,
+) -> Result<CommunityPage> {
     if !staff.scope.allows(id) {
         return Err(AppError::NotFound);
     }
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let name = queries::name_of(&mut tx, user.street_id, id).await?.ok_or(AppError::NotFound)?;
+    let name = queries::name_of(&mut tx, user.street_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grids = queries::grids(&mut tx, user.street_id, id).await?;
     let staff_rows = queries::staff(&mut tx, user.street_id, id).await?;
     tx.commit().await?;
-    Ok(CommunityPage { ctx, id, name, grids, staff: staff_rows, grid_name: String::new(), grid_error: None })
+    Ok(CommunityPage {
+        ctx,
+        id,
+        name,
+        grids,
+        staff: staff_rows,
+        grid_name: String::new(),
+        grid_error: None,
+    })
 }
 
-pub async fn show_community(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<CommunityId>) -> Result<CommunityPage> {
+pub async fn show_community(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(id): PathId<CommunityId>,
+) -> Result<CommunityPage> {
     community_page(&state, ctx, &staff, id).await
 }
 
@@ -121,11 +165,21 @@ pub async fn create_grid(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
-    queries::name_of(&mut tx, admin.street_id, id).await?.ok_or(AppError::NotFound)?;
+    queries::name_of(&mut tx, admin.street_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let error = match required_text(&form.name, 100) {
         Ok(name) => match queries::insert_grid(&mut tx, admin.street_id, id, &name).await? {
             Some(grid) => {
-                audit::record(&mut tx, "grid_created", "grid", Some(grid.0), &ip, json!({ "community": id })).await?;
+                audit::record(
+                    &mut tx,
+                    "grid_created",
+                    "grid",
+                    Some(grid.0),
+                    &ip,
+                    json!({ "community": id }),
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&links::community(id)).into_response());
             }
@@ -134,7 +188,10 @@ pub async fn create_grid(
         Err(e) => e,
     };
     tx.commit().await?;
-    let staff = Staff { user: admin, scope: crate::auth::extract::CommunityScope::All };
+    let staff = Staff {
+        user: admin,
+        scope: crate::auth::extract::CommunityScope::All,
+    };
     let mut page = community_page(&state, PageCtx::from(rctx), &staff, id).await?;
     page.grid_name = form.name;
     page.grid_error = Some(error);

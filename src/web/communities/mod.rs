@@ -10,7 +10,10 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/communities", get(handlers::list_communities).post(handlers::create_community))
+        .route(
+            "/communities",
+            get(handlers::list_communities).post(handlers::create_community),
+        )
         .route("/communities/{id}", get(handlers::show_community))
         .route("/communities/{id}/grids", post(handlers::create_grid))
 }

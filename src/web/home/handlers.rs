@@ -10,15 +10,15 @@ use crate::auth::{CurrentUser, SessionUser};
 use crate::db::{self, Tx};
 use crate::domain::duties::{DutyState, DutyStatus};
 use crate::domain::role::Role;
+use crate::domain::semester::Semester;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
-use crate::domain::semester::Semester;
 use crate::web::charts::{self, BarChart};
 use crate::web::communities::db::{CommunitySummary, summaries};
-use crate::web::pairings::handlers::grid_rows;
 use crate::web::context::PageCtx;
 use crate::web::pairings::db::{PairingRow, list as pairings};
 use crate::web::pairings::handlers::INACTIVE_DAYS;
+use crate::web::pairings::handlers::grid_rows;
 use crate::web::visits::db::{FollowUpRow, follow_ups};
 use crate::web::visits::phone::{MyPairing, pairing_duties};
 use crate::web::volunteers::db::hours_by_month;
@@ -68,13 +68,20 @@ pub struct VolunteerHome {
     coming: Vec<crate::web::activities::db::ActivityRow>,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user): CurrentUser) -> Result<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response> {
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let today = today_in_china();
     let page = match (user.role, user.community_id, user.volunteer_id) {
         (Role::StreetAdmin, _, _) => {
             let communities = summaries(&mut tx, user.street_id, None).await?;
-            let follow_ups = overdue_first(follow_ups(&mut tx, user.street_id, None, None, None, true).await?, today);
+            let follow_ups = overdue_first(
+                follow_ups(&mut tx, user.street_id, None, None, None, true).await?,
+                today,
+            );
             let charts = dashboard(&mut tx, user.street_id, None, today).await?;
             AdminHome {
                 charts,
@@ -89,8 +96,14 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
             .into_response()
         }
         (Role::CommunityStaff, Some(community), _) => {
-            let summary = summaries(&mut tx, user.street_id, Some(community.0)).await?.pop().ok_or(AppError::NotFound)?;
-            let follow_ups = overdue_first(follow_ups(&mut tx, user.street_id, Some(community.0), None, None, true).await?, today);
+            let summary = summaries(&mut tx, user.street_id, Some(community.0))
+                .await?
+                .pop()
+                .ok_or(AppError::NotFound)?;
+            let follow_ups = overdue_first(
+                follow_ups(&mut tx, user.street_id, Some(community.0), None, None, true).await?,
+                today,
+            );
             let inactive_before = today - Duration::days(INACTIVE_DAYS);
             let inactive = pairings(&mut tx, user.street_id, Some(community.0), None, true)
                 .await?
@@ -98,16 +111,29 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
                 .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
                 .collect();
             let charts = dashboard(&mut tx, user.street_id, Some(community.0), today).await?;
-            StaffHome { ctx, community: summary, follow_ups, inactive, today, charts }.into_response()
+            StaffHome {
+                ctx,
+                community: summary,
+                follow_ups,
+                inactive,
+                today,
+                charts,
+            }
+            .into_response()
         }
         (Role::Volunteer, _, Some(volunteer)) => {
-            let me = VolunteerUser { user: user.clone(), volunteer_id: volunteer };
+            let me = VolunteerUser {
+                user: user.clone(),
+                volunteer_id: volunteer,
+            };
             if !conduct_accepted(&mut tx, &me).await? {
                 // The code of conduct comes before anything else (safeguarding checklist).
                 tx.commit().await?;
                 return Ok(Redirect::to("/conduct").into_response());
             }
-            volunteer_home(&mut tx, ctx, &user, &me, today).await?.into_response()
+            volunteer_home(&mut tx, ctx, &user, &me, today)
+                .await?
+                .into_response()
         }
         _ => return Err(AppError::NotFound),
     };
@@ -117,19 +143,40 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, CurrentUser(user)
 
 /// The dashboard charts of a scope: visits per month, five-duty completion per community this
 /// semester, activities and person-times per month.
-async fn dashboard(tx: &mut Tx, street: crate::domain::ids::StreetId, community: Option<uuid::Uuid>, today: NaiveDate) -> Result<Vec<BarChart>> {
+async fn dashboard(
+    tx: &mut Tx,
+    street: crate::domain::ids::StreetId,
+    community: Option<uuid::Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<BarChart>> {
     let visits = charts::visits_per_month(tx, street, community, today).await?;
     let rows = grid_rows(tx, street, community, Semester::containing(today), today).await?;
-    let mut per: std::collections::BTreeMap<String, (usize, usize)> = std::collections::BTreeMap::new();
+    let mut per: std::collections::BTreeMap<String, (usize, usize)> =
+        std::collections::BTreeMap::new();
     for r in &rows {
         let e = per.entry(r.pairing.community_name.clone()).or_default();
-        e.0 += r.duties.iter().filter(|d| d.state == DutyState::Done).count();
+        e.0 += r
+            .duties
+            .iter()
+            .filter(|d| d.state == DutyState::Done)
+            .count();
         e.1 += r.duties.len();
     }
     let duties = BarChart::new(
         "chart-duties",
         "chart.duties_per_community",
-        per.into_iter().map(|(name, (done, owed))| (name, if owed == 0 { 0.0 } else { done as f64 * 100.0 / owed as f64 })).collect(),
+        per.into_iter()
+            .map(|(name, (done, owed))| {
+                (
+                    name,
+                    if owed == 0 {
+                        0.0
+                    } else {
+                        done as f64 * 100.0 / owed as f64
+                    },
+                )
+            })
+            .collect(),
         true,
     );
     let (activities, people) = charts::activities_per_month(tx, street, community, today).await?;
@@ -143,7 +190,13 @@ fn overdue_first(rows: Vec<FollowUpRow>, today: NaiveDate) -> Vec<FollowUpRow> {
     overdue
 }
 
-async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &VolunteerUser, today: NaiveDate) -> Result<VolunteerHome> {
+async fn volunteer_home(
+    tx: &mut Tx,
+    ctx: PageCtx,
+    user: &SessionUser,
+    me: &VolunteerUser,
+    today: NaiveDate,
+) -> Result<VolunteerHome> {
     let mine = pairings(tx, user.street_id, None, Some(me.volunteer_id.0), true).await?;
     let mut children = Vec::new();
     for p in mine {
@@ -157,14 +210,36 @@ async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &Volu
         else {
             continue;
         };
-        let (duties, _) = pairing_duties(tx, user.street_id, &MyPairing { id: p.id, started_on: p.started_on }).await?;
+        let (duties, _) = pairing_duties(
+            tx,
+            user.street_id,
+            &MyPairing {
+                id: p.id,
+                started_on: p.started_on,
+            },
+        )
+        .await?;
         let done = duties.iter().filter(|d| d.state == DutyState::Done).count();
-        let mut open: Vec<DutyStatus> = duties.into_iter().filter(|d| d.state != DutyState::Done).collect();
+        let mut open: Vec<DutyStatus> = duties
+            .into_iter()
+            .filter(|d| d.state != DutyState::Done)
+            .collect();
         open.sort_by_key(|d| d.state);
-        children.push(MyChild { id: p.child_id, name: p.child_name, grade, open, done });
+        children.push(MyChild {
+            id: p.child_id,
+            name: p.child_name,
+            grade,
+            open,
+            done,
+        });
     }
     // Most urgent first: a child with a missed or due-soon duty before one with only open ones.
-    children.sort_by_key(|c| (c.open.first().map(|d| d.state).unwrap_or(DutyState::Done), std::cmp::Reverse(c.open.len())));
+    children.sort_by_key(|c| {
+        (
+            c.open.first().map(|d| d.state).unwrap_or(DutyState::Done),
+            std::cmp::Reverse(c.open.len()),
+        )
+    });
     // Only follow-ups about children still paired with this volunteer.
     let follow_ups = follow_ups(tx, user.street_id, None, None, Some(user.user_id.0), true)
         .await?
@@ -172,18 +247,32 @@ async fn volunteer_home(tx: &mut Tx, ctx: PageCtx, user: &SessionUser, me: &Volu
         .filter(|f| children.iter().any(|c| c.id == f.child_id))
         .collect();
     let month = format!("{}-{:02}", today.year(), today.month());
-    let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id).await?.into_iter().find(|(m, _)| *m == month).map(|(_, h)| h).unwrap_or(0.0);
+    let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id)
+        .await?
+        .into_iter()
+        .find(|(m, _)| *m == month)
+        .map(|(_, h)| h)
+        .unwrap_or(0.0);
     // Coming activities of the volunteer's community and of the whole street (next 60 days).
     let from = crate::web::activities::handlers::day_start(today);
     let to = crate::web::activities::handlers::day_start(today + Duration::days(60));
     let coming = match user.community_id {
-        Some(c) => crate::web::activities::db::list(tx, user.street_id, Some(c.0), None, from, to, None)
-            .await?
-            .into_iter()
-            .filter(|a| a.status != "cancelled")
-            .take(5)
-            .collect(),
+        Some(c) => {
+            crate::web::activities::db::list(tx, user.street_id, Some(c.0), None, from, to, None)
+                .await?
+                .into_iter()
+                .filter(|a| a.status != "cancelled")
+                .take(5)
+                .collect()
+        }
         None => Vec::new(),
     };
-    Ok(VolunteerHome { ctx, children, follow_ups, hours_this_month, today, coming })
+    Ok(VolunteerHome {
+        ctx,
+        children,
+        follow_ups,
+        hours_this_month,
+        today,
+        coming,
+    })
 }

@@ -58,17 +58,29 @@ pub async fn list(
 }
 
 /// Pairings that ran during some part of a semester, in scope.
-pub async fn during(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, semester: Semester) -> Result<Vec<PairingRow>, sqlx::Error> {
+pub async fn during(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    semester: Semester,
+) -> Result<Vec<PairingRow>, sqlx::Error> {
     let all = list(conn, street, community, None, false).await?;
     Ok(all
         .into_iter()
-        .filter(|p| p.started_on <= semester.end() && p.ended_on.is_none_or(|e| e >= semester.start()))
+        .filter(|p| {
+            p.started_on <= semester.end() && p.ended_on.is_none_or(|e| e >= semester.start())
+        })
         .collect())
 }
 
 /// What fulfilled each pairing's duties in a semester: its visits of a duty kind, and activities
 /// credited to a duty.
-pub async fn fulfilments(conn: &mut PgConnection, street: StreetId, pairings: &[Uuid], semester: Semester) -> Result<HashMap<Uuid, Vec<Fulfilment>>, sqlx::Error> {
+pub async fn fulfilments(
+    conn: &mut PgConnection,
+    street: StreetId,
+    pairings: &[Uuid],
+    semester: Semester,
+) -> Result<HashMap<Uuid, Vec<Fulfilment>>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT v.pairing_id AS "pairing_id!", v.kind::text AS "kind!", v.visited_on AS "on!", v.id AS "visit_id?",
                   NULL::uuid AS "activity_id?"
@@ -88,14 +100,23 @@ pub async fn fulfilments(conn: &mut PgConnection, street: StreetId, pairings: &[
     let mut map: HashMap<Uuid, Vec<Fulfilment>> = HashMap::new();
     for r in rows {
         if let Some(duty) = Duty::from_visit_kind(&r.kind) {
-            map.entry(r.pairing_id).or_default().push(Fulfilment { duty, on: r.on, visit_id: r.visit_id, activity_id: r.activity_id });
+            map.entry(r.pairing_id).or_default().push(Fulfilment {
+                duty,
+                on: r.on,
+                visit_id: r.visit_id,
+                activity_id: r.activity_id,
+            });
         }
     }
     Ok(map)
 }
 
 /// Active children of a community without an active pairing.
-pub async fn unpaired_children(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
+pub async fn unpaired_children(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT c.id, c.name, m.name AS community FROM child c
          JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
@@ -107,5 +128,8 @@ pub async fn unpaired_children(conn: &mut PgConnection, street: StreetId, commun
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.name, r.community)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.name, r.community))
+        .collect())
 }

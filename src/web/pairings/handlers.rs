@@ -23,7 +23,9 @@ use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::forms::{FieldErrors, optional_past_date, optional_text, required_date, required_past_date};
+use crate::web::forms::{
+    FieldErrors, optional_past_date, optional_text, required_date, required_past_date,
+};
 use crate::web::volunteers::db::{VolunteerRow, list as volunteers};
 
 /// A pairing with no visit for this many days is flagged as inactive.
@@ -45,7 +47,12 @@ impl PairingsPage {
     }
 }
 
-async fn pairings_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, errors: FieldErrors) -> Result<PairingsPage> {
+async fn pairings_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    errors: FieldErrors,
+) -> Result<PairingsPage> {
     let street = staff.user.street_id;
     Ok(PairingsPage {
         ctx,
@@ -56,7 +63,11 @@ async fn pairings_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, errors: FieldEr
     })
 }
 
-pub async fn list_pairings(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<PairingsPage> {
+pub async fn list_pairings(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<PairingsPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let page = pairings_page(&mut tx, &staff, ctx, FieldErrors::default()).await?;
     tx.commit().await?;
@@ -99,12 +110,26 @@ impl NewPairingPage {
 }
 
 async fn caseload_cap(tx: &mut Tx, street: StreetId) -> Result<i32> {
-    Ok(sqlx::query_scalar!("SELECT caseload_cap FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?)
+    Ok(
+        sqlx::query_scalar!("SELECT caseload_cap FROM street WHERE id = $1", street.0)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
-async fn new_pairing_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, form: PairingForm, errors: FieldErrors) -> Result<NewPairingPage> {
+async fn new_pairing_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    form: PairingForm,
+    errors: FieldErrors,
+) -> Result<NewPairingPage> {
     let street = staff.user.street_id;
-    let volunteers = volunteers(tx, street, staff.scope.filter(), None).await?.into_iter().filter(|v| v.status == "active").collect();
+    let volunteers = volunteers(tx, street, staff.scope.filter(), None)
+        .await?
+        .into_iter()
+        .filter(|v| v.status == "active")
+        .collect();
     Ok(NewPairingPage {
         ctx,
         form,
@@ -117,30 +142,59 @@ async fn new_pairing_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, form: Pairin
     })
 }
 
-pub async fn new_pairing_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(form): Query<PairingForm>) -> Result<NewPairingPage> {
+pub async fn new_pairing_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(form): Query<PairingForm>,
+) -> Result<NewPairingPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let page = new_pairing_page(&mut tx, &staff, ctx, form, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
 }
 
-pub async fn create_pairing(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Form(form): Form<PairingForm>) -> Result<Response> {
+pub async fn create_pairing(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Form(form): Form<PairingForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let mut page = new_pairing_page(&mut tx, &staff, PageCtx::from(rctx), form.clone(), FieldErrors::default()).await?;
+    let mut page = new_pairing_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     let mut e = FieldErrors::default();
     // Only children and volunteers the page offered (active, unpaired, in scope) can be chosen.
-    let child = form.child_id.parse::<Uuid>().ok().and_then(|id| page.children.iter().find(|c| c.0 == id));
-    let volunteer = form.volunteer_id.parse::<Uuid>().ok().and_then(|id| page.volunteers.iter().find(|v| v.id == id));
+    let child = form
+        .child_id
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| page.children.iter().find(|c| c.0 == id));
+    let volunteer = form
+        .volunteer_id
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| page.volunteers.iter().find(|v| v.id == id));
     if child.is_none() {
         e.add("child_id", "pairing.error.child");
     }
     let child_community = match child {
-        Some((id, _, _)) => sqlx::query_scalar!("SELECT community_id FROM child WHERE street_id = $1 AND id = $2", user.street_id.0, id)
-            .fetch_one(&mut *tx)
-            .await
-            .ok(),
+        Some((id, _, _)) => sqlx::query_scalar!(
+            "SELECT community_id FROM child WHERE street_id = $1 AND id = $2",
+            user.street_id.0,
+            id
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .ok(),
         None => None,
     };
     let mut override_used = false;
@@ -156,7 +210,14 @@ pub async fn create_pairing(State(state): State<AppState>, rctx: RequestContext,
                 if page.is_admin && !form.override_reason.trim().is_empty() {
                     override_used = true;
                 } else {
-                    e.add("volunteer_id", if page.is_admin { "pairing.error.checklist_admin" } else { "pairing.error.checklist" });
+                    e.add(
+                        "volunteer_id",
+                        if page.is_admin {
+                            "pairing.error.checklist_admin"
+                        } else {
+                            "pairing.error.checklist"
+                        },
+                    );
                 }
             }
         }
@@ -165,7 +226,9 @@ pub async fn create_pairing(State(state): State<AppState>, rctx: RequestContext,
     let card_signed_on = optional_past_date(&mut e, "card_signed_on", &form.card_signed_on);
     let goals = optional_text(&mut e, "goals", &form.goals, 500);
     let override_reason = optional_text(&mut e, "override_reason", &form.override_reason, 500);
-    let (Some((child_id, _, _)), Some(v), Some(started_on), Some(community), true) = (child, volunteer, started_on, child_community, e.is_empty()) else {
+    let (Some((child_id, _, _)), Some(v), Some(started_on), Some(community), true) =
+        (child, volunteer, started_on, child_community, e.is_empty())
+    else {
         tx.commit().await?;
         page.errors = e;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -186,9 +249,25 @@ pub async fn create_pairing(State(state): State<AppState>, rctx: RequestContext,
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "pairing_created", "child", Some(*child_id), &ip, json!({ "pairing": id, "volunteer": v.id })).await?;
+    audit::record(
+        &mut tx,
+        "pairing_created",
+        "child",
+        Some(*child_id),
+        &ip,
+        json!({ "pairing": id, "volunteer": v.id }),
+    )
+    .await?;
     if override_used {
-        audit::record(&mut tx, "pairing_safeguarding_override", "volunteer", Some(v.id), &ip, json!({ "pairing": id, "reason": audit::scrub(&override_reason) })).await?;
+        audit::record(
+            &mut tx,
+            "pairing_safeguarding_override",
+            "volunteer",
+            Some(v.id),
+            &ip,
+            json!({ "pairing": id, "reason": audit::scrub(&override_reason) }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to("/pairings").into_response())
@@ -202,7 +281,13 @@ pub struct EndForm {
     reason: String,
 }
 
-pub async fn end_pairing(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<Uuid>, Form(form): Form<EndForm>) -> Result<Response> {
+pub async fn end_pairing(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<EndForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -239,7 +324,15 @@ pub async fn end_pairing(State(state): State<AppState>, rctx: RequestContext, st
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "pairing_ended", "child", Some(row.child_id), &ip, json!({ "pairing": id })).await?;
+    audit::record(
+        &mut tx,
+        "pairing_ended",
+        "child",
+        Some(row.child_id),
+        &ip,
+        json!({ "pairing": id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/pairings").into_response())
 }
@@ -265,7 +358,11 @@ pub struct DutyGridPage {
 
 impl DutyGridPage {
     fn percent(&self, done: &usize, owed: &usize) -> String {
-        if *owed == 0 { "—".to_string() } else { format!("{:.0}%", *done as f64 * 100.0 / *owed as f64) }
+        if *owed == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0}%", *done as f64 * 100.0 / *owed as f64)
+        }
     }
 }
 
@@ -275,7 +372,13 @@ pub struct SemesterQuery {
 }
 
 /// Compute the duty rows of the pairings that ran during a semester.
-pub async fn grid_rows(tx: &mut sqlx::PgConnection, street: StreetId, community: Option<Uuid>, semester: Semester, today: NaiveDate) -> Result<Vec<GridRow>> {
+pub async fn grid_rows(
+    tx: &mut sqlx::PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    semester: Semester,
+    today: NaiveDate,
+) -> Result<Vec<GridRow>> {
     let pairings = queries::during(tx, street, community, semester).await?;
     let ids: Vec<Uuid> = pairings.iter().map(|p| p.id).collect();
     let mut fulfilments = queries::fulfilments(tx, street, &ids, semester).await?;
@@ -283,27 +386,55 @@ pub async fn grid_rows(tx: &mut sqlx::PgConnection, street: StreetId, community:
         .into_iter()
         .map(|p| {
             let done = fulfilments.remove(&p.id).unwrap_or_default();
-            let talks: Vec<NaiveDate> = done.iter().filter(|f| f.duty == crate::domain::duties::Duty::Talk).map(|f| f.on).collect();
+            let talks: Vec<NaiveDate> = done
+                .iter()
+                .filter(|f| f.duty == crate::domain::duties::Duty::Talk)
+                .map(|f| f.on)
+                .collect();
             let months = months_without_talk(semester, p.started_on, p.ended_on, &talks, today)
                 .into_iter()
                 .map(|(y, m)| format!("{y}-{m:02}"))
                 .collect();
-            GridRow { duties: duty_statuses(semester, &done, today), months_without_talk: months, pairing: p }
+            GridRow {
+                duties: duty_statuses(semester, &done, today),
+                months_without_talk: months,
+                pairing: p,
+            }
         })
         .collect())
 }
 
-pub async fn duty_grid(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(q): Query<SemesterQuery>) -> Result<DutyGridPage> {
+pub async fn duty_grid(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(q): Query<SemesterQuery>,
+) -> Result<DutyGridPage> {
     let today = today_in_china();
     let current = Semester::containing(today);
-    let semester = q.semester.as_deref().and_then(Semester::parse).unwrap_or(current);
+    let semester = q
+        .semester
+        .as_deref()
+        .and_then(Semester::parse)
+        .unwrap_or(current);
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let rows = grid_rows(&mut tx, staff.user.street_id, staff.scope.filter(), semester, today).await?;
+    let rows = grid_rows(
+        &mut tx,
+        staff.user.street_id,
+        staff.scope.filter(),
+        semester,
+        today,
+    )
+    .await?;
     tx.commit().await?;
     let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for row in &rows {
         let entry = per.entry(row.pairing.community_name.clone()).or_default();
-        entry.0 += row.duties.iter().filter(|d| d.state == crate::domain::duties::DutyState::Done).count();
+        entry.0 += row
+            .duties
+            .iter()
+            .filter(|d| d.state == crate::domain::duties::DutyState::Done)
+            .count();
         entry.1 += row.duties.len();
     }
     let mut semesters = vec![current.next(), current];
@@ -317,7 +448,10 @@ pub async fn duty_grid(State(state): State<AppState>, ctx: PageCtx, staff: Staff
         semester,
         semesters,
         rows,
-        per_community: per.into_iter().map(|(name, (done, owed))| (name, done, owed)).collect(),
+        per_community: per
+            .into_iter()
+            .map(|(name, (done, owed))| (name, done, owed))
+            .collect(),
         is_admin: staff.scope == CommunityScope::All,
     })
 }
@@ -332,11 +466,26 @@ pub struct SettingsPage {
     saved: bool,
 }
 
-pub async fn settings_form(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<SettingsPage> {
+pub async fn settings_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+) -> Result<SettingsPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
-    let row = sqlx::query!("SELECT caseload_cap, report_deadline_days FROM street WHERE id = $1", admin.street_id.0).fetch_one(&mut *tx).await?;
+    let row = sqlx::query!(
+        "SELECT caseload_cap, report_deadline_days FROM street WHERE id = $1",
+        admin.street_id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(SettingsPage { ctx, caseload_cap: row.caseload_cap.to_string(), report_deadline_days: row.report_deadline_days.to_string(), errors: FieldErrors::default(), saved: false })
+    Ok(SettingsPage {
+        ctx,
+        caseload_cap: row.caseload_cap.to_string(),
+        report_deadline_days: row.report_deadline_days.to_string(),
+        errors: FieldErrors::default(),
+        saved: false,
+    })
 }
 
 #[derive(Deserialize)]
@@ -347,20 +496,41 @@ pub struct SettingsForm {
     report_deadline_days: String,
 }
 
-pub async fn update_settings(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, Form(form): Form<SettingsForm>) -> Result<Response> {
+pub async fn update_settings(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response> {
     let mut e = FieldErrors::default();
-    let cap = form.caseload_cap.trim().parse::<i32>().ok().filter(|c| (1..=50).contains(c));
+    let cap = form
+        .caseload_cap
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|c| (1..=50).contains(c));
     if cap.is_none() {
         e.add("caseload_cap", "settings.error.caseload_cap");
     }
-    let days = form.report_deadline_days.trim().parse::<i32>().ok().filter(|d| (0..=90).contains(d));
+    let days = form
+        .report_deadline_days
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|d| (0..=90).contains(d));
     if days.is_none() {
         e.add("report_deadline_days", "settings.error.deadline");
     }
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
     let (Some(cap), Some(days)) = (cap, days) else {
-        let page = SettingsPage { ctx, caseload_cap: form.caseload_cap, report_deadline_days: form.report_deadline_days, errors: e, saved: false };
+        let page = SettingsPage {
+            ctx,
+            caseload_cap: form.caseload_cap,
+            report_deadline_days: form.report_deadline_days,
+            errors: e,
+            saved: false,
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
@@ -372,7 +542,22 @@ pub async fn update_settings(State(state): State<AppState>, rctx: RequestContext
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "settings_changed", "street", Some(admin.street_id.0), &ip, json!({ "caseload_cap": cap, "report_deadline_days": days })).await?;
+    audit::record(
+        &mut tx,
+        "settings_changed",
+        "street",
+        Some(admin.street_id.0),
+        &ip,
+        json!({ "caseload_cap": cap, "report_deadline_days": days }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(SettingsPage { ctx, caseload_cap: cap.to_string(), report_deadline_days: days.to_string(), errors: FieldErrors::default(), saved: true }.into_response())
+    Ok(SettingsPage {
+        ctx,
+        caseload_cap: cap.to_string(),
+        report_deadline_days: days.to_string(),
+        errors: FieldErrors::default(),
+        saved: true,
+    }
+    .into_response())
 }

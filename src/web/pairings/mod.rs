@@ -10,9 +10,15 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/pairings", get(handlers::list_pairings).post(handlers::create_pairing))
+        .route(
+            "/pairings",
+            get(handlers::list_pairings).post(handlers::create_pairing),
+        )
         .route("/pairings/new", get(handlers::new_pairing_form))
         .route("/pairings/duties", get(handlers::duty_grid))
         .route("/pairings/{id}/end", post(handlers::end_pairing))
-        .route("/settings", get(handlers::settings_form).post(handlers::update_settings))
+        .route(
+            "/settings",
+            get(handlers::settings_form).post(handlers::update_settings),
+        )
 }

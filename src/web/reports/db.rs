@@ -24,11 +24,18 @@ pub struct ReportRow {
 impl ReportRow {
     /// The frozen figures of an approved report.
     pub fn frozen(&self) -> Option<Figures> {
-        self.snapshot.clone().and_then(|v| serde_json::from_value(v).ok())
+        self.snapshot
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
     }
 }
 
-pub async fn find(conn: &mut PgConnection, street: StreetId, community: Uuid, q: Quarter) -> Result<Option<ReportRow>, sqlx::Error> {
+pub async fn find(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Uuid,
+    q: Quarter,
+) -> Result<Option<ReportRow>, sqlx::Error> {
     sqlx::query_as!(
         ReportRow,
         r#"SELECT id, status::text AS "status!", work_done, problems, next_steps, snapshot, submitted_at, approved_at, version
@@ -43,7 +50,12 @@ pub async fn find(conn: &mut PgConnection, street: StreetId, community: Uuid, q:
 }
 
 /// The report row, made as an empty draft if there is none yet.
-pub async fn ensure(conn: &mut PgConnection, street: StreetId, community: Uuid, q: Quarter) -> Result<ReportRow, sqlx::Error> {
+pub async fn ensure(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Uuid,
+    q: Quarter,
+) -> Result<ReportRow, sqlx::Error> {
     sqlx::query!(
         "INSERT INTO report (street_id, id, community_id, year, quarter) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT ON CONSTRAINT report_quarter_key DO NOTHING",
@@ -55,10 +67,20 @@ pub async fn ensure(conn: &mut PgConnection, street: StreetId, community: Uuid, 
     )
     .execute(&mut *conn)
     .await?;
-    Ok(find(conn, street, community, q).await?.expect("just ensured"))
+    Ok(find(conn, street, community, q)
+        .await?
+        .expect("just ensured"))
 }
 
-pub async fn record_transition(conn: &mut PgConnection, street: StreetId, report: Uuid, from: &str, to: &str, comment: &str, by: UserId) -> Result<(), sqlx::Error> {
+pub async fn record_transition(
+    conn: &mut PgConnection,
+    street: StreetId,
+    report: Uuid,
+    from: &str,
+    to: &str,
+    comment: &str,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO report_transition (street_id, id, report_id, from_status, to_status, comment, by_user)
          VALUES ($1, $2, $3, $4::text::report_status, $5::text::report_status, $6, $7)",
@@ -84,7 +106,11 @@ pub struct TransitionRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn transitions(conn: &mut PgConnection, street: StreetId, report: Uuid) -> Result<Vec<TransitionRow>, sqlx::Error> {
+pub async fn transitions(
+    conn: &mut PgConnection,
+    street: StreetId,
+    report: Uuid,
+) -> Result<Vec<TransitionRow>, sqlx::Error> {
     sqlx::query_as!(
         TransitionRow,
         r#"SELECT t.from_status::text AS "from_status!", t.to_status::text AS "to_status!", t.comment, u.display_name AS by_name, t.created_at

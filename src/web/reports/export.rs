@@ -27,8 +27,13 @@ fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    let encoded: String = serde_urlencoded::to_string([("", file_name)]).unwrap_or_default().trim_start_matches('=').to_string();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"report.xlsx\"; filename*=UTF-8''{encoded}")) {
+    let encoded: String = serde_urlencoded::to_string([("", file_name)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .to_string();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"report.xlsx\"; filename*=UTF-8''{encoded}"
+    )) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     response
@@ -37,23 +42,71 @@ fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
 /// The rows of the figures sheet: label and value (numbers stay numbers).
 pub fn figure_rows(f: &Figures) -> Vec<(String, FigureValue)> {
     let t = catalog(Lang::Zh);
-    let pct = |v: Option<f64>| v.map(|x| FigureValue::Percent(x / 100.0)).unwrap_or(FigureValue::Text("—".into()));
+    let pct = |v: Option<f64>| {
+        v.map(|x| FigureValue::Percent(x / 100.0))
+            .unwrap_or(FigureValue::Text("—".into()))
+    };
     vec![
-        (t.t("report.figure.children").into(), FigureValue::Count(f.children)),
-        (t.t("report.figure.new_children").into(), FigureValue::Count(f.new_children)),
-        (t.t("report.figure.exited_children").into(), FigureValue::Count(f.exited_children)),
-        (t.t("report.figure.completeness").into(), pct(f.completeness())),
-        (t.t("report.figure.pairing_coverage").into(), pct(f.pairing_coverage())),
-        (t.t("report.figure.visits").into(), FigureValue::Count(f.visits)),
-        (t.t("report.figure.duty_completion").into(), pct(f.duty_completion())),
-        (t.t("report.figure.talk_coverage").into(), pct(f.talk_coverage())),
-        (t.t("report.figure.activities").into(), FigureValue::Count(f.activities)),
-        (t.t("report.figure.person_times").into(), FigureValue::Count(f.person_times)),
-        (t.t("report.figure.aid_count").into(), FigureValue::Count(f.aid_count)),
-        (t.t("report.figure.aid_yuan").into(), FigureValue::Yuan(f.aid_fen)),
-        (t.t("report.figure.follow_ups_open").into(), FigureValue::Count(f.follow_ups_open)),
-        (t.t("report.figure.follow_ups_overdue").into(), FigureValue::Count(f.follow_ups_overdue)),
-        (t.t("report.figure.verification").into(), pct(f.verification())),
+        (
+            t.t("report.figure.children").into(),
+            FigureValue::Count(f.children),
+        ),
+        (
+            t.t("report.figure.new_children").into(),
+            FigureValue::Count(f.new_children),
+        ),
+        (
+            t.t("report.figure.exited_children").into(),
+            FigureValue::Count(f.exited_children),
+        ),
+        (
+            t.t("report.figure.completeness").into(),
+            pct(f.completeness()),
+        ),
+        (
+            t.t("report.figure.pairing_coverage").into(),
+            pct(f.pairing_coverage()),
+        ),
+        (
+            t.t("report.figure.visits").into(),
+            FigureValue::Count(f.visits),
+        ),
+        (
+            t.t("report.figure.duty_completion").into(),
+            pct(f.duty_completion()),
+        ),
+        (
+            t.t("report.figure.talk_coverage").into(),
+            pct(f.talk_coverage()),
+        ),
+        (
+            t.t("report.figure.activities").into(),
+            FigureValue::Count(f.activities),
+        ),
+        (
+            t.t("report.figure.person_times").into(),
+            FigureValue::Count(f.person_times),
+        ),
+        (
+            t.t("report.figure.aid_count").into(),
+            FigureValue::Count(f.aid_count),
+        ),
+        (
+            t.t("report.figure.aid_yuan").into(),
+            FigureValue::Yuan(f.aid_fen),
+        ),
+        (
+            t.t("report.figure.follow_ups_open").into(),
+            FigureValue::Count(f.follow_ups_open),
+        ),
+        (
+            t.t("report.figure.follow_ups_overdue").into(),
+            FigureValue::Count(f.follow_ups_overdue),
+        ),
+        (
+            t.t("report.figure.verification").into(),
+            pct(f.verification()),
+        ),
     ]
 }
 
@@ -64,26 +117,62 @@ pub enum FigureValue {
     Text(String),
 }
 
-fn write_value(sheet: &mut Worksheet, row: u32, col: u16, value: &FigureValue) -> Result<(), XlsxError> {
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &FigureValue,
+) -> Result<(), XlsxError> {
     match value {
         FigureValue::Count(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
-        FigureValue::Percent(p) => sheet.write_number_with_format(row, col, *p, &Format::new().set_num_format("0%")).map(|_| ()),
+        FigureValue::Percent(p) => sheet
+            .write_number_with_format(row, col, *p, &Format::new().set_num_format("0%"))
+            .map(|_| ()),
         // Fen become yuan only here, at the edge, for the spreadsheet.
-        FigureValue::Yuan(fen) => sheet.write_number_with_format(row, col, *fen as f64 / 100.0, &Format::new().set_num_format("¥#,##0.00")).map(|_| ()),
+        FigureValue::Yuan(fen) => sheet
+            .write_number_with_format(
+                row,
+                col,
+                *fen as f64 / 100.0,
+                &Format::new().set_num_format("¥#,##0.00"),
+            )
+            .map(|_| ()),
         FigureValue::Text(s) => sheet.write_string(row, col, s).map(|_| ()),
     }
 }
 
 fn header() -> Format {
-    Format::new().set_bold().set_background_color("#FDE7D4").set_border(rust_xlsxwriter::FormatBorder::Thin)
+    Format::new()
+        .set_bold()
+        .set_background_color("#FDE7D4")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
 }
 
-pub fn report_workbook(community: &str, period: &str, status: &str, f: &Figures, narrative: [&str; 3]) -> Result<Vec<u8>, XlsxError> {
+pub fn report_workbook(
+    community: &str,
+    period: &str,
+    status: &str,
+    f: &Figures,
+    narrative: [&str; 3],
+) -> Result<Vec<u8>, XlsxError> {
     let t = catalog(Lang::Zh);
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name(t.t("report.sheet.summary"))?;
-    sheet.write_string_with_format(0, 0, format!("{community} {period} {}", t.t("report.title")), &Format::new().set_bold().set_font_size(14))?;
-    sheet.write_string(1, 0, format!("{}：{}", t.t("report.status"), t.t(&format!("report.status.{status}"))))?;
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!("{community} {period} {}", t.t("report.title")),
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "{}：{}",
+            t.t("report.status"),
+            t.t(&format!("report.status.{status}"))
+        ),
+    )?;
     sheet.write_string_with_format(3, 0, t.t("report.col.item"), &header())?;
     sheet.write_string_with_format(3, 1, t.t("report.col.value"), &header())?;
     for (i, (label, value)) in figure_rows(f).iter().enumerate() {
@@ -99,13 +188,23 @@ pub fn report_workbook(community: &str, period: &str, status: &str, f: &Figures,
     visits.write_string_with_format(0, 1, t.t("report.col.count"), &header())?;
     for (i, kind) in VISIT_KINDS.iter().enumerate() {
         visits.write_string(1 + i as u32, 0, t.t(&format!("visit.kind.{kind}")))?;
-        visits.write_number(1 + i as u32, 1, f.visits_by_kind.get(i).copied().unwrap_or(0) as f64)?;
+        visits.write_number(
+            1 + i as u32,
+            1,
+            f.visits_by_kind.get(i).copied().unwrap_or(0) as f64,
+        )?;
     }
     visits.set_column_width(0, 24)?;
 
-    let text = book.add_worksheet().set_name(t.t("report.sheet.narrative"))?;
+    let text = book
+        .add_worksheet()
+        .set_name(t.t("report.sheet.narrative"))?;
     let wrap = Format::new().set_text_wrap();
-    for (i, (key, body)) in ["report.work_done", "report.problems", "report.next_steps"].iter().zip(narrative).enumerate() {
+    for (i, (key, body)) in ["report.work_done", "report.problems", "report.next_steps"]
+        .iter()
+        .zip(narrative)
+        .enumerate()
+    {
         text.write_string_with_format(i as u32 * 2, 0, t.t(key), &header())?;
         text.write_string_with_format(i as u32 * 2 + 1, 0, body, &wrap)?;
     }
@@ -113,22 +212,56 @@ pub fn report_workbook(community: &str, period: &str, status: &str, f: &Figures,
     book.save_to_buffer()
 }
 
-pub async fn export_report(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathIds(community, period): PathIds<CommunityId, String>) -> Result<Response> {
+pub async fn export_report(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathIds(community, period): PathIds<CommunityId, String>,
+) -> Result<Response> {
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
     let street = staff.user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
     let name = community_in_scope(&mut tx, &staff, community).await?;
     let report = queries::find(&mut tx, street, community.0, q).await?;
     let figures = figures_of(&mut tx, street, community.0, q, report.as_ref()).await?;
-    let status = report.as_ref().map(|r| r.status.clone()).unwrap_or_else(|| "draft".into());
-    let narrative = report.as_ref().map(|r| [r.work_done.as_str(), r.problems.as_str(), r.next_steps.as_str()]).unwrap_or(["", "", ""]);
-    let bytes = report_workbook(&name, &period_key(q), &status, &figures, narrative).map_err(AppError::internal)?;
-    audit::record(&mut tx, "report_exported", "community", Some(community.0), &rctx.ip.to_string(), json!({ "period": period_key(q) })).await?;
+    let status = report
+        .as_ref()
+        .map(|r| r.status.clone())
+        .unwrap_or_else(|| "draft".into());
+    let narrative = report
+        .as_ref()
+        .map(|r| {
+            [
+                r.work_done.as_str(),
+                r.problems.as_str(),
+                r.next_steps.as_str(),
+            ]
+        })
+        .unwrap_or(["", "", ""]);
+    let bytes = report_workbook(&name, &period_key(q), &status, &figures, narrative)
+        .map_err(AppError::internal)?;
+    audit::record(
+        &mut tx,
+        "report_exported",
+        "community",
+        Some(community.0),
+        &rctx.ip.to_string(),
+        json!({ "period": period_key(q) }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(xlsx_response(bytes, &format!("{name}-{}.xlsx", period_key(q))))
+    Ok(xlsx_response(
+        bytes,
+        &format!("{name}-{}.xlsx", period_key(q)),
+    ))
 }
 
-pub async fn export_street(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Query(query): Query<OverviewQuery>) -> Result<Response> {
+pub async fn export_street(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Query(query): Query<OverviewQuery>,
+) -> Result<Response> {
     let q = parse_period(&query.period).unwrap_or_else(|| default_quarter(today_in_china()));
     let street = staff.user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
@@ -136,10 +269,20 @@ pub async fn export_street(State(state): State<AppState>, rctx: RequestContext, 
     let t = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
-        let sheet = book.add_worksheet().set_name(t.t("report.sheet.comparison"))?;
+        let sheet = book
+            .add_worksheet()
+            .set_name(t.t("report.sheet.comparison"))?;
         sheet.write_string_with_format(0, 0, t.t("user.community"), &header())?;
         sheet.write_string_with_format(0, 1, t.t("report.status"), &header())?;
-        let labels: Vec<String> = lines.first().map(|l| figure_rows(&l.figures).into_iter().map(|(label, _)| label).collect()).unwrap_or_default();
+        let labels: Vec<String> = lines
+            .first()
+            .map(|l| {
+                figure_rows(&l.figures)
+                    .into_iter()
+                    .map(|(label, _)| label)
+                    .collect()
+            })
+            .unwrap_or_default();
         for (i, label) in labels.iter().enumerate() {
             sheet.write_string_with_format(0, 2 + i as u16, label, &header())?;
         }
@@ -156,7 +299,18 @@ pub async fn export_street(State(state): State<AppState>, rctx: RequestContext, 
         book.save_to_buffer()
     };
     let bytes = build().map_err(AppError::internal)?;
-    audit::record(&mut tx, "street_report_exported", "street", Some(street.0), &rctx.ip.to_string(), json!({ "period": period_key(q) })).await?;
+    audit::record(
+        &mut tx,
+        "street_report_exported",
+        "street",
+        Some(street.0),
+        &rctx.ip.to_string(),
+        json!({ "period": period_key(q) }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(xlsx_response(bytes, &format!("{}-{}.xlsx", t.t("report.sheet.comparison"), period_key(q))))
+    Ok(xlsx_response(
+        bytes,
+        &format!("{}-{}.xlsx", t.t("report.sheet.comparison"), period_key(q)),
+    ))
 }

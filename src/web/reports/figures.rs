@@ -14,8 +14,16 @@ use crate::domain::semester::{Quarter, Semester};
 use crate::web::pairings::handlers::grid_rows;
 
 /// Visit kinds in report order (labels `visit.kind.<key>`).
-pub const VISIT_KINDS: [&str; 8] =
-    ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter", "parent_call", "tutoring", "aid_delivery"];
+pub const VISIT_KINDS: [&str; 8] = [
+    "home_visit",
+    "talk",
+    "teacher_contact",
+    "guardian_contact",
+    "letter",
+    "parent_call",
+    "tutoring",
+    "aid_delivery",
+];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
@@ -69,7 +77,9 @@ impl Figures {
 
     /// A percentage for display: "87%" or "—".
     pub fn show(value: Option<f64>) -> String {
-        value.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "—".to_string())
+        value
+            .map(|v| format!("{v:.0}%"))
+            .unwrap_or_else(|| "—".to_string())
     }
 
     pub fn yuan(&self) -> String {
@@ -78,8 +88,17 @@ impl Figures {
 }
 
 /// Compute a community's figures for a quarter, as of `today` (for what is still open).
-pub async fn compute(conn: &mut PgConnection, street: StreetId, community: Uuid, quarter: Quarter, today: NaiveDate) -> crate::error::Result<Figures> {
-    Ok(compute_many(conn, street, Some(community), quarter, today).await?.remove(&community).unwrap_or_default())
+pub async fn compute(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Uuid,
+    quarter: Quarter,
+    today: NaiveDate,
+) -> crate::error::Result<Figures> {
+    Ok(compute_many(conn, street, Some(community), quarter, today)
+        .await?
+        .remove(&community)
+        .unwrap_or_default())
 }
 
 /// The figures of every community in scope (`only = None`: the whole street) in one pass: each
@@ -95,11 +114,21 @@ pub async fn compute_many(
     let (start, end) = (quarter.start(), quarter.end());
     let semester = Semester::containing(end);
     let mut out: HashMap<Uuid, Figures> = HashMap::new();
-    let communities = sqlx::query_scalar!("SELECT id FROM community WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)", street.0, only)
-        .fetch_all(&mut *conn)
-        .await?;
+    let communities = sqlx::query_scalar!(
+        "SELECT id FROM community WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)",
+        street.0,
+        only
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     for c in &communities {
-        out.insert(*c, Figures { visits_by_kind: vec![0; VISIT_KINDS.len()], ..Figures::default() });
+        out.insert(
+            *c,
+            Figures {
+                visits_by_kind: vec![0; VISIT_KINDS.len()],
+                ..Figures::default()
+            },
+        );
     }
     // Completeness is spelled out here (the same rules as child_missing()) so the planner can
     // use semi-joins over the whole street instead of calling the function per child.
@@ -167,7 +196,10 @@ pub async fn compute_many(
     .fetch_all(&mut *conn)
     .await?;
     for r in by_kind {
-        if let (Some(f), Some(i)) = (out.get_mut(&r.community_id), VISIT_KINDS.iter().position(|k| *k == r.kind)) {
+        if let (Some(f), Some(i)) = (
+            out.get_mut(&r.community_id),
+            VISIT_KINDS.iter().position(|k| *k == r.kind),
+        ) {
             f.visits_by_kind[i] = r.n;
         }
     }
@@ -232,16 +264,31 @@ pub async fn compute_many(
     let seen = today.min(end);
     let rows = grid_rows(conn, street, only, semester, seen).await?;
     for r in &rows {
-        let Some(f) = out.get_mut(&r.pairing.community_id) else { continue };
+        let Some(f) = out.get_mut(&r.pairing.community_id) else {
+            continue;
+        };
         f.duties_owed += Duty::ALL.len() as i64;
-        f.duties_done += r.duties.iter().filter(|d| d.state == DutyState::Done).count() as i64;
+        f.duties_done += r
+            .duties
+            .iter()
+            .filter(|d| d.state == DutyState::Done)
+            .count() as i64;
         let mut month = start;
         while month <= end {
-            let next = month.checked_add_months(chrono::Months::new(1)).expect("valid date");
+            let next = month
+                .checked_add_months(chrono::Months::new(1))
+                .expect("valid date");
             let last = next.pred_opt().expect("valid date");
-            if last < today && r.pairing.started_on <= month && r.pairing.ended_on.is_none_or(|e| e >= last) {
+            if last < today
+                && r.pairing.started_on <= month
+                && r.pairing.ended_on.is_none_or(|e| e >= last)
+            {
                 f.talk_months_owed += 1;
-                if !r.months_without_talk.contains(&format!("{}-{:02}", month.year(), month.month())) {
+                if !r.months_without_talk.contains(&format!(
+                    "{}-{:02}",
+                    month.year(),
+                    month.month()
+                )) {
                     f.talk_months += 1;
                 }
             }

@@ -38,16 +38,34 @@ pub fn period_key(q: Quarter) -> String {
 }
 
 /// The community's name if it is in the caller's scope, else 404.
-pub async fn community_in_scope(tx: &mut Tx, staff: &Staff, community: CommunityId) -> Result<String> {
+pub async fn community_in_scope(
+    tx: &mut Tx,
+    staff: &Staff,
+    community: CommunityId,
+) -> Result<String> {
     if !staff.scope.allows(community) {
         return Err(AppError::NotFound);
     }
-    crate::web::communities::db::name_of(tx, staff.user.street_id, community).await?.ok_or(AppError::NotFound)
+    crate::web::communities::db::name_of(tx, staff.user.street_id, community)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The figures to show: frozen for an approved report, computed from the records otherwise.
-pub async fn figures_of(tx: &mut Tx, street: StreetId, community: Uuid, q: Quarter, report: Option<&ReportRow>) -> Result<Figures> {
-    match report.and_then(|r| if r.status == "approved" { r.frozen() } else { None }) {
+pub async fn figures_of(
+    tx: &mut Tx,
+    street: StreetId,
+    community: Uuid,
+    q: Quarter,
+    report: Option<&ReportRow>,
+) -> Result<Figures> {
+    match report.and_then(|r| {
+        if r.status == "approved" {
+            r.frozen()
+        } else {
+            None
+        }
+    }) {
         Some(frozen) => Ok(frozen),
         None => compute(tx, street, community, q, today_in_china()).await,
     }
@@ -86,14 +104,26 @@ impl ReportPage {
     }
     /// Visit kinds with a count above zero.
     fn visit_counts(&self) -> Vec<(&'static str, i64)> {
-        self.kinds.iter().zip(&self.figures.visits_by_kind).filter(|(_, n)| **n > 0).map(|(k, n)| (*k, *n)).collect()
+        self.kinds
+            .iter()
+            .zip(&self.figures.visits_by_kind)
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (*k, *n))
+            .collect()
     }
     fn version(&self) -> i32 {
         self.report.as_ref().map(|r| r.version).unwrap_or(0)
     }
 }
 
-async fn report_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, community: CommunityId, q: Quarter, errors: FieldErrors) -> Result<ReportPage> {
+async fn report_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    community: CommunityId,
+    q: Quarter,
+    errors: FieldErrors,
+) -> Result<ReportPage> {
     let street = staff.user.street_id;
     let name = community_in_scope(tx, staff, community).await?;
     let report = queries::find(tx, street, community.0, q).await?;
@@ -108,7 +138,10 @@ async fn report_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, community: Commun
         community: name,
         period: period_key(q),
         quarter: q,
-        status: report.as_ref().map(|r| r.status.clone()).unwrap_or_else(|| "draft".to_string()),
+        status: report
+            .as_ref()
+            .map(|r| r.status.clone())
+            .unwrap_or_else(|| "draft".to_string()),
         figures,
         report,
         transitions,
@@ -120,7 +153,12 @@ async fn report_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, community: Commun
     })
 }
 
-pub async fn show_report(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathIds(community, period): PathIds<CommunityId, String>) -> Result<ReportPage> {
+pub async fn show_report(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathIds(community, period): PathIds<CommunityId, String>,
+) -> Result<ReportPage> {
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let page = report_page(&mut tx, &staff, ctx, community, q, FieldErrors::default()).await?;
@@ -163,14 +201,26 @@ pub async fn save_narrative(
     if !matches!(report.status.as_str(), "draft" | "returned") {
         e.add("work_done", "report.error.not_editable");
     }
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
+    let version: i32 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
     // Version 0: the page was drawn before the report row existed; the new row is version 1.
     let stale = version != report.version && !(version == 0 && report.version == 1);
     if !e.is_empty() || stale {
         let mut page = report_page(&mut tx, &staff, PageCtx::from(rctx), community, q, e).await?;
         page.conflict = stale;
         tx.commit().await?;
-        return Ok((if stale { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY }, page).into_response());
+        return Ok((
+            if stale {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            page,
+        )
+            .into_response());
     }
     sqlx::query!(
         "UPDATE report SET work_done = $3, problems = $4, next_steps = $5, version = version + 1, updated_at = now()
@@ -184,7 +234,15 @@ pub async fn save_narrative(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "report_narrative_saved", "report", Some(report.id), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "report_narrative_saved",
+        "report",
+        Some(report.id),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
 }
@@ -223,18 +281,31 @@ pub async fn transition(
     };
     let Some(target) = target else {
         // A role asking for a move it may not make learns nothing more than a 404 would say.
-        let allowed_action = matches!((form.action.as_str(), admin), ("submit", false) | ("return" | "approve" | "reopen", true));
+        let allowed_action = matches!(
+            (form.action.as_str(), admin),
+            ("submit", false) | ("return" | "approve" | "reopen", true)
+        );
         if !allowed_action {
             return Err(AppError::NotFound);
         }
         let mut e = FieldErrors::default();
-        e.add("transition", if comment.is_empty() && matches!(form.action.as_str(), "return" | "reopen") { "report.error.comment_required" } else { "report.error.transition" });
+        e.add(
+            "transition",
+            if comment.is_empty() && matches!(form.action.as_str(), "return" | "reopen") {
+                "report.error.comment_required"
+            } else {
+                "report.error.transition"
+            },
+        );
         let page = report_page(&mut tx, &staff, PageCtx::from(rctx), community, q, e).await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let snapshot = if target == "approved" {
-        Some(serde_json::to_value(compute(&mut tx, street, community.0, q, today_in_china()).await?).map_err(AppError::internal)?)
+        Some(
+            serde_json::to_value(compute(&mut tx, street, community.0, q, today_in_china()).await?)
+                .map_err(AppError::internal)?,
+        )
     } else {
         None
     };
@@ -256,8 +327,25 @@ pub async fn transition(
     if moved.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    queries::record_transition(&mut tx, street, report.id, &report.status, target, &comment, user.user_id).await?;
-    audit::record(&mut tx, "report_transition", "report", Some(report.id), &rctx.ip.to_string(), json!({ "from": report.status, "to": target })).await?;
+    queries::record_transition(
+        &mut tx,
+        street,
+        report.id,
+        &report.status,
+        target,
+        &comment,
+        user.user_id,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        "report_transition",
+        "report",
+        Some(report.id),
+        &rctx.ip.to_string(),
+        json!({ "from": report.status, "to": target }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
 }

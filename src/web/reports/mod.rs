@@ -20,10 +20,22 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/reports", get(street::reports_overview))
         .route("/reports/export.xlsx", get(export::export_street))
-        .route("/reports/evaluation", get(street::evaluation).post(street::save_weights))
+        .route(
+            "/reports/evaluation",
+            get(street::evaluation).post(street::save_weights),
+        )
         .route("/reports/{community}/{period}", get(handlers::show_report))
-        .route("/reports/{community}/{period}/narrative", post(handlers::save_narrative))
-        .route("/reports/{community}/{period}/transition", post(handlers::transition))
-        .route("/reports/{community}/{period}/export.xlsx", get(export::export_report))
+        .route(
+            "/reports/{community}/{period}/narrative",
+            post(handlers::save_narrative),
+        )
+        .route(
+            "/reports/{community}/{period}/transition",
+            post(handlers::transition),
+        )
+        .route(
+            "/reports/{community}/{period}/export.xlsx",
+            get(export::export_report),
+        )
         .route("/quality", get(street::data_quality))
 }

@@ -43,7 +43,12 @@ pub fn deadline(q: Quarter, days: i32) -> NaiveDate {
     q.end() + Duration::days(i64::from(days))
 }
 
-fn submitted_on_time(submitted: Option<DateTime<Utc>>, q: Quarter, days: i32, today: NaiveDate) -> Option<bool> {
+fn submitted_on_time(
+    submitted: Option<DateTime<Utc>>,
+    q: Quarter,
+    days: i32,
+    today: NaiveDate,
+) -> Option<bool> {
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
     match submitted {
         Some(at) => Some(at.with_timezone(&china).date_naive() <= deadline(q, days)),
@@ -53,11 +58,21 @@ fn submitted_on_time(submitted: Option<DateTime<Utc>>, q: Quarter, days: i32, to
 }
 
 async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
-    Ok(sqlx::query_scalar!("SELECT report_deadline_days FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?)
+    Ok(sqlx::query_scalar!(
+        "SELECT report_deadline_days FROM street WHERE id = $1",
+        street.0
+    )
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 /// Every community of the scope for a quarter, with its figures.
-pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter) -> Result<Vec<CommunityLine>> {
+pub async fn lines(
+    tx: &mut Tx,
+    street: StreetId,
+    only: Option<Uuid>,
+    q: Quarter,
+) -> Result<Vec<CommunityLine>> {
     let days = deadline_days(tx, street).await?;
     let today = today_in_china();
     let communities = crate::web::children::db::communities(tx, street, only).await?;
@@ -66,7 +81,11 @@ pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter
     let mut out = Vec::new();
     for c in communities {
         let report = queries::find(tx, street, c.id, q).await?;
-        let figures = match report.as_ref().filter(|r| r.status == "approved").and_then(|r| r.frozen()) {
+        let figures = match report
+            .as_ref()
+            .filter(|r| r.status == "approved")
+            .and_then(|r| r.frozen())
+        {
             Some(frozen) => frozen,
             None => live.remove(&c.id).unwrap_or_default(),
         };
@@ -74,7 +93,9 @@ pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter
         out.push(CommunityLine {
             id: c.id,
             name: c.name,
-            status: report.map(|r| r.status).unwrap_or_else(|| "draft".to_string()),
+            status: report
+                .map(|r| r.status)
+                .unwrap_or_else(|| "draft".to_string()),
             on_time: submitted_on_time(submitted_at, q, days, today),
             submitted_at,
             figures,
@@ -84,8 +105,18 @@ pub async fn lines(tx: &mut Tx, street: StreetId, only: Option<Uuid>, q: Quarter
 }
 
 /// The sortable columns of the street view.
-pub const COLUMNS: [&str; 10] =
-    ["children", "completeness", "pairing_coverage", "visits", "duty_completion", "talk_coverage", "activities", "person_times", "aid", "overdue"];
+pub const COLUMNS: [&str; 10] = [
+    "children",
+    "completeness",
+    "pairing_coverage",
+    "visits",
+    "duty_completion",
+    "talk_coverage",
+    "activities",
+    "person_times",
+    "aid",
+    "overdue",
+];
 
 fn sort_value(line: &CommunityLine, column: &str) -> f64 {
     let f = &line.figures;
@@ -132,7 +163,11 @@ pub struct StreetReportsPage {
 
 impl StreetReportsPage {
     fn sort_link(&self, column: &str) -> String {
-        let dir = if self.sort == column && self.dir != "asc" { "asc" } else { "desc" };
+        let dir = if self.sort == column && self.dir != "asc" {
+            "asc"
+        } else {
+            "desc"
+        };
         format!("/reports?period={}&sort={column}&dir={dir}", self.period)
     }
     fn pct(&self, v: Option<f64>) -> String {
@@ -146,14 +181,24 @@ pub fn default_quarter(today: NaiveDate) -> Quarter {
     Quarter::containing(current.start() - Duration::days(1))
 }
 
-pub async fn reports_overview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, Query(q): Query<OverviewQuery>) -> Result<StreetReportsPage> {
+pub async fn reports_overview(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    Query(q): Query<OverviewQuery>,
+) -> Result<StreetReportsPage> {
     let today = today_in_china();
-    let quarter = super::handlers::parse_period(&q.period).unwrap_or_else(|| default_quarter(today));
+    let quarter =
+        super::handlers::parse_period(&q.period).unwrap_or_else(|| default_quarter(today));
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let mut lines = lines(&mut tx, staff.user.street_id, staff.scope.filter(), quarter).await?;
     let days = deadline_days(&mut tx, staff.user.street_id).await?;
     tx.commit().await?;
-    let sort = if COLUMNS.contains(&q.sort.as_str()) { q.sort.clone() } else { String::new() };
+    let sort = if COLUMNS.contains(&q.sort.as_str()) {
+        q.sort.clone()
+    } else {
+        String::new()
+    };
     if !sort.is_empty() {
         lines.sort_by(|a, b| sort_value(a, &sort).total_cmp(&sort_value(b, &sort)));
         if q.dir != "asc" {
@@ -161,7 +206,14 @@ pub async fn reports_overview(State(state): State<AppState>, ctx: PageCtx, staff
         }
     }
     let due: Vec<bool> = lines.iter().filter_map(|l| l.on_time).collect();
-    let on_time_rate = if due.is_empty() { "—".to_string() } else { format!("{:.0}%", due.iter().filter(|x| **x).count() as f64 * 100.0 / due.len() as f64) };
+    let on_time_rate = if due.is_empty() {
+        "—".to_string()
+    } else {
+        format!(
+            "{:.0}%",
+            due.iter().filter(|x| **x).count() as f64 * 100.0 / due.len() as f64
+        )
+    };
     let mut periods = Vec::new();
     let mut p = Quarter::containing(today);
     for _ in 0..8 {
@@ -184,7 +236,14 @@ pub async fn reports_overview(State(state): State<AppState>, ctx: PageCtx, staff
 }
 
 /// Weights of the annual evaluation, by metric.
-pub const METRICS: [&str; 6] = ["completeness", "pairing_coverage", "duty_completion", "talk_coverage", "verification", "on_time"];
+pub const METRICS: [&str; 6] = [
+    "completeness",
+    "pairing_coverage",
+    "duty_completion",
+    "talk_coverage",
+    "verification",
+    "on_time",
+];
 
 pub struct Ranked {
     pub name: String,
@@ -214,13 +273,26 @@ pub struct YearQuery {
 }
 
 async fn weights(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str, i64)>> {
-    let value = sqlx::query_scalar!("SELECT evaluation_weights FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?;
-    Ok(METRICS.iter().map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0))).collect())
+    let value = sqlx::query_scalar!(
+        "SELECT evaluation_weights FROM street WHERE id = $1",
+        street.0
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(METRICS
+        .iter()
+        .map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0)))
+        .collect())
 }
 
 /// Each community's metrics averaged over the year's quarters that are over (or begun), and a
 /// weighted score out of 100.
-pub async fn rank(tx: &mut Tx, street: StreetId, year: i32, weights: &[(&'static str, i64)]) -> Result<Vec<Ranked>> {
+pub async fn rank(
+    tx: &mut Tx,
+    street: StreetId,
+    year: i32,
+    weights: &[(&'static str, i64)],
+) -> Result<Vec<Ranked>> {
     let today = today_in_china();
     let days = deadline_days(tx, street).await?;
     let mut per: BTreeMap<String, Vec<Vec<Option<f64>>>> = BTreeMap::new();
@@ -231,7 +303,8 @@ pub async fn rank(tx: &mut Tx, street: StreetId, year: i32, weights: &[(&'static
         }
         for line in lines(tx, street, None, q).await? {
             let f = &line.figures;
-            let on_time = submitted_on_time(line.submitted_at, q, days, today).map(|t| if t { 100.0 } else { 0.0 });
+            let on_time = submitted_on_time(line.submitted_at, q, days, today)
+                .map(|t| if t { 100.0 } else { 0.0 });
             per.entry(line.name.clone()).or_default().push(vec![
                 f.completeness(),
                 f.pairing_coverage(),
@@ -252,21 +325,44 @@ pub async fn rank(tx: &mut Tx, street: StreetId, year: i32, weights: &[(&'static
                     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
                 })
                 .collect();
-            let score = weights.iter().zip(&metrics).map(|((_, w), m)| *w as f64 * m.unwrap_or(0.0)).sum::<f64>() / total_weight as f64;
-            Ranked { name, metrics, score }
+            let score = weights
+                .iter()
+                .zip(&metrics)
+                .map(|((_, w), m)| *w as f64 * m.unwrap_or(0.0))
+                .sum::<f64>()
+                / total_weight as f64;
+            Ranked {
+                name,
+                metrics,
+                score,
+            }
         })
         .collect();
     ranking.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
     Ok(ranking)
 }
 
-pub async fn evaluation(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin, Query(q): Query<YearQuery>) -> Result<EvaluationPage> {
-    let year = q.year.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| chrono::Datelike::year(&today_in_china()));
+pub async fn evaluation(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+    Query(q): Query<YearQuery>,
+) -> Result<EvaluationPage> {
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| chrono::Datelike::year(&today_in_china()));
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let weights = weights(&mut tx, admin.street_id).await?;
     let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
     tx.commit().await?;
-    Ok(EvaluationPage { ctx, year, weights, ranking, errors: FieldErrors::default() })
+    Ok(EvaluationPage {
+        ctx,
+        year,
+        weights,
+        ranking,
+        errors: FieldErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -275,11 +371,21 @@ pub struct WeightsForm {
     fields: std::collections::HashMap<String, String>,
 }
 
-pub async fn save_weights(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, Form(form): Form<WeightsForm>) -> Result<Response> {
+pub async fn save_weights(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    Form(form): Form<WeightsForm>,
+) -> Result<Response> {
     let mut e = FieldErrors::default();
     let mut map = serde_json::Map::new();
     for m in METRICS {
-        match form.fields.get(m).and_then(|v| v.trim().parse::<i64>().ok()).filter(|w| (0..=100).contains(w)) {
+        match form
+            .fields
+            .get(m)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|w| (0..=100).contains(w))
+        {
             Some(w) => {
                 map.insert(m.to_string(), json!(w));
             }
@@ -292,13 +398,31 @@ pub async fn save_weights(State(state): State<AppState>, rctx: RequestContext, S
         let weights = weights(&mut tx, admin.street_id).await?;
         let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
         tx.commit().await?;
-        let page = EvaluationPage { ctx: PageCtx::from(rctx), year, weights, ranking, errors: e };
+        let page = EvaluationPage {
+            ctx: PageCtx::from(rctx),
+            year,
+            weights,
+            ranking,
+            errors: e,
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    sqlx::query!("UPDATE street SET evaluation_weights = $2, version = version + 1 WHERE id = $1", admin.street_id.0, serde_json::Value::Object(map))
-        .execute(&mut *tx)
-        .await?;
-    audit::record(&mut tx, "evaluation_weights_changed", "street", Some(admin.street_id.0), &rctx.ip.to_string(), json!({})).await?;
+    sqlx::query!(
+        "UPDATE street SET evaluation_weights = $2, version = version + 1 WHERE id = $1",
+        admin.street_id.0,
+        serde_json::Value::Object(map)
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        "evaluation_weights_changed",
+        "street",
+        Some(admin.street_id.0),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(axum::response::Redirect::to("/reports/evaluation").into_response())
 }
@@ -315,7 +439,11 @@ pub struct QualityPage {
     late: Vec<(String, String)>,
 }
 
-pub async fn data_quality(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<QualityPage> {
+pub async fn data_quality(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<QualityPage> {
     let street = staff.user.street_id;
     let only = staff.scope.filter();
     let today = today_in_china();
@@ -336,7 +464,10 @@ pub async fn data_quality(State(state): State<AppState>, ctx: PageCtx, staff: St
     let mut unverified = Vec::new();
     for r in &rows {
         for m in &r.missing {
-            missing.entry(m.clone()).or_default().push((r.id, r.name.clone()));
+            missing
+                .entry(m.clone())
+                .or_default()
+                .push((r.id, r.name.clone()));
         }
         if r.updated_at.with_timezone(&china).date_naive() < semester_start {
             not_updated.push((r.id, r.name.clone()));
@@ -360,5 +491,12 @@ pub async fn data_quality(State(state): State<AppState>, ctx: PageCtx, staff: St
         .map(|l| (l.name, period_key(last)))
         .collect();
     tx.commit().await?;
-    Ok(QualityPage { ctx, missing: missing.into_iter().collect(), not_updated, unverified, inactive, late })
+    Ok(QualityPage {
+        ctx,
+        missing: missing.into_iter().collect(),
+        not_updated,
+        unverified,
+        inactive,
+        late,
+    })
 }

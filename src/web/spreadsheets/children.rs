@@ -45,19 +45,34 @@ pub async fn check(
 ) -> Result<Vec<RowCheck<ImportChild>>, crate::error::AppError> {
     let columns: HashMap<&str, usize> = map_headers(&table.headers).into_iter().collect();
     if !columns.contains_key("name") {
-        return Err(crate::error::AppError::Internal("import.error.no_header".into()));
+        return Err(crate::error::AppError::Internal(
+            "import.error.no_header".into(),
+        ));
     }
-    let existing = sqlx::query!("SELECT id_number_hash, name, birth_date FROM child WHERE street_id = $1", street.0)
-        .fetch_all(&mut *conn)
-        .await?;
-    let existing_hashes: HashSet<Vec<u8>> = existing.iter().filter_map(|r| r.id_number_hash.clone()).collect();
-    let existing_people: HashSet<(String, NaiveDate)> = existing.iter().map(|r| (r.name.clone(), r.birth_date)).collect();
-    let grids: HashMap<String, Uuid> = sqlx::query!("SELECT id, name FROM grid WHERE street_id = $1 AND community_id = $2", street.0, community.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|g| (g.name, g.id))
+    let existing = sqlx::query!(
+        "SELECT id_number_hash, name, birth_date FROM child WHERE street_id = $1",
+        street.0
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let existing_hashes: HashSet<Vec<u8>> = existing
+        .iter()
+        .filter_map(|r| r.id_number_hash.clone())
         .collect();
+    let existing_people: HashSet<(String, NaiveDate)> = existing
+        .iter()
+        .map(|r| (r.name.clone(), r.birth_date))
+        .collect();
+    let grids: HashMap<String, Uuid> = sqlx::query!(
+        "SELECT id, name FROM grid WHERE street_id = $1 AND community_id = $2",
+        street.0,
+        community.0
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|g| (g.name, g.id))
+    .collect();
 
     let mut seen_ids: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut seen_people: HashMap<(String, NaiveDate), usize> = HashMap::new();
@@ -122,22 +137,41 @@ pub async fn check(
             ..ChildForm::default()
         };
         // The same checks as the form on the page, every field at once.
-        let valid = validate(&form, Some(community), |g| grids.values().any(|id| *id == g), None, today);
+        let valid = validate(
+            &form,
+            Some(community),
+            |g| grids.values().any(|id| *id == g),
+            None,
+            today,
+        );
         if let Err(field_errors) = &valid {
             for field in field_errors.fields() {
                 let column_field = if field == "grid_id" { "grid" } else { field };
-                flag(column_field, field_errors.get(field).unwrap_or("form.error.required"));
+                flag(
+                    column_field,
+                    field_errors.get(field).unwrap_or("form.error.required"),
+                );
             }
         }
         // Guardian at home and parent away: a name makes the rest of the group required.
-        let mut person = |name_field: &str, relation: &str, phone_field: &str| -> Option<(String, Relation, String)> {
+        let mut person = |name_field: &str,
+                          relation: &str,
+                          phone_field: &str|
+         -> Option<(String, Relation, String)> {
             let name = cell(name_field).trim().to_string();
             if name.is_empty() {
                 return None;
             }
             let relation = Relation::from_key(relation);
             if relation.is_none() {
-                flag(if name_field == "guardian_name" { "guardian_relation" } else { "parent_relation" }, "form.error.required");
+                flag(
+                    if name_field == "guardian_name" {
+                        "guardian_relation"
+                    } else {
+                        "parent_relation"
+                    },
+                    "form.error.required",
+                );
             }
             let phone = match cell(phone_field) {
                 "" => String::new(),
@@ -152,13 +186,15 @@ pub async fn check(
         let parent = person("parent_name", &parent_relation, "parent_phone");
         let consent_on = match cell("consent_on") {
             "" => None,
-            raw => match parse_date(raw).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
-                Some(d) if d <= today => Some(d),
-                _ => {
-                    flag("consent_on", "form.error.date");
-                    None
+            raw => {
+                match parse_date(raw).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+                    Some(d) if d <= today => Some(d),
+                    _ => {
+                        flag("consent_on", "form.error.date");
+                        None
+                    }
                 }
-            },
+            }
         };
         let mut result = None;
         if let Ok(v) = valid {
@@ -177,18 +213,41 @@ pub async fn check(
             } else if seen_people.insert(person_key, i).is_some() {
                 flag("name", "import.error.duplicate_in_file");
             }
-            let id_number = v.id_number.as_ref().map(|n| (key.encrypt(n.as_str()), key.keyed_hash(n.as_str()), n.masked()));
-            result = Some(ImportChild { fields: v.fields, id_number, guardian, parent, consent_on });
+            let id_number = v.id_number.as_ref().map(|n| {
+                (
+                    key.encrypt(n.as_str()),
+                    key.keyed_hash(n.as_str()),
+                    n.masked(),
+                )
+            });
+            result = Some(ImportChild {
+                fields: v.fields,
+                id_number,
+                guardian,
+                parent,
+                consent_on,
+            });
         }
         let valid = if errors.is_empty() { result } else { None };
-        out.push(RowCheck { number: i + 2, cells: cells.clone(), errors, valid });
+        out.push(RowCheck {
+            number: i + 2,
+            cells: cells.clone(),
+            errors,
+            valid,
+        });
     }
     Ok(out)
 }
 
 /// Write every checked row in the caller's transaction, in batches of multi-row inserts.
-pub async fn insert_all(conn: &mut PgConnection, street: StreetId, rows: Vec<ImportChild>, by: UserId) -> Result<usize, sqlx::Error> {
-    let with_ids: Vec<(Uuid, ImportChild)> = rows.into_iter().map(|r| (Uuid::now_v7(), r)).collect();
+pub async fn insert_all(
+    conn: &mut PgConnection,
+    street: StreetId,
+    rows: Vec<ImportChild>,
+    by: UserId,
+) -> Result<usize, sqlx::Error> {
+    let with_ids: Vec<(Uuid, ImportChild)> =
+        rows.into_iter().map(|r| (Uuid::now_v7(), r)).collect();
     for chunk in with_ids.chunks(500) {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
             "INSERT INTO child (street_id, id, community_id, grid_id, name, name_initials, gender, birth_date, id_number_enc,
@@ -207,7 +266,12 @@ pub async fn insert_all(conn: &mut PgConnection, street: StreetId, rows: Vec<Imp
                 .push_bind(f.birth_date)
                 .push_bind(r.id_number.as_ref().map(|n| n.0.clone()))
                 .push_bind(r.id_number.as_ref().map(|n| n.1.clone()))
-                .push_bind(r.id_number.as_ref().map(|n| n.2.clone()).unwrap_or_default())
+                .push_bind(
+                    r.id_number
+                        .as_ref()
+                        .map(|n| n.2.clone())
+                        .unwrap_or_default(),
+                )
                 .push_bind(f.address.clone())
                 .push_bind(f.school.clone())
                 .push_bind(f.grade.clone())
@@ -228,7 +292,10 @@ pub async fn insert_all(conn: &mut PgConnection, street: StreetId, rows: Vec<Imp
             .iter()
             .flat_map(|(id, r)| {
                 let at_home = r.guardian.as_ref().map(|g| (*id, g, false, ""));
-                let away = r.parent.as_ref().map(|p| (*id, p, true, r.fields.parents_work_place.as_str()));
+                let away = r
+                    .parent
+                    .as_ref()
+                    .map(|p| (*id, p, true, r.fields.parents_work_place.as_str()));
                 at_home.into_iter().chain(away)
             })
             .collect();
@@ -236,19 +303,22 @@ pub async fn insert_all(conn: &mut PgConnection, street: StreetId, rows: Vec<Imp
             let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
                 "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, work_place, family_phone, is_entrusted, updated_by) ",
             );
-            q.push_values(&people, |mut b, (child, (name, relation, phone), away, work)| {
-                b.push_bind(street.0)
-                    .push_bind(Uuid::now_v7())
-                    .push_bind(*child)
-                    .push_bind(name.clone())
-                    .push_bind(*relation)
-                    .push_bind(if *away { String::new() } else { phone.clone() })
-                    .push_bind(*away)
-                    .push_bind(work.to_string())
-                    .push_bind(if *away { phone.clone() } else { String::new() })
-                    .push_bind(!*away)
-                    .push_bind(by.0);
-            });
+            q.push_values(
+                &people,
+                |mut b, (child, (name, relation, phone), away, work)| {
+                    b.push_bind(street.0)
+                        .push_bind(Uuid::now_v7())
+                        .push_bind(*child)
+                        .push_bind(name.clone())
+                        .push_bind(*relation)
+                        .push_bind(if *away { String::new() } else { phone.clone() })
+                        .push_bind(*away)
+                        .push_bind(work.to_string())
+                        .push_bind(if *away { phone.clone() } else { String::new() })
+                        .push_bind(!*away)
+                        .push_bind(by.0);
+                },
+            );
             q.build().execute(&mut *conn).await?;
         }
         let consents: Vec<(Uuid, NaiveDate, String, Relation)> = chunk
@@ -259,8 +329,9 @@ pub async fn insert_all(conn: &mut PgConnection, street: StreetId, rows: Vec<Imp
             })
             .collect();
         if !consents.is_empty() {
-            let mut q: QueryBuilder<Postgres> =
-                QueryBuilder::new("INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by) ");
+            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+                "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by) ",
+            );
             q.push_values(&consents, |mut b, (child, on, name, relation)| {
                 b.push_bind(street.0)
                     .push_bind(Uuid::now_v7())

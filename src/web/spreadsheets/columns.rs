@@ -17,7 +17,11 @@ pub const CHILD_COLUMNS: &[(&str, &str, &[&str])] = &[
     ("class_teacher", "班主任", &[]),
     ("class_teacher_phone", "班主任电话", &[]),
     ("left_behind", "留守类型", &[]),
-    ("parents_work_place", "父母外出务工地", &["外出务工地", "务工地"]),
+    (
+        "parents_work_place",
+        "父母外出务工地",
+        &["外出务工地", "务工地"],
+    ),
     ("parents_return_frequency", "回家频率", &[]),
     ("care_situation", "监护情况", &["监护类型"]),
     ("risk_level", "关注等级", &[]),
@@ -36,7 +40,10 @@ pub fn map_headers(headers: &[String]) -> Vec<(&'static str, usize)> {
     CHILD_COLUMNS
         .iter()
         .filter_map(|(field, main, others)| {
-            headers.iter().position(|h| h == main || others.contains(&h.as_str())).map(|i| (*field, i))
+            headers
+                .iter()
+                .position(|h| h == main || others.contains(&h.as_str()))
+                .map(|i| (*field, i))
         })
         .collect()
 }
@@ -49,7 +56,10 @@ pub fn closed_value(prefix: &str, keys: &[&str], cell: &str) -> Option<String> {
     }
     for key in keys {
         let label_key = format!("{prefix}.{key}");
-        if cell == *key || cell == catalog(Lang::Zh).t(&label_key) || cell.eq_ignore_ascii_case(catalog(Lang::En).t(&label_key)) {
+        if cell == *key
+            || cell == catalog(Lang::Zh).t(&label_key)
+            || cell.eq_ignore_ascii_case(catalog(Lang::En).t(&label_key))
+        {
             return Some(key.to_string());
         }
     }
@@ -68,10 +78,14 @@ pub fn closed_value(prefix: &str, keys: &[&str], cell: &str) -> Option<String> {
 pub fn parse_date(cell: &str) -> Option<String> {
     let cell = cell.trim();
     if cell.len() == 8 && cell.bytes().all(|b| b.is_ascii_digit()) {
-        return chrono::NaiveDate::parse_from_str(cell, "%Y%m%d").ok().map(|d| d.to_string());
+        return chrono::NaiveDate::parse_from_str(cell, "%Y%m%d")
+            .ok()
+            .map(|d| d.to_string());
     }
     let unified = cell.replace(['/', '.', '年', '月'], "-").replace('日', "");
-    chrono::NaiveDate::parse_from_str(&unified, "%Y-%m-%d").ok().map(|d| d.to_string())
+    chrono::NaiveDate::parse_from_str(&unified, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.to_string())
 }
 
 #[cfg(test)]
@@ -80,12 +94,28 @@ mod tests {
 
     #[test]
     fn headers_and_values() {
-        let headers: Vec<String> = ["儿童姓名", "身份证号码", "出生日期"].iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = ["儿童姓名", "身份证号码", "出生日期"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let map = map_headers(&headers);
-        assert!(map.contains(&("name", 0)) && map.contains(&("id_number", 1)) && map.contains(&("birth_date", 2)));
-        assert_eq!(closed_value("child.gender", &["male", "female"], "女").as_deref(), Some("female"));
-        assert_eq!(closed_value("child.gender", &["male", "female"], "未知"), None);
-        assert_eq!(closed_value("guardian.relation", &["father"], "奶奶").as_deref(), Some("paternal_grandmother"));
+        assert!(
+            map.contains(&("name", 0))
+                && map.contains(&("id_number", 1))
+                && map.contains(&("birth_date", 2))
+        );
+        assert_eq!(
+            closed_value("child.gender", &["male", "female"], "女").as_deref(),
+            Some("female")
+        );
+        assert_eq!(
+            closed_value("child.gender", &["male", "female"], "未知"),
+            None
+        );
+        assert_eq!(
+            closed_value("guardian.relation", &["father"], "奶奶").as_deref(),
+            Some("paternal_grandmother")
+        );
         assert_eq!(parse_date("2016/5/20").as_deref(), Some("2016-05-20"));
         assert_eq!(parse_date("20160520").as_deref(), Some("2016-05-20"));
         assert_eq!(parse_date("2016年5月20日").as_deref(), Some("2016-05-20"));

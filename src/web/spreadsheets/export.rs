@@ -24,7 +24,12 @@ use crate::web::context::RequestContext;
 fn xlsx(bytes: Vec<u8>, ascii_name: &str) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -36,7 +41,9 @@ fn bold() -> Format {
 }
 
 fn labels(prefix: &str, keys: Vec<&'static str>) -> Vec<String> {
-    keys.iter().map(|k| catalog(Lang::Zh).t(&format!("{prefix}.{k}")).to_string()).collect()
+    keys.iter()
+        .map(|k| catalog(Lang::Zh).t(&format!("{prefix}.{k}")).to_string())
+        .collect()
 }
 
 /// The roster template: Chinese headers, one example row, drop-downs for the closed lists.
@@ -49,24 +56,52 @@ pub fn template_workbook() -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(i as u16, 14)?;
     }
     let example = [
-        "张小明", "男", "2016-05-20", "", "", "幸福路8号", "城关第一小学", "四年级", "2班", "刘老师", "13912345678", "父母均外出",
-        "广东省东莞市", "每年春节", "隔代监护", "一般关注", "", "张奶奶", "祖母", "13512345678", "张爸爸", "父亲", "13612345678", "2026-09-01",
+        "张小明",
+        "男",
+        "2016-05-20",
+        "",
+        "",
+        "幸福路8号",
+        "城关第一小学",
+        "四年级",
+        "2班",
+        "刘老师",
+        "13912345678",
+        "父母均外出",
+        "广东省东莞市",
+        "每年春节",
+        "隔代监护",
+        "一般关注",
+        "",
+        "张奶奶",
+        "祖母",
+        "13512345678",
+        "张爸爸",
+        "父亲",
+        "13612345678",
+        "2026-09-01",
     ];
     for (i, v) in example.iter().enumerate() {
         sheet.write_string(1, i as u16, *v)?;
     }
     let lists: [(&str, Vec<String>); 6] = [
         ("性别", labels("child.gender", Gender::keys())),
-        ("状态", labels("child.status", crate::domain::child::ChildStatus::keys())),
+        (
+            "状态",
+            labels("child.status", crate::domain::child::ChildStatus::keys()),
+        ),
         ("留守类型", labels("child.left_behind", LeftBehind::keys())),
         ("监护情况", labels("child.care", CareSituation::keys())),
         ("关注等级", labels("child.risk", RiskLevel::keys())),
         ("监护人关系", labels("guardian.relation", Relation::keys())),
     ];
-    for (header, values) in lists.iter().chain(std::iter::once(&("外出父母关系", labels("guardian.relation", Relation::keys()))))
-    {
+    for (header, values) in lists.iter().chain(std::iter::once(&(
+        "外出父母关系",
+        labels("guardian.relation", Relation::keys()),
+    ))) {
         if let Some(col) = headers.iter().position(|h| h == header) {
-            let validation = DataValidation::new().allow_list_strings(&values.iter().map(String::as_str).collect::<Vec<_>>())?;
+            let validation = DataValidation::new()
+                .allow_list_strings(&values.iter().map(String::as_str).collect::<Vec<_>>())?;
             sheet.add_data_validation(1, col as u16, 20_000, col as u16, &validation)?;
         }
     }
@@ -74,7 +109,10 @@ pub fn template_workbook() -> Result<Vec<u8>, XlsxError> {
 }
 
 pub async fn template(_staff: Staff) -> Result<Response> {
-    Ok(xlsx(template_workbook().map_err(AppError::internal)?, "children-template.xlsx"))
+    Ok(xlsx(
+        template_workbook().map_err(AppError::internal)?,
+        "children-template.xlsx",
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,7 +126,12 @@ pub struct ExportQuery {
     reason: String,
 }
 
-pub async fn export_children(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Query(q): Query<ExportQuery>) -> Result<Response> {
+pub async fn export_children(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response> {
     let user = &staff.user;
     let full = !q.full_ids.is_empty();
     if full && (staff.scope != CommunityScope::All || q.reason.trim().chars().count() < 2) {
@@ -131,12 +174,20 @@ pub async fn export_children(State(state): State<AppState>, rctx: RequestContext
         for (r, row) in rows.iter().enumerate() {
             let d = details.iter().find(|d| d.id == row.id);
             let id_number = match d {
-                Some(d) if full => d.id_number_enc.as_deref().and_then(|b| state.data_key.decrypt(b).ok()).unwrap_or_default(),
+                Some(d) if full => d
+                    .id_number_enc
+                    .as_deref()
+                    .and_then(|b| state.data_key.decrypt(b).ok())
+                    .unwrap_or_default(),
                 Some(d) => d.id_number_masked.clone(),
                 None => String::new(),
             };
-            let home = guardians.iter().find(|g| g.child_id == row.id && !g.is_parent_away);
-            let away = guardians.iter().find(|g| g.child_id == row.id && g.is_parent_away);
+            let home = guardians
+                .iter()
+                .find(|g| g.child_id == row.id && !g.is_parent_away);
+            let away = guardians
+                .iter()
+                .find(|g| g.child_id == row.id && g.is_parent_away);
             let label = |prefix: &str, key: &str| zh.t(&format!("{prefix}.{key}")).to_string();
             let values: Vec<String> = vec![
                 row.name.clone(),
@@ -150,18 +201,29 @@ pub async fn export_children(State(state): State<AppState>, rctx: RequestContext
                 d.map(|d| d.class_name.clone()).unwrap_or_default(),
                 d.map(|d| d.class_teacher.clone()).unwrap_or_default(),
                 d.map(|d| d.class_teacher_phone.clone()).unwrap_or_default(),
-                d.map(|d| label("child.left_behind", &d.left_behind)).unwrap_or_default(),
+                d.map(|d| label("child.left_behind", &d.left_behind))
+                    .unwrap_or_default(),
                 d.map(|d| d.parents_work_place.clone()).unwrap_or_default(),
-                d.map(|d| d.parents_return_frequency.clone()).unwrap_or_default(),
+                d.map(|d| d.parents_return_frequency.clone())
+                    .unwrap_or_default(),
                 d.map(|d| label("child.care", &d.care)).unwrap_or_default(),
                 label("child.risk", row.risk_level.key()),
                 label("child.status", row.status.key()),
                 home.map(|g| g.name.clone()).unwrap_or_default(),
-                home.map(|g| label("guardian.relation", &g.relation)).unwrap_or_default(),
+                home.map(|g| label("guardian.relation", &g.relation))
+                    .unwrap_or_default(),
                 home.map(|g| g.phone.clone()).unwrap_or_default(),
                 away.map(|g| g.name.clone()).unwrap_or_default(),
-                away.map(|g| label("guardian.relation", &g.relation)).unwrap_or_default(),
-                away.map(|g| if g.family_phone.is_empty() { g.phone.clone() } else { g.family_phone.clone() }).unwrap_or_default(),
+                away.map(|g| label("guardian.relation", &g.relation))
+                    .unwrap_or_default(),
+                away.map(|g| {
+                    if g.family_phone.is_empty() {
+                        g.phone.clone()
+                    } else {
+                        g.family_phone.clone()
+                    }
+                })
+                .unwrap_or_default(),
                 String::new(),
             ];
             for (c, v) in values.iter().enumerate() {
@@ -185,15 +247,36 @@ pub async fn export_children(State(state): State<AppState>, rctx: RequestContext
     Ok(xlsx(bytes, "children.xlsx"))
 }
 
-pub async fn export_volunteers(State(state): State<AppState>, rctx: RequestContext, staff: Staff) -> Result<Response> {
+pub async fn export_volunteers(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let rows = crate::web::volunteers::db::list(&mut tx, user.street_id, staff.scope.filter(), None).await?;
+    let rows =
+        crate::web::volunteers::db::list(&mut tx, user.street_id, staff.scope.filter(), None)
+            .await?;
     let zh = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet().set_name("志愿者")?;
-        for (i, h) in ["姓名", "所属社区", "类型", "志愿服务队", "电话", "特长", "状态", "无犯罪记录证明查验", "培训", "行为守则", "结对人数"].iter().enumerate() {
+        for (i, h) in [
+            "姓名",
+            "所属社区",
+            "类型",
+            "志愿服务队",
+            "电话",
+            "特长",
+            "状态",
+            "无犯罪记录证明查验",
+            "培训",
+            "行为守则",
+            "结对人数",
+        ]
+        .iter()
+        .enumerate()
+        {
             sheet.write_string_with_format(0, i as u16, *h, &bold())?;
             sheet.set_column_width(i as u16, 14)?;
         }
@@ -207,9 +290,15 @@ pub async fn export_volunteers(State(state): State<AppState>, rctx: RequestConte
                 v.phone.clone(),
                 v.skills.clone(),
                 zh.t(&format!("volunteer.status.{}", v.status)).to_string(),
-                v.record_check_seen_on.map(|d| d.to_string()).unwrap_or_default(),
-                v.training_done_on.map(|d| d.to_string()).unwrap_or_default(),
-                v.conduct_accepted_at.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                v.record_check_seen_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                v.training_done_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                v.conduct_accepted_at
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
             ];
             for (c, value) in cells.iter().enumerate() {
                 sheet.write_string(row, c as u16, value)?;
@@ -219,7 +308,15 @@ pub async fn export_volunteers(State(state): State<AppState>, rctx: RequestConte
         book.save_to_buffer()
     };
     let bytes = build().map_err(AppError::internal)?;
-    audit::record(&mut tx, "volunteers_exported", "street", Some(user.street_id.0), &rctx.ip.to_string(), json!({ "rows": rows.len() })).await?;
+    audit::record(
+        &mut tx,
+        "volunteers_exported",
+        "street",
+        Some(user.street_id.0),
+        &rctx.ip.to_string(),
+        json!({ "rows": rows.len() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(xlsx(bytes, "volunteers.xlsx"))
 }
@@ -229,18 +326,38 @@ pub struct SemesterQuery {
     semester: Option<String>,
 }
 
-pub async fn export_duties(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Query(q): Query<SemesterQuery>) -> Result<Response> {
+pub async fn export_duties(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Query(q): Query<SemesterQuery>,
+) -> Result<Response> {
     let user = &staff.user;
     let today = today_in_china();
-    let semester = q.semester.as_deref().and_then(Semester::parse).unwrap_or_else(|| Semester::containing(today));
+    let semester = q
+        .semester
+        .as_deref()
+        .and_then(Semester::parse)
+        .unwrap_or_else(|| Semester::containing(today));
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let rows = crate::web::pairings::handlers::grid_rows(&mut tx, user.street_id, staff.scope.filter(), semester, today).await?;
+    let rows = crate::web::pairings::handlers::grid_rows(
+        &mut tx,
+        user.street_id,
+        staff.scope.filter(),
+        semester,
+        today,
+    )
+    .await?;
     let zh = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet().set_name("五个一")?;
         let mut headers = vec!["社区".to_string(), "志愿者".to_string(), "儿童".to_string()];
-        headers.extend(crate::domain::duties::Duty::ALL.iter().map(|d| zh.t(&d.label_key()).to_string()));
+        headers.extend(
+            crate::domain::duties::Duty::ALL
+                .iter()
+                .map(|d| zh.t(&d.label_key()).to_string()),
+        );
         headers.push(zh.t("duty.months_without_talk").to_string());
         for (i, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(0, i as u16, h, &bold())?;
@@ -263,7 +380,15 @@ pub async fn export_duties(State(state): State<AppState>, rctx: RequestContext, 
         book.save_to_buffer()
     };
     let bytes = build().map_err(AppError::internal)?;
-    audit::record(&mut tx, "duties_exported", "street", Some(user.street_id.0), &rctx.ip.to_string(), json!({ "semester": semester.key() })).await?;
+    audit::record(
+        &mut tx,
+        "duties_exported",
+        "street",
+        Some(user.street_id.0),
+        &rctx.ip.to_string(),
+        json!({ "semester": semester.key() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(xlsx(bytes, "duties.xlsx"))
 }

@@ -4,9 +4,9 @@
 
 mod children;
 mod columns;
-mod volunteers;
 mod export;
 pub mod read;
+mod volunteers;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -34,9 +34,19 @@ pub fn router() -> Router<AppState> {
         .route("/children/export.xlsx", get(export::export_children))
         .route("/volunteers/export.xlsx", get(export::export_volunteers))
         .route("/pairings/duties/export.xlsx", get(export::export_duties))
-        .route("/children/import", get(import_children_form).post(upload_children).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
+        .route(
+            "/children/import",
+            get(import_children_form)
+                .post(upload_children)
+                .layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)),
+        )
         .route("/children/import/{id}", get(preview).post(confirm))
-        .route("/volunteers/import", get(import_volunteers_form).post(upload_volunteers).layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)))
+        .route(
+            "/volunteers/import",
+            get(import_volunteers_form)
+                .post(upload_volunteers)
+                .layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)),
+        )
         .route("/volunteers/import/{id}", get(preview).post(confirm))
 }
 
@@ -62,35 +72,79 @@ impl ImportPage {
 }
 
 async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> Result<ImportPage> {
-    let communities = crate::web::children::db::communities(tx, staff.user.street_id, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    Ok(ImportPage { ctx, kind, communities, error: None, batch: None, file_name: String::new(), headers: Vec::new(), rows: Vec::new(), error_rows: 0 })
+    let communities =
+        crate::web::children::db::communities(tx, staff.user.street_id, staff.scope.filter())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+    Ok(ImportPage {
+        ctx,
+        kind,
+        communities,
+        error: None,
+        batch: None,
+        file_name: String::new(),
+        headers: Vec::new(),
+        rows: Vec::new(),
+        error_rows: 0,
+    })
 }
 
-async fn import_form(state: AppState, ctx: PageCtx, staff: Staff, kind: &'static str) -> Result<ImportPage> {
+async fn import_form(
+    state: AppState,
+    ctx: PageCtx,
+    staff: Staff,
+    kind: &'static str,
+) -> Result<ImportPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let p = page(&mut tx, &staff, ctx, kind).await?;
     tx.commit().await?;
     Ok(p)
 }
 
-pub async fn import_children_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+pub async fn import_children_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<ImportPage> {
     import_form(state, ctx, staff, "children").await
 }
 
-pub async fn import_volunteers_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<ImportPage> {
+pub async fn import_volunteers_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<ImportPage> {
     import_form(state, ctx, staff, "volunteers").await
 }
 
-pub async fn upload_children(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+pub async fn upload_children(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    request: Request,
+) -> Result<Response> {
     upload(state, rctx, staff, request, "children").await
 }
 
-pub async fn upload_volunteers(State(state): State<AppState>, rctx: RequestContext, staff: Staff, request: Request) -> Result<Response> {
+pub async fn upload_volunteers(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    request: Request,
+) -> Result<Response> {
     upload(state, rctx, staff, request, "volunteers").await
 }
 
 /// Keep the uploaded file (unapplied) and show its preview.
-async fn upload(state: AppState, rctx: RequestContext, staff: Staff, request: Request, kind: &'static str) -> Result<Response> {
+async fn upload(
+    state: AppState,
+    rctx: RequestContext,
+    staff: Staff,
+    request: Request,
+    kind: &'static str,
+) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let mut p = page(&mut tx, &staff, PageCtx::from(rctx), kind).await?;
@@ -115,7 +169,11 @@ async fn upload(state: AppState, rctx: RequestContext, staff: Staff, request: Re
             _ => {}
         }
     }
-    let community = staff.scope.filter().or_else(|| community.parse().ok()).filter(|c| p.communities.iter().any(|(id, _)| id == c));
+    let community = staff
+        .scope
+        .filter()
+        .or_else(|| community.parse().ok())
+        .filter(|c| p.communities.iter().any(|(id, _)| id == c));
     let refuse = |mut p: ImportPage, key: &'static str| {
         p.error = Some(key);
         (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
@@ -167,7 +225,14 @@ enum Checked {
 impl Checked {
     fn views(&self) -> Vec<children::RowCheck<()>> {
         fn view<T>(rows: &[children::RowCheck<T>]) -> Vec<children::RowCheck<()>> {
-            rows.iter().map(|r| children::RowCheck { number: r.number, cells: r.cells.clone(), errors: r.errors.clone(), valid: None }).collect()
+            rows.iter()
+                .map(|r| children::RowCheck {
+                    number: r.number,
+                    cells: r.cells.clone(),
+                    errors: r.errors.clone(),
+                    valid: None,
+                })
+                .collect()
         }
         match self {
             Checked::Children(rows) => view(rows),
@@ -181,7 +246,13 @@ impl Checked {
 }
 
 /// The batch, checked: every row with its cell errors. Only the uploader's own batch.
-async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid, kind: &str) -> Result<(String, CommunityId, read::Table, Checked)> {
+async fn checked(
+    state: &AppState,
+    tx: &mut Tx,
+    staff: &Staff,
+    batch: Uuid,
+    kind: &str,
+) -> Result<(String, CommunityId, read::Table, Checked)> {
     let user = &staff.user;
     let row = sqlx::query!(
         "SELECT community_id, file_name, content, kind FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3 AND kind = $4",
@@ -199,14 +270,33 @@ async fn checked(state: &AppState, tx: &mut Tx, staff: &Staff, batch: Uuid, kind
     let rows = if row.kind == "volunteers" {
         Checked::Volunteers(volunteers::check(tx, user.street_id, &table, today_in_china()).await?)
     } else {
-        Checked::Children(children::check(tx, user.street_id, community, &table, &state.data_key, today_in_china()).await?)
+        Checked::Children(
+            children::check(
+                tx,
+                user.street_id,
+                community,
+                &table,
+                &state.data_key,
+                today_in_china(),
+            )
+            .await?,
+        )
     };
     Ok((row.file_name, community, table, rows))
 }
 
-pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(batch): PathId<Uuid>,
+) -> Result<Response> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let kind = if ctx.path.starts_with("/volunteers") { "volunteers" } else { "children" };
+    let kind = if ctx.path.starts_with("/volunteers") {
+        "volunteers"
+    } else {
+        "children"
+    };
     let mut p = page(&mut tx, &staff, ctx, kind).await?;
     match checked(&state, &mut tx, &staff, batch, kind).await {
         Ok((file_name, _, table, checked)) => {
@@ -217,7 +307,9 @@ pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, 
             p.headers = table.headers;
             p.rows = rows;
         }
-        Err(AppError::Internal(key)) if key == "import.error.no_header" => p.error = Some("import.error.no_header"),
+        Err(AppError::Internal(key)) if key == "import.error.no_header" => {
+            p.error = Some("import.error.no_header")
+        }
         Err(e) => return Err(e),
     }
     tx.commit().await?;
@@ -225,10 +317,19 @@ pub async fn preview(State(state): State<AppState>, ctx: PageCtx, staff: Staff, 
 }
 
 /// Write every row in one transaction, or none: a single faulty row stops the whole import.
-pub async fn confirm(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(batch): PathId<Uuid>) -> Result<Response> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(batch): PathId<Uuid>,
+) -> Result<Response> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let kind = if rctx.path.starts_with("/volunteers") { "volunteers" } else { "children" };
+    let kind = if rctx.path.starts_with("/volunteers") {
+        "volunteers"
+    } else {
+        "children"
+    };
     let back = format!("/{kind}/import/{batch}");
     let (_, community, _, checked) = match checked(&state, &mut tx, &staff, batch, kind).await {
         Ok(c) => c,
@@ -242,15 +343,37 @@ pub async fn confirm(State(state): State<AppState>, rctx: RequestContext, staff:
     let (count, action, next) = match checked {
         Checked::Children(rows) => {
             let valid = rows.into_iter().filter_map(|r| r.valid).collect();
-            (children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?, "children_imported", format!("/children?community={community}"))
+            (
+                children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?,
+                "children_imported",
+                format!("/children?community={community}"),
+            )
         }
         Checked::Volunteers(rows) => {
             let valid = rows.into_iter().filter_map(|r| r.valid).collect();
-            (volunteers::insert_all(&mut tx, user.street_id, community, valid).await?, "volunteers_imported", "/volunteers".to_string())
+            (
+                volunteers::insert_all(&mut tx, user.street_id, community, valid).await?,
+                "volunteers_imported",
+                "/volunteers".to_string(),
+            )
         }
     };
-    sqlx::query!("DELETE FROM import_batch WHERE street_id = $1 AND id = $2", user.street_id.0, batch).execute(&mut *tx).await?;
-    audit::record(&mut tx, action, "community", Some(community.0), &rctx.ip.to_string(), json!({ "rows": count })).await?;
+    sqlx::query!(
+        "DELETE FROM import_batch WHERE street_id = $1 AND id = $2",
+        user.street_id.0,
+        batch
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        action,
+        "community",
+        Some(community.0),
+        &rctx.ip.to_string(),
+        json!({ "rows": count }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&next).into_response())
 }

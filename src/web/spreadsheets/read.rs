@@ -23,12 +23,18 @@ pub fn read(bytes: &[u8]) -> Result<Table, &'static str> {
         return Err("import.error.too_big");
     }
     let grid = if bytes.starts_with(b"PK\x03\x04") {
-        read_workbook(calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| "import.error.not_spreadsheet")?)?
+        read_workbook(
+            calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                .map_err(|_| "import.error.not_spreadsheet")?,
+        )?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE container: an old .xls, or an .xlsx protected by a password.
         match calamine::Xls::new(std::io::Cursor::new(bytes)) {
             Ok(book) => read_workbook(book)?,
-            Err(e) if e.to_string().to_lowercase().contains("password") || e.to_string().to_lowercase().contains("encrypt") => {
+            Err(e)
+                if e.to_string().to_lowercase().contains("password")
+                    || e.to_string().to_lowercase().contains("encrypt") =>
+            {
                 return Err("import.error.encrypted");
             }
             Err(_) => return Err("import.error.encrypted_or_unknown"),
@@ -39,15 +45,26 @@ pub fn read(bytes: &[u8]) -> Result<Table, &'static str> {
     to_table(grid)
 }
 
-fn read_workbook<R: std::io::Read + std::io::Seek, B: Reader<R>>(mut book: B) -> Result<Vec<Vec<String>>, &'static str> {
-    let name = book.sheet_names().first().cloned().ok_or("import.error.empty")?;
+fn read_workbook<R: std::io::Read + std::io::Seek, B: Reader<R>>(
+    mut book: B,
+) -> Result<Vec<Vec<String>>, &'static str> {
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("import.error.empty")?;
     if let Ok(formulas) = book.worksheet_formula(&name) {
         if formulas.used_cells().any(|(_, _, f)| !f.trim().is_empty()) {
             return Err("import.error.formula");
         }
     }
-    let range = book.worksheet_range(&name).map_err(|_| "import.error.not_spreadsheet")?;
-    Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|_| "import.error.not_spreadsheet")?;
+    Ok(range
+        .rows()
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect())
 }
 
 /// A cell as the text a person would type (dates as YYYY-MM-DD, whole numbers without ".0").
@@ -59,7 +76,9 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()).map(|d| d.to_string()).unwrap_or_default(),
+        Data::DateTime(d) => excel_date(d.as_f64())
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(_) => String::new(),
@@ -87,7 +106,10 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
             decoded.into_owned()
         }
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| "import.error.not_spreadsheet")?;
@@ -105,7 +127,12 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
 
 fn to_table(grid: Vec<Vec<String>>) -> Result<Table, &'static str> {
     let mut rows = grid.into_iter().filter(|r| r.iter().any(|c| !c.is_empty()));
-    let headers: Vec<String> = rows.next().ok_or("import.error.empty")?.into_iter().map(|h| normalise_header(&h)).collect();
+    let headers: Vec<String> = rows
+        .next()
+        .ok_or("import.error.empty")?
+        .into_iter()
+        .map(|h| normalise_header(&h))
+        .collect();
     let data: Vec<Vec<String>> = rows
         .map(|mut r| {
             r.resize(headers.len(), String::new());
@@ -118,7 +145,10 @@ fn to_table(grid: Vec<Vec<String>>) -> Result<Table, &'static str> {
     if data.is_empty() {
         return Err("import.error.empty");
     }
-    Ok(Table { headers, rows: data })
+    Ok(Table {
+        headers,
+        rows: data,
+    })
 }
 
 /// Headers as people write them: without spaces, asterisks or "(必填)".
@@ -149,10 +179,19 @@ mod tests {
     #[test]
     fn bad_files() {
         assert_eq!(read(b"").unwrap_err(), "import.error.empty");
-        assert_eq!(read(b"\x00\x01\x02binary").unwrap_err(), "import.error.not_spreadsheet");
+        assert_eq!(
+            read(b"\x00\x01\x02binary").unwrap_err(),
+            "import.error.not_spreadsheet"
+        );
         assert_eq!(read("姓名\n".as_bytes()).unwrap_err(), "import.error.empty");
-        assert_eq!(read("姓名,出生日期\n张三,=TODAY()\n".as_bytes()).unwrap_err(), "import.error.formula");
-        assert_eq!(read(&vec![b'a'; MAX_BYTES + 1]).unwrap_err(), "import.error.too_big");
+        assert_eq!(
+            read("姓名,出生日期\n张三,=TODAY()\n".as_bytes()).unwrap_err(),
+            "import.error.formula"
+        );
+        assert_eq!(
+            read(&vec![b'a'; MAX_BYTES + 1]).unwrap_err(),
+            "import.error.too_big"
+        );
         assert_eq!(excel_date(45000.0), NaiveDate::from_ymd_opt(2023, 3, 15));
     }
 }

@@ -20,7 +20,11 @@ pub const VOLUNTEER_COLUMNS: &[(&str, &str, &[&str])] = &[
     ("kind", "类型", &["志愿者类型"]),
     ("team", "志愿服务队", &["服务队"]),
     ("skills", "特长", &[]),
-    ("record_check", "无犯罪记录证明查验日期", &["无犯罪记录证明"]),
+    (
+        "record_check",
+        "无犯罪记录证明查验日期",
+        &["无犯罪记录证明"],
+    ),
     ("training", "培训日期", &["培训"]),
 ];
 
@@ -34,20 +38,36 @@ pub struct ImportVolunteer {
     pub training: Option<NaiveDate>,
 }
 
-pub async fn check(conn: &mut PgConnection, street: StreetId, table: &Table, today: NaiveDate) -> Result<Vec<RowCheck<ImportVolunteer>>, crate::error::AppError> {
+pub async fn check(
+    conn: &mut PgConnection,
+    street: StreetId,
+    table: &Table,
+    today: NaiveDate,
+) -> Result<Vec<RowCheck<ImportVolunteer>>, crate::error::AppError> {
     let columns: HashMap<&str, usize> = VOLUNTEER_COLUMNS
         .iter()
-        .filter_map(|(field, main, others)| table.headers.iter().position(|h| h == main || others.contains(&h.as_str())).map(|i| (*field, i)))
+        .filter_map(|(field, main, others)| {
+            table
+                .headers
+                .iter()
+                .position(|h| h == main || others.contains(&h.as_str()))
+                .map(|i| (*field, i))
+        })
         .collect();
     if !columns.contains_key("name") || !columns.contains_key("phone") {
-        return Err(crate::error::AppError::Internal("import.error.no_header".into()));
+        return Err(crate::error::AppError::Internal(
+            "import.error.no_header".into(),
+        ));
     }
-    let existing: HashSet<(String, String)> = sqlx::query!("SELECT name, phone FROM volunteer WHERE street_id = $1", street.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.name, r.phone))
-        .collect();
+    let existing: HashSet<(String, String)> = sqlx::query!(
+        "SELECT name, phone FROM volunteer WHERE street_id = $1",
+        street.0
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.name, r.phone))
+    .collect();
     let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut out = Vec::new();
     for (i, cells) in table.rows.iter().enumerate() {
@@ -64,7 +84,10 @@ pub async fn check(conn: &mut PgConnection, street: StreetId, table: &Table, tod
         } else if name.chars().count() > 50 {
             flag("name", "form.error.too_long");
         }
-        let phone: String = cell("phone").chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let phone: String = cell("phone")
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
         if !is_mainland_mobile(&phone) {
             flag("phone", "user.error.login_invalid");
         }
@@ -77,13 +100,15 @@ pub async fn check(conn: &mut PgConnection, street: StreetId, table: &Table, tod
         };
         let mut date = |f: &str| match cell(f) {
             "" => None,
-            raw => match parse_date(raw).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
-                Some(d) if d <= today => Some(d),
-                _ => {
-                    flag(f, "form.error.date");
-                    None
+            raw => {
+                match parse_date(raw).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+                    Some(d) if d <= today => Some(d),
+                    _ => {
+                        flag(f, "form.error.date");
+                        None
+                    }
                 }
-            },
+            }
         };
         let record_check = date("record_check");
         let training = date("training");
@@ -110,17 +135,28 @@ pub async fn check(conn: &mut PgConnection, street: StreetId, table: &Table, tod
             record_check,
             training,
         });
-        out.push(RowCheck { number: i + 2, cells: cells.clone(), errors, valid });
+        out.push(RowCheck {
+            number: i + 2,
+            cells: cells.clone(),
+            errors,
+            valid,
+        });
     }
     Ok(out)
 }
 
 /// Write every row in the caller's transaction; teams are found or made by name.
-pub async fn insert_all(conn: &mut PgConnection, street: StreetId, community: CommunityId, rows: Vec<ImportVolunteer>) -> Result<usize, sqlx::Error> {
+pub async fn insert_all(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: CommunityId,
+    rows: Vec<ImportVolunteer>,
+) -> Result<usize, sqlx::Error> {
     let mut teams: HashMap<String, Option<Uuid>> = HashMap::new();
     for r in &rows {
         if !teams.contains_key(&r.team) {
-            let id = crate::web::volunteers::db::team_id(conn, street, community.0, &r.team).await?;
+            let id =
+                crate::web::volunteers::db::team_id(conn, street, community.0, &r.team).await?;
             teams.insert(r.team.clone(), id);
         }
     }

@@ -22,7 +22,9 @@ impl UserRow {
     /// Last login in China time (UTC+8), or empty.
     pub fn last_login(&self) -> String {
         let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        self.last_login_at.map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+        self.last_login_at
+            .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -59,15 +61,30 @@ pub struct Choice {
     pub label: String,
 }
 
-pub async fn community_choices(conn: &mut PgConnection, street: StreetId) -> Result<Vec<Choice>, sqlx::Error> {
-    let rows = sqlx::query!("SELECT id, name FROM community WHERE street_id = $1 ORDER BY name", street.0)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().map(|r| Choice { id: r.id.to_string(), label: r.name }).collect())
+pub async fn community_choices(
+    conn: &mut PgConnection,
+    street: StreetId,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT id, name FROM community WHERE street_id = $1 ORDER BY name",
+        street.0
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Choice {
+            id: r.id.to_string(),
+            label: r.name,
+        })
+        .collect())
 }
 
 /// Volunteer records that have no login yet.
-pub async fn volunteer_choices(conn: &mut PgConnection, street: StreetId) -> Result<Vec<Choice>, sqlx::Error> {
+pub async fn volunteer_choices(
+    conn: &mut PgConnection,
+    street: StreetId,
+) -> Result<Vec<Choice>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT v.id, v.name, c.name AS community FROM volunteer v
            JOIN community c ON c.street_id = v.street_id AND c.id = v.community_id
@@ -78,17 +95,35 @@ pub async fn volunteer_choices(conn: &mut PgConnection, street: StreetId) -> Res
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| Choice { id: r.id.to_string(), label: format!("{}（{}）", r.name, r.community) }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| Choice {
+            id: r.id.to_string(),
+            label: format!("{}（{}）", r.name, r.community),
+        })
+        .collect())
 }
 
-pub async fn community_exists(conn: &mut PgConnection, street: StreetId, id: CommunityId) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM community WHERE street_id = $1 AND id = $2) AS "e!""#, street.0, id.0)
-        .fetch_one(conn)
-        .await
+pub async fn community_exists(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: CommunityId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM community WHERE street_id = $1 AND id = $2) AS "e!""#,
+        street.0,
+        id.0
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The community of a volunteer record that has no login yet.
-pub async fn free_volunteer_community(conn: &mut PgConnection, street: StreetId, id: VolunteerId) -> Result<Option<CommunityId>, sqlx::Error> {
+pub async fn free_volunteer_community(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: VolunteerId,
+) -> Result<Option<CommunityId>, sqlx::Error> {
     let row = sqlx::query_scalar!(
         "SELECT v.community_id FROM volunteer v WHERE v.street_id = $1 AND v.id = $2
            AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.street_id = v.street_id AND u.volunteer_id = v.id)",
@@ -102,9 +137,12 @@ pub async fn free_volunteer_community(conn: &mut PgConnection, street: StreetId,
 
 pub async fn login_taken(conn: &mut PgConnection, login: &str) -> Result<bool, sqlx::Error> {
     // auth_user_by_login sees every street: a login is unique across the installation.
-    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#, login)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#,
+        login
+    )
+    .fetch_one(conn)
+    .await
 }
 
 pub struct NewUser<'a> {
@@ -117,7 +155,11 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn insert(conn: &mut PgConnection, street: StreetId, user: &NewUser<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    user: &NewUser<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO app_user (street_id, id, login, display_name, role, community_id, volunteer_id, password_hash,
                                must_change_password)
@@ -160,14 +202,27 @@ pub async fn insert_volunteer(
 }
 
 /// Who an account is, for the admin actions (`None`: not in this street).
-pub async fn find(conn: &mut PgConnection, street: StreetId, id: UserId) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query!("SELECT login, display_name FROM app_user WHERE street_id = $1 AND id = $2", street.0, id.0)
-        .fetch_optional(conn)
-        .await?;
+pub async fn find(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: UserId,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT login, display_name FROM app_user WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await?;
     Ok(row.map(|r| (r.login, r.display_name)))
 }
 
-pub async fn set_disabled(conn: &mut PgConnection, street: StreetId, id: UserId, disabled: bool) -> Result<(), sqlx::Error> {
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: UserId,
+    disabled: bool,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE app_user SET disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END,
              failed_logins = 0, locked_until = NULL, fail_window_count = 0,
@@ -182,7 +237,12 @@ pub async fn set_disabled(conn: &mut PgConnection, street: StreetId, id: UserId,
     Ok(())
 }
 
-pub async fn set_one_time_password(conn: &mut PgConnection, street: StreetId, id: UserId, hash: &str) -> Result<(), sqlx::Error> {
+pub async fn set_one_time_password(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: UserId,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE app_user SET password_hash = $3, must_change_password = true, failed_logins = 0, locked_until = NULL,
              fail_window_count = 0, version = version + 1, updated_at = now()

@@ -35,7 +35,11 @@ impl UsersPage {
     }
 }
 
-pub async fn list_users(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<UsersPage> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+) -> Result<UsersPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let users = queries::list(&mut tx, admin.street_id).await?;
     tx.commit().await?;
@@ -89,7 +93,13 @@ pub struct NewUserPage {
     kinds: [&'static str; 7],
 }
 
-async fn new_user_page(state: &AppState, ctx: PageCtx, admin: &crate::auth::SessionUser, form: UserForm, errors: UserErrors) -> Result<NewUserPage> {
+async fn new_user_page(
+    state: &AppState,
+    ctx: PageCtx,
+    admin: &crate::auth::SessionUser,
+    form: UserForm,
+    errors: UserErrors,
+) -> Result<NewUserPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let communities = queries::community_choices(&mut tx, admin.street_id).await?;
     let volunteers = queries::volunteer_choices(&mut tx, admin.street_id).await?;
@@ -100,13 +110,28 @@ async fn new_user_page(state: &AppState, ctx: PageCtx, admin: &crate::auth::Sess
         errors,
         communities,
         volunteers,
-        roles: [Role::CommunityStaff.key(), Role::Volunteer.key(), Role::StreetAdmin.key()],
+        roles: [
+            Role::CommunityStaff.key(),
+            Role::Volunteer.key(),
+            Role::StreetAdmin.key(),
+        ],
         kinds: VOLUNTEER_KINDS,
     })
 }
 
-pub async fn new_user_form(State(state): State<AppState>, ctx: PageCtx, StreetAdmin(admin): StreetAdmin) -> Result<NewUserPage> {
-    new_user_page(&state, ctx, &admin, UserForm::default(), UserErrors::default()).await
+pub async fn new_user_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StreetAdmin(admin): StreetAdmin,
+) -> Result<NewUserPage> {
+    new_user_page(
+        &state,
+        ctx,
+        &admin,
+        UserForm::default(),
+        UserErrors::default(),
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -147,7 +172,9 @@ pub async fn create_user(
             None
         }
     };
-    let display_name = required_text(&form.display_name, 50).map_err(|e| errors.display_name = Some(e)).ok();
+    let display_name = required_text(&form.display_name, 50)
+        .map_err(|e| errors.display_name = Some(e))
+        .ok();
     let role = Role::from_key(&form.role);
     if role.is_none() {
         errors.role = Some("form.error.required");
@@ -158,7 +185,9 @@ pub async fn create_user(
     };
     let mut volunteer = None;
     match role {
-        Some(Role::CommunityStaff) if community.is_none() => errors.community_id = Some("user.error.community_required"),
+        Some(Role::CommunityStaff) if community.is_none() => {
+            errors.community_id = Some("user.error.community_required")
+        }
         Some(Role::Volunteer) => {
             if let Ok(id) = form.volunteer_id.parse::<VolunteerId>() {
                 match queries::free_volunteer_community(&mut tx, street, id).await? {
@@ -196,7 +225,15 @@ pub async fn create_user(
             None => {
                 let c = community.ok_or(AppError::BadRequest)?;
                 let phone = if login.is_phone() { login.as_str() } else { "" };
-                let id = queries::insert_volunteer(&mut tx, street, c, &display_name, phone, &form.volunteer_kind).await?;
+                let id = queries::insert_volunteer(
+                    &mut tx,
+                    street,
+                    c,
+                    &display_name,
+                    phone,
+                    &form.volunteer_kind,
+                )
+                .await?;
                 (Some(c), Some(id))
             }
         },
@@ -204,18 +241,49 @@ pub async fn create_user(
     let one_time = password::generate_one_time();
     let hash = password::hash(one_time.clone()).await?;
     let id = UserId::new();
-    let new_user = NewUser { id, login: login.as_str(), display_name: &display_name, role, community, volunteer, password_hash: &hash };
+    let new_user = NewUser {
+        id,
+        login: login.as_str(),
+        display_name: &display_name,
+        role,
+        community,
+        volunteer,
+        password_hash: &hash,
+    };
     queries::insert(&mut tx, street, &new_user).await?;
-    audit::record(&mut tx, "user_created", "app_user", Some(id.0), &ip, json!({ "role": role.key() })).await?;
+    audit::record(
+        &mut tx,
+        "user_created",
+        "app_user",
+        Some(id.0),
+        &ip,
+        json!({ "role": role.key() }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(OneTimePasswordPage { ctx, login: login.to_string(), display_name, password: one_time, created: true }.into_response())
+    Ok(OneTimePasswordPage {
+        ctx,
+        login: login.to_string(),
+        display_name,
+        password: one_time,
+        created: true,
+    }
+    .into_response())
 }
 
-async fn account_action(state: &AppState, rctx: RequestContext, admin: &crate::auth::SessionUser, id: UserId, action: Action) -> Result<Response> {
+async fn account_action(
+    state: &AppState,
+    rctx: RequestContext,
+    admin: &crate::auth::SessionUser,
+    id: UserId,
+    action: Action,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let street = admin.street_id;
     let mut tx = db::begin(&state.pool, street, Some(admin.user_id)).await?;
-    let (login, display_name) = queries::find(&mut tx, street, id).await?.ok_or(AppError::NotFound)?;
+    let (login, display_name) = queries::find(&mut tx, street, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if id == admin.user_id && action != Action::Enable {
         // An admin cannot lock themselves out or reset their own password from here.
         return Err(AppError::BadRequest);
@@ -224,12 +292,28 @@ async fn account_action(state: &AppState, rctx: RequestContext, admin: &crate::a
         Action::Disable => {
             queries::set_disabled(&mut tx, street, id, true).await?;
             session::end_all(&mut tx, street, id).await?;
-            audit::record(&mut tx, "user_disabled", "app_user", Some(id.0), &ip, json!({})).await?;
+            audit::record(
+                &mut tx,
+                "user_disabled",
+                "app_user",
+                Some(id.0),
+                &ip,
+                json!({}),
+            )
+            .await?;
             Redirect::to(links::USERS).into_response()
         }
         Action::Enable => {
             queries::set_disabled(&mut tx, street, id, false).await?;
-            audit::record(&mut tx, "user_enabled", "app_user", Some(id.0), &ip, json!({})).await?;
+            audit::record(
+                &mut tx,
+                "user_enabled",
+                "app_user",
+                Some(id.0),
+                &ip,
+                json!({}),
+            )
+            .await?;
             Redirect::to(links::USERS).into_response()
         }
         Action::ResetPassword => {
@@ -237,9 +321,23 @@ async fn account_action(state: &AppState, rctx: RequestContext, admin: &crate::a
             let hash = password::hash(one_time.clone()).await?;
             queries::set_one_time_password(&mut tx, street, id, &hash).await?;
             session::end_all(&mut tx, street, id).await?;
-            audit::record(&mut tx, "password_reset", "app_user", Some(id.0), &ip, json!({})).await?;
-            OneTimePasswordPage { ctx: PageCtx::from(rctx), login, display_name, password: one_time, created: false }
-                .into_response()
+            audit::record(
+                &mut tx,
+                "password_reset",
+                "app_user",
+                Some(id.0),
+                &ip,
+                json!({}),
+            )
+            .await?;
+            OneTimePasswordPage {
+                ctx: PageCtx::from(rctx),
+                login,
+                display_name,
+                password: one_time,
+                created: false,
+            }
+            .into_response()
         }
     };
     tx.commit().await?;
@@ -253,14 +351,29 @@ enum Action {
     ResetPassword,
 }
 
-pub async fn disable_user(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, PathId(id): PathId<UserId>) -> Result<Response> {
+pub async fn disable_user(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    PathId(id): PathId<UserId>,
+) -> Result<Response> {
     account_action(&state, rctx, &admin, id, Action::Disable).await
 }
 
-pub async fn enable_user(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, PathId(id): PathId<UserId>) -> Result<Response> {
+pub async fn enable_user(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    PathId(id): PathId<UserId>,
+) -> Result<Response> {
     account_action(&state, rctx, &admin, id, Action::Enable).await
 }
 
-pub async fn reset_password(State(state): State<AppState>, rctx: RequestContext, StreetAdmin(admin): StreetAdmin, PathId(id): PathId<UserId>) -> Result<Response> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    StreetAdmin(admin): StreetAdmin,
+    PathId(id): PathId<UserId>,
+) -> Result<Response> {
     account_action(&state, rctx, &admin, id, Action::ResetPassword).await
 }

@@ -11,7 +11,10 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/users", get(handlers::list_users).post(handlers::create_user))
+        .route(
+            "/users",
+            get(handlers::list_users).post(handlers::create_user),
+        )
         .route("/users/new", get(handlers::new_user_form))
         .route("/users/{id}/disable", post(handlers::disable_user))
         .route("/users/{id}/enable", post(handlers::enable_user))

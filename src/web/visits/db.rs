@@ -88,7 +88,12 @@ pub struct VisitRow {
 }
 
 /// Visits of a child, newest first; `author` limits them to one user's own.
-pub async fn visits_of_child(conn: &mut PgConnection, street: StreetId, child: Uuid, author: Option<UserId>) -> Result<Vec<VisitRow>, sqlx::Error> {
+pub async fn visits_of_child(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: Uuid,
+    author: Option<UserId>,
+) -> Result<Vec<VisitRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT v.id, v.kind::text AS "kind!", v.visited_on, v.duration_minutes, v.study_score, v.life_score,
                   v.health_score, v.mood_score, v.notes, v.needs, u.display_name AS author, v.author_id, v.created_at
@@ -126,7 +131,11 @@ pub struct CommentRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn comments_of_child(conn: &mut PgConnection, street: StreetId, child: Uuid) -> Result<Vec<CommentRow>, sqlx::Error> {
+pub async fn comments_of_child(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: Uuid,
+) -> Result<Vec<CommentRow>, sqlx::Error> {
     sqlx::query_as!(
         CommentRow,
         r#"SELECT c.visit_id, u.display_name AS author, c.body, c.created_at

@@ -29,12 +29,28 @@ pub struct FollowUpsPage {
     today: chrono::NaiveDate,
 }
 
-pub async fn list_follow_ups(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<FollowUpsPage> {
+pub async fn list_follow_ups(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<FollowUpsPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let follow_ups = queries::follow_ups(&mut tx, user.street_id, staff.scope.filter(), None, None, true).await?;
+    let follow_ups = queries::follow_ups(
+        &mut tx,
+        user.street_id,
+        staff.scope.filter(),
+        None,
+        None,
+        true,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(FollowUpsPage { ctx, follow_ups, today: today_in_china() })
+    Ok(FollowUpsPage {
+        ctx,
+        follow_ups,
+        today: today_in_china(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -46,7 +62,13 @@ pub struct CloseForm {
 }
 
 /// Close a follow-up: staff of the child's community (or the street admin), or its assignee.
-pub async fn close_follow_up(State(state): State<AppState>, rctx: RequestContext, CurrentUser(user): CurrentUser, PathId(id): PathId<Uuid>, Form(form): Form<CloseForm>) -> Result<Redirect> {
+pub async fn close_follow_up(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    CurrentUser(user): CurrentUser,
+    PathId(id): PathId<Uuid>,
+    Form(form): Form<CloseForm>,
+) -> Result<Redirect> {
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let row = sqlx::query!(
         "SELECT f.child_id, f.assignee_id, c.community_id FROM follow_up f JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
@@ -88,8 +110,20 @@ pub async fn close_follow_up(State(state): State<AppState>, rctx: RequestContext
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "follow_up_closed", "child", Some(row.child_id), &rctx.ip.to_string(), json!({ "follow_up": id })).await?;
+    audit::record(
+        &mut tx,
+        "follow_up_closed",
+        "child",
+        Some(row.child_id),
+        &rctx.ip.to_string(),
+        json!({ "follow_up": id }),
+    )
+    .await?;
     tx.commit().await?;
-    let back = if crate::web::links::is_local_path(&form.back) { form.back } else { "/".to_string() };
+    let back = if crate::web::links::is_local_path(&form.back) {
+        form.back
+    } else {
+        "/".to_string()
+    };
     Ok(Redirect::to(&back))
 }

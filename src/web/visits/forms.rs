@@ -10,8 +10,16 @@ use crate::domain::semester::today_in_china;
 use crate::web::forms::{FieldErrors, optional_date, optional_text, required_past_date};
 
 /// Visit kinds (Postgres enum `visit_kind`); labels `visit.kind.<key>`.
-pub const VISIT_KINDS: [&str; 8] =
-    ["home_visit", "talk", "teacher_contact", "guardian_contact", "letter", "parent_call", "tutoring", "aid_delivery"];
+pub const VISIT_KINDS: [&str; 8] = [
+    "home_visit",
+    "talk",
+    "teacher_contact",
+    "guardian_contact",
+    "letter",
+    "parent_call",
+    "tutoring",
+    "aid_delivery",
+];
 
 /// The four things a visit observes, each on a five-step scale (`visit.score.<key>`).
 pub const SCORES: [&str; 4] = ["study", "life", "health", "mood"];
@@ -72,7 +80,14 @@ impl VisitForm {
     }
 
     pub fn siblings(&self) -> Vec<Uuid> {
-        self.rest.iter().filter_map(|(k, v)| k.strip_prefix("sibling_").filter(|_| !v.is_empty()).and_then(|id| id.parse().ok())).collect()
+        self.rest
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("sibling_")
+                    .filter(|_| !v.is_empty())
+                    .and_then(|id| id.parse().ok())
+            })
+            .collect()
     }
 
     pub fn has_sibling(&self, id: &Uuid) -> bool {
@@ -107,7 +122,10 @@ pub fn validate(form: &VisitForm) -> Result<VisitInput, FieldErrors> {
     let duration_minutes = if duration.is_empty() {
         Some(0)
     } else {
-        duration.parse::<i32>().ok().filter(|m| (0..=1440).contains(m))
+        duration
+            .parse::<i32>()
+            .ok()
+            .filter(|m| (0..=1440).contains(m))
     };
     if duration_minutes.is_none() {
         e.add("duration_minutes", "visit.error.duration");
@@ -170,7 +188,10 @@ mod tests {
         assert_eq!(errors.get("kind"), Some("form.error.required"));
         assert_eq!(errors.get("duration_minutes"), Some("visit.error.duration"));
         assert_eq!(errors.get("mood"), Some("visit.error.score"));
-        assert_eq!(errors.get("follow_up_due"), Some("visit.error.follow_up_due"));
+        assert_eq!(
+            errors.get("follow_up_due"),
+            Some("visit.error.follow_up_due")
+        );
     }
 
     #[test]

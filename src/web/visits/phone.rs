@@ -33,7 +33,11 @@ pub struct MyPairing {
     pub started_on: NaiveDate,
 }
 
-pub async fn my_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<Option<MyPairing>> {
+pub async fn my_pairing(
+    tx: &mut Tx,
+    volunteer: &VolunteerUser,
+    child: Uuid,
+) -> Result<Option<MyPairing>> {
     let row = sqlx::query!(
         "SELECT p.id, p.started_on FROM pairing p
          JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
@@ -46,11 +50,20 @@ pub async fn my_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> 
     )
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|r| MyPairing { id: r.id, started_on: r.started_on }))
+    Ok(row.map(|r| MyPairing {
+        id: r.id,
+        started_on: r.started_on,
+    }))
 }
 
 /// The pairing, or 404 with the attempt on record (in its own transaction).
-async fn require_pairing(state: &AppState, tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid, ip: &str) -> Result<MyPairing> {
+async fn require_pairing(
+    state: &AppState,
+    tx: &mut Tx,
+    volunteer: &VolunteerUser,
+    child: Uuid,
+    ip: &str,
+) -> Result<MyPairing> {
     match my_pairing(tx, volunteer, child).await? {
         Some(p) => Ok(p),
         // The 404 is recorded by the context middleware.
@@ -62,12 +75,26 @@ async fn require_pairing(state: &AppState, tx: &mut Tx, volunteer: &VolunteerUse
 }
 
 /// This semester's duties of one pairing, and the months without a talk.
-pub async fn pairing_duties(tx: &mut Tx, street: StreetId, pairing: &MyPairing) -> Result<(Vec<DutyStatus>, Vec<String>)> {
+pub async fn pairing_duties(
+    tx: &mut Tx,
+    street: StreetId,
+    pairing: &MyPairing,
+) -> Result<(Vec<DutyStatus>, Vec<String>)> {
     let today = today_in_china();
     let semester = Semester::containing(today);
-    let done = crate::web::pairings::db::fulfilments(tx, street, &[pairing.id], semester).await?.remove(&pairing.id).unwrap_or_default();
-    let talks: Vec<NaiveDate> = done.iter().filter(|f| f.duty == Duty::Talk).map(|f| f.on).collect();
-    let months = months_without_talk(semester, pairing.started_on, None, &talks, today).into_iter().map(|(y, m)| format!("{y}-{m:02}")).collect();
+    let done = crate::web::pairings::db::fulfilments(tx, street, &[pairing.id], semester)
+        .await?
+        .remove(&pairing.id)
+        .unwrap_or_default();
+    let talks: Vec<NaiveDate> = done
+        .iter()
+        .filter(|f| f.duty == Duty::Talk)
+        .map(|f| f.on)
+        .collect();
+    let months = months_without_talk(semester, pairing.started_on, None, &talks, today)
+        .into_iter()
+        .map(|(y, m)| format!("{y}-{m:02}"))
+        .collect();
     Ok((duty_statuses(semester, &done, today), months))
 }
 
@@ -147,13 +174,25 @@ pub async fn child_card(
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let pairing = require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
-    audit::record(&mut tx, "child_viewed", "child", Some(child), &ip, json!({ "role": "volunteer" })).await?;
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(child),
+        &ip,
+        json!({ "role": "volunteer" }),
+    )
+    .await?;
     let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
     let page = ChildCardPage {
         child: child_card_data(&mut tx, &volunteer, child).await?,
         duties,
         months_without_talk: months,
-        visits: queries::visits_of_child(&mut tx, user.street_id, child, Some(user.user_id)).await?.into_iter().take(10).collect(),
+        visits: queries::visits_of_child(&mut tx, user.street_id, child, Some(user.user_id))
+            .await?
+            .into_iter()
+            .take(10)
+            .collect(),
         saved: q.saved.is_some(),
         ctx: PageCtx::from(rctx),
     };
@@ -180,7 +219,11 @@ impl PhoneVisitPage {
 }
 
 /// The volunteer's other paired children, offered as "this visit also covers".
-async fn other_children(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<Vec<(Uuid, String)>> {
+async fn other_children(
+    tx: &mut Tx,
+    volunteer: &VolunteerUser,
+    child: Uuid,
+) -> Result<Vec<(Uuid, String)>> {
     let rows = sqlx::query!(
         "SELECT c.id, c.name FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
          WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL AND c.status = 'active' AND c.id <> $3
@@ -195,12 +238,21 @@ async fn other_children(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> 
 }
 
 async fn child_name(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<String> {
-    Ok(sqlx::query_scalar!("SELECT name FROM child WHERE street_id = $1 AND id = $2", volunteer.user.street_id.0, child)
-        .fetch_one(&mut **tx)
-        .await?)
+    Ok(sqlx::query_scalar!(
+        "SELECT name FROM child WHERE street_id = $1 AND id = $2",
+        volunteer.user.street_id.0,
+        child
+    )
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
-pub async fn visit_form(State(state): State<AppState>, rctx: RequestContext, volunteer: VolunteerUser, PathId(child): PathId<Uuid>) -> Result<PhoneVisitPage> {
+pub async fn visit_form(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    volunteer: VolunteerUser,
+    PathId(child): PathId<Uuid>,
+) -> Result<PhoneVisitPage> {
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -218,7 +270,12 @@ pub async fn visit_form(State(state): State<AppState>, rctx: RequestContext, vol
     Ok(page)
 }
 
-pub async fn log_visit(State(state): State<AppState>, rctx: RequestContext, volunteer: VolunteerUser, Form(form): Form<VisitForm>) -> Result<Response> {
+pub async fn log_visit(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    volunteer: VolunteerUser,
+    Form(form): Form<VisitForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let child: Uuid = form.child_id.parse().map_err(|_| AppError::NotFound)?;
@@ -261,15 +318,47 @@ pub async fn log_visit(State(state): State<AppState>, rctx: RequestContext, volu
     for (i, (c, p)) in covered.iter().enumerate() {
         // The first child's visit takes the form's id; siblings' ids derive from it, so a
         // resent form maps onto the same rows.
-        let id = if i == 0 { input.id } else { Uuid::new_v5(&input.id, c.as_bytes()) };
-        let fresh = queries::insert_visit(&mut tx, user.street_id, id, *c, Some(p.id), user.user_id, batch, &input).await?;
+        let id = if i == 0 {
+            input.id
+        } else {
+            Uuid::new_v5(&input.id, c.as_bytes())
+        };
+        let fresh = queries::insert_visit(
+            &mut tx,
+            user.street_id,
+            id,
+            *c,
+            Some(p.id),
+            user.user_id,
+            batch,
+            &input,
+        )
+        .await?;
         if !fresh {
             continue;
         }
         if let Some((text, due)) = &input.follow_up {
-            queries::insert_follow_up(&mut tx, user.street_id, *c, Some(id), text, *due, user.user_id.0, user.user_id).await?;
+            queries::insert_follow_up(
+                &mut tx,
+                user.street_id,
+                *c,
+                Some(id),
+                text,
+                *due,
+                user.user_id.0,
+                user.user_id,
+            )
+            .await?;
         }
-        audit::record(&mut tx, "visit_logged", "child", Some(*c), &ip, json!({ "visit": id, "kind": input.kind })).await?;
+        audit::record(
+            &mut tx,
+            "visit_logged",
+            "child",
+            Some(*c),
+            &ip,
+            json!({ "visit": id, "kind": input.kind }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/v/children/{child}?saved=1")).into_response())
@@ -282,10 +371,15 @@ pub struct HoursPage {
     hours: Vec<(String, f64)>,
 }
 
-pub async fn my_hours(State(state): State<AppState>, ctx: PageCtx, volunteer: VolunteerUser) -> Result<HoursPage> {
+pub async fn my_hours(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    volunteer: VolunteerUser,
+) -> Result<HoursPage> {
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let hours = volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
+    let hours =
+        volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
     tx.commit().await?;
     Ok(HoursPage { ctx, hours })
 }

@@ -42,7 +42,12 @@ impl StaffVisitPage {
     }
 }
 
-pub async fn visit_form(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>) -> Result<StaffVisitPage> {
+pub async fn visit_form(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+) -> Result<StaffVisitPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
@@ -58,7 +63,13 @@ pub async fn visit_form(State(state): State<AppState>, rctx: RequestContext, sta
     })
 }
 
-pub async fn log_visit(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<ChildId>, Form(form): Form<VisitForm>) -> Result<Response> {
+pub async fn log_visit(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<ChildId>,
+    Form(form): Form<VisitForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -67,16 +78,53 @@ pub async fn log_visit(State(state): State<AppState>, rctx: RequestContext, staf
         Ok(v) => v,
         Err(errors) => {
             tx.commit().await?;
-            let page = StaffVisitPage { ctx: PageCtx::from(rctx), child_id: child.id, child_name: child.name, form, errors, kinds: VISIT_KINDS, scores: SCORES };
+            let page = StaffVisitPage {
+                ctx: PageCtx::from(rctx),
+                child_id: child.id,
+                child_name: child.name,
+                form,
+                errors,
+                kinds: VISIT_KINDS,
+                scores: SCORES,
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     // Staff visits belong to no pairing: they do not fulfil a volunteer's duties.
-    if queries::insert_visit(&mut tx, user.street_id, input.id, child.id, None, user.user_id, None, &input).await? {
+    if queries::insert_visit(
+        &mut tx,
+        user.street_id,
+        input.id,
+        child.id,
+        None,
+        user.user_id,
+        None,
+        &input,
+    )
+    .await?
+    {
         if let Some((text, due)) = &input.follow_up {
-            queries::insert_follow_up(&mut tx, user.street_id, child.id, Some(input.id), text, *due, user.user_id.0, user.user_id).await?;
+            queries::insert_follow_up(
+                &mut tx,
+                user.street_id,
+                child.id,
+                Some(input.id),
+                text,
+                *due,
+                user.user_id.0,
+                user.user_id,
+            )
+            .await?;
         }
-        audit::record(&mut tx, "visit_logged", "child", Some(child.id), &ip, json!({ "visit": input.id, "kind": input.kind })).await?;
+        audit::record(
+            &mut tx,
+            "visit_logged",
+            "child",
+            Some(child.id),
+            &ip,
+            json!({ "visit": input.id, "kind": input.kind }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#timeline")).into_response())
@@ -94,7 +142,13 @@ pub struct CommentForm {
 
 /// A staff comment on a visit, optionally asking the visit's author for a follow-up (which then
 /// appears on their home page).
-pub async fn comment_on_visit(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(visit): PathId<Uuid>, Form(form): Form<CommentForm>) -> Result<Response> {
+pub async fn comment_on_visit(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(visit): PathId<Uuid>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -109,15 +163,28 @@ pub async fn comment_on_visit(State(state): State<AppState>, rctx: RequestContex
     .filter(|r| staff.scope.allows(CommunityId(r.community_id)))
     .ok_or(AppError::NotFound)?;
     let mut e = FieldErrors::default();
-    let body = required_text(&form.body, 2000).map_err(|k| e.add("comment_body", k)).ok();
+    let body = required_text(&form.body, 2000)
+        .map_err(|k| e.add("comment_body", k))
+        .ok();
     let follow_up = form.follow_up.trim();
-    let due = if follow_up.is_empty() { None } else { required_date(&mut e, "comment_follow_up_due", &form.follow_up_due) };
+    let due = if follow_up.is_empty() {
+        None
+    } else {
+        required_date(&mut e, "comment_follow_up_due", &form.follow_up_due)
+    };
     if due.is_some_and(|d| d < today_in_china()) {
         e.add("comment_follow_up_due", "visit.error.follow_up_past");
     }
     let Some(body) = body.filter(|_| e.is_empty()) else {
         let child = load_in_scope(&state, &mut tx, &staff, ChildId(row.child_id), &ip).await?;
-        let page = crate::web::children::handlers::child_page(&mut tx, &staff, PageCtx::from(rctx), child, e).await?;
+        let page = crate::web::children::handlers::child_page(
+            &mut tx,
+            &staff,
+            PageCtx::from(rctx),
+            child,
+            e,
+        )
+        .await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -132,9 +199,27 @@ pub async fn comment_on_visit(State(state): State<AppState>, rctx: RequestContex
     .execute(&mut *tx)
     .await?;
     if let Some(due) = due {
-        queries::insert_follow_up(&mut tx, user.street_id, row.child_id, Some(visit), follow_up, due, row.author_id, user.user_id).await?;
+        queries::insert_follow_up(
+            &mut tx,
+            user.street_id,
+            row.child_id,
+            Some(visit),
+            follow_up,
+            due,
+            row.author_id,
+            user.user_id,
+        )
+        .await?;
     }
-    audit::record(&mut tx, "visit_commented", "child", Some(row.child_id), &ip, json!({ "visit": visit, "follow_up": due.is_some() })).await?;
+    audit::record(
+        &mut tx,
+        "visit_commented",
+        "child",
+        Some(row.child_id),
+        &ip,
+        json!({ "visit": visit, "follow_up": due.is_some() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{}#timeline", row.child_id)).into_response())
 }

@@ -28,12 +28,19 @@ pub struct VolunteerRow {
 impl VolunteerRow {
     /// The safeguarding checklist: record check seen, training done, code of conduct accepted.
     pub fn checklist_complete(&self) -> bool {
-        self.record_check_seen_on.is_some() && self.training_done_on.is_some() && self.conduct_accepted_at.is_some()
+        self.record_check_seen_on.is_some()
+            && self.training_done_on.is_some()
+            && self.conduct_accepted_at.is_some()
     }
 }
 
 /// Volunteers in scope (`community = None`: the whole street), or one by id.
-pub async fn list(conn: &mut PgConnection, street: StreetId, community: Option<Uuid>, only: Option<VolunteerId>) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+pub async fn list(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    only: Option<VolunteerId>,
+) -> Result<Vec<VolunteerRow>, sqlx::Error> {
     sqlx::query_as!(
         VolunteerRow,
         r#"SELECT v.id, v.community_id, m.name AS community_name, v.name, v.phone, v.kind::text AS "kind!",
@@ -56,7 +63,12 @@ pub async fn list(conn: &mut PgConnection, street: StreetId, community: Option<U
 }
 
 /// The team of that name in the street, made if missing (`None` for an empty name).
-pub async fn team_id(conn: &mut PgConnection, street: StreetId, community: Uuid, name: &str) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn team_id(
+    conn: &mut PgConnection,
+    street: StreetId,
+    community: Uuid,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
     if name.is_empty() {
         return Ok(None);
     }
@@ -86,7 +98,12 @@ pub struct VolunteerFields {
     pub training_done_on: Option<NaiveDate>,
 }
 
-pub async fn insert(conn: &mut PgConnection, street: StreetId, id: VolunteerId, f: &VolunteerFields) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: VolunteerId,
+    f: &VolunteerFields,
+) -> Result<(), sqlx::Error> {
     let team = team_id(conn, street, f.community_id, &f.team_name).await?;
     sqlx::query!(
         "INSERT INTO volunteer (street_id, id, community_id, team_id, name, phone, kind, skills, status, record_check_seen_on,
@@ -110,7 +127,13 @@ pub async fn insert(conn: &mut PgConnection, street: StreetId, id: VolunteerId, 
 }
 
 /// Save an edit made on `version`; false when someone else saved first.
-pub async fn update(conn: &mut PgConnection, street: StreetId, id: VolunteerId, version: i32, f: &VolunteerFields) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: VolunteerId,
+    version: i32,
+    f: &VolunteerFields,
+) -> Result<bool, sqlx::Error> {
     let team = team_id(conn, street, f.community_id, &f.team_name).await?;
     let done = sqlx::query!(
         "UPDATE volunteer SET team_id = $4, name = $5, phone = $6, kind = $7::text::volunteer_kind, skills = $8,
@@ -135,7 +158,11 @@ pub async fn update(conn: &mut PgConnection, street: StreetId, id: VolunteerId, 
 }
 
 /// Hours per month (from visit durations) of a volunteer's own visits, newest month first.
-pub async fn hours_by_month(conn: &mut PgConnection, street: StreetId, volunteer: VolunteerId) -> Result<Vec<(String, f64)>, sqlx::Error> {
+pub async fn hours_by_month(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<Vec<(String, f64)>, sqlx::Error> {
     let rows = sqlx::query!(
         // One log for several siblings is one stretch of time: count each batch once. Activities
         // the volunteer attended count with their duration.
@@ -158,5 +185,8 @@ pub async fn hours_by_month(conn: &mut PgConnection, street: StreetId, volunteer
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.month, r.minutes as f64 / 60.0)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.month, r.minutes as f64 / 60.0))
+        .collect())
 }

@@ -16,11 +16,11 @@ use crate::auth::{Staff, password};
 use crate::db::{self, Tx};
 use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::is_mainland_mobile;
+use crate::domain::volunteer::{VOLUNTEER_KINDS, VOLUNTEER_STATUSES as STATUSES};
 use crate::error::{AppError, Result};
 use crate::web::children::db::communities;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_past_date, optional_text};
-use crate::domain::volunteer::{VOLUNTEER_KINDS, VOLUNTEER_STATUSES as STATUSES};
 use crate::web::{PathId, required_text};
 
 #[derive(Template, WebTemplate)]
@@ -32,16 +32,28 @@ pub struct VolunteersPage {
 }
 
 async fn caseload_cap(tx: &mut Tx, street: crate::domain::ids::StreetId) -> Result<i32> {
-    Ok(sqlx::query_scalar!("SELECT caseload_cap FROM street WHERE id = $1", street.0).fetch_one(&mut **tx).await?)
+    Ok(
+        sqlx::query_scalar!("SELECT caseload_cap FROM street WHERE id = $1", street.0)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
-pub async fn list_volunteers(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<VolunteersPage> {
+pub async fn list_volunteers(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<VolunteersPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let volunteers = queries::list(&mut tx, user.street_id, staff.scope.filter(), None).await?;
     let cap = caseload_cap(&mut tx, user.street_id).await?;
     tx.commit().await?;
-    Ok(VolunteersPage { ctx, volunteers, cap })
+    Ok(VolunteersPage {
+        ctx,
+        volunteers,
+        cap,
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -78,8 +90,14 @@ impl VolunteerForm {
             team_name: v.team.clone().unwrap_or_default(),
             skills: v.skills.clone(),
             status: v.status.clone(),
-            record_check_seen_on: v.record_check_seen_on.map(|d| d.to_string()).unwrap_or_default(),
-            training_done_on: v.training_done_on.map(|d| d.to_string()).unwrap_or_default(),
+            record_check_seen_on: v
+                .record_check_seen_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            training_done_on: v
+                .training_done_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             version: v.version.to_string(),
         }
     }
@@ -87,8 +105,14 @@ impl VolunteerForm {
 
 fn validate(form: &VolunteerForm, community: Option<Uuid>) -> Result<VolunteerFields, FieldErrors> {
     let mut e = FieldErrors::default();
-    let name = required_text(&form.name, 50).map_err(|k| e.add("name", k)).ok();
-    let phone: String = form.phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let name = required_text(&form.name, 50)
+        .map_err(|k| e.add("name", k))
+        .ok();
+    let phone: String = form
+        .phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
     if phone.is_empty() {
         e.add("phone", "form.error.required");
     } else if !is_mainland_mobile(&phone) {
@@ -100,13 +124,18 @@ fn validate(form: &VolunteerForm, community: Option<Uuid>) -> Result<VolunteerFi
     if !VOLUNTEER_KINDS.contains(&form.kind.as_str()) {
         e.add("kind", "form.error.required");
     }
-    let status = if form.status.is_empty() { "active".to_string() } else { form.status.clone() };
+    let status = if form.status.is_empty() {
+        "active".to_string()
+    } else {
+        form.status.clone()
+    };
     if !STATUSES.contains(&status.as_str()) {
         e.add("status", "form.error.required");
     }
     let team_name = optional_text(&mut e, "team_name", &form.team_name, 100);
     let skills = optional_text(&mut e, "skills", &form.skills, 200);
-    let record_check_seen_on = optional_past_date(&mut e, "record_check_seen_on", &form.record_check_seen_on);
+    let record_check_seen_on =
+        optional_past_date(&mut e, "record_check_seen_on", &form.record_check_seen_on);
     let training_done_on = optional_past_date(&mut e, "training_done_on", &form.training_done_on);
     match (name, community) {
         (Some(name), Some(community_id)) if e.is_empty() => Ok(VolunteerFields {
@@ -145,9 +174,20 @@ impl VolunteerPage {
     }
 }
 
-async fn volunteer_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, volunteer: Option<VolunteerRow>, form: VolunteerForm, errors: FieldErrors) -> Result<VolunteerPage> {
+async fn volunteer_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    volunteer: Option<VolunteerRow>,
+    form: VolunteerForm,
+    errors: FieldErrors,
+) -> Result<VolunteerPage> {
     let street = staff.user.street_id;
-    let communities = communities(tx, street, staff.scope.filter()).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let communities = communities(tx, street, staff.scope.filter())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     let (hours, pairings) = match &volunteer {
         Some(v) => (
             queries::hours_by_month(tx, street, VolunteerId(v.id)).await?,
@@ -155,31 +195,76 @@ async fn volunteer_page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, volunteer: Opt
         ),
         None => (Vec::new(), Vec::new()),
     };
-    Ok(VolunteerPage { ctx, volunteer, form, errors, communities, kinds: VOLUNTEER_KINDS, statuses: STATUSES, hours, pairings, conflict: false })
+    Ok(VolunteerPage {
+        ctx,
+        volunteer,
+        form,
+        errors,
+        communities,
+        kinds: VOLUNTEER_KINDS,
+        statuses: STATUSES,
+        hours,
+        pairings,
+        conflict: false,
+    })
 }
 
-pub async fn new_volunteer_form(State(state): State<AppState>, ctx: PageCtx, staff: Staff) -> Result<VolunteerPage> {
+pub async fn new_volunteer_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+) -> Result<VolunteerPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let form = VolunteerForm { community_id: staff.scope.filter().map(|c| c.to_string()).unwrap_or_default(), ..Default::default() };
+    let form = VolunteerForm {
+        community_id: staff
+            .scope
+            .filter()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
     let page = volunteer_page(&mut tx, &staff, ctx, None, form, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
 }
 
 fn community_of(staff: &Staff, form: &VolunteerForm, page: &VolunteerPage) -> Option<Uuid> {
-    form.community_id.parse::<Uuid>().ok().filter(|c| staff.scope.allows(CommunityId(*c)) && page.communities.iter().any(|(id, _)| id == c))
+    form.community_id.parse::<Uuid>().ok().filter(|c| {
+        staff.scope.allows(CommunityId(*c)) && page.communities.iter().any(|(id, _)| id == c)
+    })
 }
 
-pub async fn create_volunteer(State(state): State<AppState>, rctx: RequestContext, staff: Staff, Form(form): Form<VolunteerForm>) -> Result<Response> {
+pub async fn create_volunteer(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    Form(form): Form<VolunteerForm>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let mut page = volunteer_page(&mut tx, &staff, PageCtx::from(rctx), None, form.clone(), FieldErrors::default()).await?;
+    let mut page = volunteer_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        None,
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     match validate(&form, community_of(&staff, &form, &page)) {
         Ok(fields) => {
             let id = VolunteerId::new();
             queries::insert(&mut tx, user.street_id, id, &fields).await?;
-            audit::record(&mut tx, "volunteer_created", "volunteer", Some(id.0), &ip, json!({})).await?;
+            audit::record(
+                &mut tx,
+                "volunteer_created",
+                "volunteer",
+                Some(id.0),
+                &ip,
+                json!({}),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/volunteers/{id}")).into_response())
         }
@@ -193,18 +278,34 @@ pub async fn create_volunteer(State(state): State<AppState>, rctx: RequestContex
 
 /// The volunteer if in the caller's scope; otherwise 404.
 async fn find_in_scope(tx: &mut Tx, staff: &Staff, id: VolunteerId) -> Result<VolunteerRow> {
-    let row = queries::list(tx, staff.user.street_id, None, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
+    let row = queries::list(tx, staff.user.street_id, None, Some(id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
     if !staff.scope.allows(CommunityId(row.community_id)) {
         return Err(AppError::NotFound);
     }
     Ok(row)
 }
 
-pub async fn show_volunteer(State(state): State<AppState>, ctx: PageCtx, staff: Staff, PathId(id): PathId<VolunteerId>) -> Result<VolunteerPage> {
+pub async fn show_volunteer(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Staff,
+    PathId(id): PathId<VolunteerId>,
+) -> Result<VolunteerPage> {
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
     let form = VolunteerForm::from_row(&row);
-    let page = volunteer_page(&mut tx, &staff, ctx, Some(row), form, FieldErrors::default()).await?;
+    let page = volunteer_page(
+        &mut tx,
+        &staff,
+        ctx,
+        Some(row),
+        form,
+        FieldErrors::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -220,9 +321,21 @@ pub async fn update_volunteer(
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest)?;
+    let version: i32 = form
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
     let community = Some(row.community_id);
-    let mut page = volunteer_page(&mut tx, &staff, PageCtx::from(rctx), Some(row.clone()), form.clone(), FieldErrors::default()).await?;
+    let mut page = volunteer_page(
+        &mut tx,
+        &staff,
+        PageCtx::from(rctx),
+        Some(row.clone()),
+        form.clone(),
+        FieldErrors::default(),
+    )
+    .await?;
     let fields = match validate(&form, community) {
         Ok(f) => f,
         Err(errors) => {
@@ -231,7 +344,9 @@ pub async fn update_volunteer(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if version != row.version || !queries::update(&mut tx, user.street_id, id, version, &fields).await? {
+    if version != row.version
+        || !queries::update(&mut tx, user.street_id, id, version, &fields).await?
+    {
         tx.commit().await?;
         page.form.version = row.version.to_string();
         page.conflict = true;
@@ -247,10 +362,23 @@ pub async fn update_volunteer(
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(account) = account {
-            crate::auth::session::end_all(&mut tx, user.street_id, crate::domain::ids::UserId(account)).await?;
+            crate::auth::session::end_all(
+                &mut tx,
+                user.street_id,
+                crate::domain::ids::UserId(account),
+            )
+            .await?;
         }
     }
-    audit::record(&mut tx, "volunteer_updated", "volunteer", Some(id.0), &ip, json!({ "status": fields.status })).await?;
+    audit::record(
+        &mut tx,
+        "volunteer_updated",
+        "volunteer",
+        Some(id.0),
+        &ip,
+        json!({ "status": fields.status }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/volunteers/{id}")).into_response())
 }
@@ -266,17 +394,42 @@ pub struct AccountCreatedPage {
 }
 
 /// Give a volunteer a login (their mobile number), with a one-time password shown once.
-pub async fn create_account(State(state): State<AppState>, rctx: RequestContext, staff: Staff, PathId(id): PathId<VolunteerId>) -> Result<Response> {
+pub async fn create_account(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(id): PathId<VolunteerId>,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
-    let taken: bool = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#, row.phone).fetch_one(&mut *tx).await?;
+    let taken: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#,
+        row.phone
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if row.has_login || taken {
         let mut errors = FieldErrors::default();
-        errors.add("account", if row.has_login { "volunteer.error.has_login" } else { "user.error.login_taken" });
+        errors.add(
+            "account",
+            if row.has_login {
+                "volunteer.error.has_login"
+            } else {
+                "user.error.login_taken"
+            },
+        );
         let form = VolunteerForm::from_row(&row);
-        let page = volunteer_page(&mut tx, &staff, PageCtx::from(rctx), Some(row), form, errors).await?;
+        let page = volunteer_page(
+            &mut tx,
+            &staff,
+            PageCtx::from(rctx),
+            Some(row),
+            form,
+            errors,
+        )
+        .await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
@@ -296,9 +449,24 @@ pub async fn create_account(State(state): State<AppState>, rctx: RequestContext,
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "user_created", "app_user", Some(account.0), &ip, json!({ "role": "volunteer", "volunteer": row.id })).await?;
+    audit::record(
+        &mut tx,
+        "user_created",
+        "app_user",
+        Some(account.0),
+        &ip,
+        json!({ "role": "volunteer", "volunteer": row.id }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(AccountCreatedPage { ctx: PageCtx::from(rctx), login: row.phone, display_name: row.name, password: one_time, created: true }.into_response())
+    Ok(AccountCreatedPage {
+        ctx: PageCtx::from(rctx),
+        login: row.phone,
+        display_name: row.name,
+        password: one_time,
+        created: true,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -309,7 +477,11 @@ pub struct ConductPage {
 }
 
 /// The code of conduct a volunteer accepts at first login (part of the safeguarding checklist).
-pub async fn conduct_page(State(state): State<AppState>, ctx: PageCtx, volunteer: VolunteerUser) -> Result<ConductPage> {
+pub async fn conduct_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    volunteer: VolunteerUser,
+) -> Result<ConductPage> {
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let accepted = conduct_accepted(&mut tx, &volunteer).await?;
@@ -327,7 +499,11 @@ pub async fn conduct_accepted(tx: &mut Tx, volunteer: &VolunteerUser) -> Result<
     .await?)
 }
 
-pub async fn accept_conduct(State(state): State<AppState>, rctx: RequestContext, volunteer: VolunteerUser) -> Result<Redirect> {
+pub async fn accept_conduct(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    volunteer: VolunteerUser,
+) -> Result<Redirect> {
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     sqlx::query!(
@@ -337,7 +513,15 @@ pub async fn accept_conduct(State(state): State<AppState>, rctx: RequestContext,
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, "conduct_accepted", "volunteer", Some(volunteer.volunteer_id.0), &rctx.ip.to_string(), json!({})).await?;
+    audit::record(
+        &mut tx,
+        "conduct_accepted",
+        "volunteer",
+        Some(volunteer.volunteer_id.0),
+        &rctx.ip.to_string(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/"))
 }

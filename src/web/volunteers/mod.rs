@@ -10,9 +10,18 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/volunteers", get(handlers::list_volunteers).post(handlers::create_volunteer))
+        .route(
+            "/volunteers",
+            get(handlers::list_volunteers).post(handlers::create_volunteer),
+        )
         .route("/volunteers/new", get(handlers::new_volunteer_form))
-        .route("/volunteers/{id}", get(handlers::show_volunteer).post(handlers::update_volunteer))
+        .route(
+            "/volunteers/{id}",
+            get(handlers::show_volunteer).post(handlers::update_volunteer),
+        )
         .route("/volunteers/{id}/account", post(handlers::create_account))
-        .route("/conduct", get(handlers::conduct_page).post(handlers::accept_conduct))
+        .route(
+            "/conduct",
+            get(handlers::conduct_page).post(handlers::accept_conduct),
+        )
 }
