@@ -35,4 +35,6 @@ export DATABASE_URL="${TEST_DATABASE_URL:-$SERVER/shouhu_tests}"
 export SQLX_OFFLINE=true
 # A target directory outside the clone keeps repeated CI runs fast.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shouhu-target}"
+# Formatting is part of the suite where the toolchain has rustfmt.
+if cargo fmt --version >/dev/null 2>&1; then cargo fmt --check; fi
 cargo test --locked --no-fail-fast

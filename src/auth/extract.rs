@@ -108,11 +108,6 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// A user reached for something outside their role: 404 (the context middleware records it).
-async fn deny(_state: &AppState, _parts: &Parts, _user: &SessionUser) -> Response {
-    AppError::NotFound.into_response()
-}
-
 impl FromRequestParts<AppState> for StreetAdmin {
     type Rejection = Response;
 
@@ -122,7 +117,8 @@ impl FromRequestParts<AppState> for StreetAdmin {
     ) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         if user.role != Role::StreetAdmin {
-            return Err(deny(state, parts, &user).await);
+            // Outside the role: 404 (the context middleware records it).
+            return Err(AppError::NotFound.into_response());
         }
         Ok(StreetAdmin(user))
     }
@@ -139,7 +135,7 @@ impl FromRequestParts<AppState> for Staff {
         let scope = match (user.role, user.community_id) {
             (Role::StreetAdmin, _) => CommunityScope::All,
             (Role::CommunityStaff, Some(community)) => CommunityScope::One(community),
-            _ => return Err(deny(state, parts, &user).await),
+            _ => return Err(AppError::NotFound.into_response()),
         };
         Ok(Staff { user, scope })
     }
@@ -155,7 +151,7 @@ impl FromRequestParts<AppState> for VolunteerUser {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         match (user.role, user.volunteer_id) {
             (Role::Volunteer, Some(volunteer_id)) => Ok(VolunteerUser { user, volunteer_id }),
-            _ => Err(deny(state, parts, &user).await),
+            _ => Err(AppError::NotFound.into_response()),
         }
     }
 }

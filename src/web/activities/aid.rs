@@ -144,7 +144,7 @@ pub async fn record_child_aid(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let input = match validate(&form) {
         Ok(i) => i,
         Err(e) => {

@@ -202,18 +202,25 @@ pub async fn list_visits(
         .ok_or_else(ApiError::not_found)?;
     // A volunteer lists their own visits; staff and tokens all of the child's.
     let author = matches!(caller.scope, CallerScope::Volunteer(_)).then_some(caller.user);
-    let ids: Vec<Uuid> =
+    // One query: the rows already hold everything a visit answer carries.
+    let out: Vec<VisitOut> =
         crate::web::visits::db::visits_of_child(&mut tx, caller.street, q.child_id, author)
             .await?
             .into_iter()
-            .map(|v| v.id)
+            .map(|v| VisitOut {
+                id: v.id,
+                child_id: q.child_id,
+                kind: v.kind,
+                visited_on: v.visited_on,
+                duration_minutes: v.duration_minutes,
+                study: v.scores[0],
+                life: v.scores[1],
+                health: v.scores[2],
+                mood: v.scores[3],
+                notes: v.notes,
+                needs: v.needs,
+            })
             .collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some((v, _)) = visit_out(&mut tx, &caller, id).await? {
-            out.push(v);
-        }
-    }
     tx.commit().await?;
     Ok(Json(out))
 }

@@ -48,7 +48,7 @@ pub async fn record_consent(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let scope = ConsentScope::from_key(&form.scope);
     if scope.is_none() {
@@ -139,7 +139,7 @@ pub async fn withdraw_consent(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let on = required_past_date(&mut e, "withdrawn_on", &form.withdrawn_on);
     let (Some(on), true) = (on, e.is_empty()) else {

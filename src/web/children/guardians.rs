@@ -154,7 +154,7 @@ pub async fn new_guardian_form(
 ) -> Result<GuardianPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     tx.commit().await?;
     Ok(GuardianPage {
         ctx: PageCtx::from(rctx),
@@ -178,7 +178,7 @@ pub async fn create_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let fields = match validate(&form) {
         Ok(f) => f,
         Err(errors) => {
@@ -219,7 +219,7 @@ pub async fn edit_guardian_form(
 ) -> Result<GuardianPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let row = rows
         .iter()
@@ -257,7 +257,7 @@ pub async fn update_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let current = rows
         .iter()
@@ -331,7 +331,7 @@ pub async fn delete_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    load_in_scope(&mut tx, &staff, id).await?;
     let done = sqlx::query!(
         "DELETE FROM guardian WHERE street_id = $1 AND child_id = $2 AND id = $3",
         user.street_id.0,

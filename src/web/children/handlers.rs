@@ -528,10 +528,9 @@ pub async fn show_child(
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildPage> {
-    let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let page = child_page(
         &mut tx,
         &staff,
@@ -553,7 +552,7 @@ pub async fn edit_child_form(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
         "child_viewed",
@@ -587,7 +586,7 @@ pub async fn update_child(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let current = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let current = load_in_scope(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version
         .trim()

@@ -43,7 +43,7 @@ pub async fn print_child(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
         "child_printed",
@@ -88,7 +88,7 @@ pub async fn reveal_id_number(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 2 || reason.chars().count() > 200 || child.id_number_enc.is_none() {
         let mut errors = FieldErrors::default();
@@ -150,7 +150,7 @@ pub async fn change_status(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut errors = FieldErrors::default();
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {
         // Someone changed the file since this page was drawn: show it as it is now.
@@ -203,7 +203,7 @@ pub async fn verify_child(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    load_in_scope(&mut tx, &staff, id).await?;
     queries::mark_verified(&mut tx, user.street_id, id, today_in_china(), user.user_id).await?;
     audit::record(
         &mut tx,
@@ -243,7 +243,7 @@ pub async fn transfer_child(
     };
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let communities = queries::communities(&mut tx, user.street_id, None).await?;
     let mut errors = FieldErrors::default();
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {

@@ -6,7 +6,6 @@ use uuid::Uuid;
 use super::db::{
     self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry,
 };
-use crate::AppState;
 use crate::auth::Staff;
 use crate::db::Tx;
 use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
@@ -18,21 +17,12 @@ use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 /// The child if it exists in the caller's street and community scope. Otherwise 404, and the
 /// attempt is written to the audit log (in its own transaction, so it stays when the request's
 /// transaction is rolled back).
-pub async fn load_in_scope(
-    state: &AppState,
-    tx: &mut Tx,
-    staff: &Staff,
-    id: ChildId,
-    ip: &str,
-) -> Result<ChildRecord> {
+pub async fn load_in_scope(tx: &mut Tx, staff: &Staff, id: ChildId) -> Result<ChildRecord> {
     let user = &staff.user;
     match queries::find(tx, user.street_id, id).await? {
         Some(child) if staff.scope.allows(CommunityId(child.community_id)) => Ok(child),
         // The 404 is recorded by the context middleware.
-        _ => {
-            let _ = (state, ip);
-            Err(AppError::NotFound)
-        }
+        _ => Err(AppError::NotFound),
     }
 }
 

@@ -49,6 +49,40 @@ pub async fn find(
     .await
 }
 
+/// The report rows of every community of the street for a quarter, by community.
+pub async fn find_all(
+    conn: &mut PgConnection,
+    street: StreetId,
+    q: Quarter,
+) -> Result<std::collections::HashMap<Uuid, ReportRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT community_id, id, status::text AS "status!", work_done, problems, next_steps, snapshot, submitted_at, approved_at, version
+           FROM report WHERE street_id = $1 AND year = $2 AND quarter = $3"#,
+        street.0,
+        q.year,
+        q.number as i16,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let row = ReportRow {
+                id: r.id,
+                status: r.status,
+                work_done: r.work_done,
+                problems: r.problems,
+                next_steps: r.next_steps,
+                snapshot: r.snapshot,
+                submitted_at: r.submitted_at,
+                approved_at: r.approved_at,
+                version: r.version,
+            };
+            (r.community_id, row)
+        })
+        .collect())
+}
+
 /// The report row, made as an empty draft if there is none yet.
 pub async fn ensure(
     conn: &mut PgConnection,

@@ -78,9 +78,10 @@ pub async fn lines(
     let communities = crate::web::children::db::communities(tx, street, only).await?;
     // Live figures of all communities at once; approved reports use their frozen snapshot.
     let mut live = super::figures::compute_many(tx, street, only, q, today).await?;
+    let mut reports = queries::find_all(tx, street, q).await?;
     let mut out = Vec::new();
     for c in communities {
-        let report = queries::find(tx, street, c.id, q).await?;
+        let report = reports.remove(&c.id);
         let figures = match report
             .as_ref()
             .filter(|r| r.status == "approved")

@@ -57,20 +57,11 @@ pub async fn my_pairing(
 }
 
 /// The pairing, or 404 with the attempt on record (in its own transaction).
-async fn require_pairing(
-    state: &AppState,
-    tx: &mut Tx,
-    volunteer: &VolunteerUser,
-    child: Uuid,
-    ip: &str,
-) -> Result<MyPairing> {
+async fn require_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<MyPairing> {
     match my_pairing(tx, volunteer, child).await? {
         Some(p) => Ok(p),
         // The 404 is recorded by the context middleware.
-        None => {
-            let _ = (state, ip);
-            Err(AppError::NotFound)
-        }
+        None => Err(AppError::NotFound),
     }
 }
 
@@ -173,7 +164,7 @@ pub async fn child_card(
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let pairing = require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    let pairing = require_pairing(&mut tx, &volunteer, child).await?;
     audit::record(
         &mut tx,
         "child_viewed",
@@ -253,10 +244,9 @@ pub async fn visit_form(
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
 ) -> Result<PhoneVisitPage> {
-    let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    require_pairing(&mut tx, &volunteer, child).await?;
     let page = PhoneVisitPage {
         child_name: child_name(&mut tx, &volunteer, child).await?,
         form: VisitForm::blank(child, today_in_china()),
@@ -280,12 +270,12 @@ pub async fn log_visit(
     let user = &volunteer.user;
     let child: Uuid = form.child_id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let pairing = require_pairing(&state, &mut tx, &volunteer, child, &ip).await?;
+    let pairing = require_pairing(&mut tx, &volunteer, child).await?;
     // Every sibling must be one of this volunteer's children too.
     let mut covered = vec![(child, pairing)];
     for sibling in form.siblings() {
         if sibling != child {
-            let p = require_pairing(&state, &mut tx, &volunteer, sibling, &ip).await?;
+            let p = require_pairing(&mut tx, &volunteer, sibling).await?;
             covered.push((sibling, p));
         }
     }

@@ -50,7 +50,7 @@ pub async fn visit_form(
 ) -> Result<StaffVisitPage> {
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &rctx.ip.to_string()).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     tx.commit().await?;
     Ok(StaffVisitPage {
         ctx: PageCtx::from(rctx),
@@ -73,7 +73,7 @@ pub async fn log_visit(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let child = load_in_scope(&state, &mut tx, &staff, id, &ip).await?;
+    let child = load_in_scope(&mut tx, &staff, id).await?;
     let input = match validate(&form) {
         Ok(v) => v,
         Err(errors) => {
@@ -176,7 +176,7 @@ pub async fn comment_on_visit(
         e.add("comment_follow_up_due", "visit.error.follow_up_past");
     }
     let Some(body) = body.filter(|_| e.is_empty()) else {
-        let child = load_in_scope(&state, &mut tx, &staff, ChildId(row.child_id), &ip).await?;
+        let child = load_in_scope(&mut tx, &staff, ChildId(row.child_id)).await?;
         let page = crate::web::children::handlers::child_page(
             &mut tx,
             &staff,
