@@ -277,6 +277,64 @@ async fn volunteers_use_the_api_in_their_own_scope(pool: PgPool) {
     );
 }
 
+/// What the phone's offline queue sends: a visit with a follow-up, checked like the form.
+#[sqlx::test]
+async fn a_queued_visit_keeps_its_follow_up_and_is_checked_like_the_form(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut volunteer = TestClient::new(&pool);
+    volunteer.login(&f.a.volunteer_login, PASSWORD).await;
+    let csrf = volunteer.csrf.clone().unwrap();
+    let mut post = async |visit: Value| {
+        let req = Request::post("/api/v1/visits")
+            .header("content-type", "application/json")
+            .header("x-csrf-token", csrf.clone())
+            .body(Body::from(visit.to_string()))
+            .unwrap();
+        let r = volunteer.request(req).await;
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        (r.status, body)
+    };
+    let id = Uuid::now_v7();
+    let visit = json!({ "id": id, "child_id": f.a.child, "kind": "home_visit", "visited_on": "2026-11-21",
+        "duration_minutes": 45, "study": 4, "notes": "作业都写完了",
+        "follow_up": "帮忙联系眼科检查", "follow_up_due": "2026-12-05" });
+    assert_eq!(post(visit.clone()).await.0, StatusCode::CREATED);
+    assert_eq!(post(visit).await.0, StatusCode::OK);
+    let follow_ups: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM follow_up WHERE visit_id = $1 AND description = '帮忙联系眼科检查'",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        follow_ups, 1,
+        "one follow-up, however often the visit is sent"
+    );
+    // Dated before the pairing began (2026-09-01): refused with its own code.
+    let (status, body) = post(
+        json!({ "id": Uuid::now_v7(), "child_id": f.a.child, "kind": "talk",
+        "visited_on": "2026-08-20" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("before_pairing"))
+    );
+    // Also covering a child who is not the volunteer's (street B's): 404, and nothing written.
+    let id = Uuid::now_v7();
+    let (status, _) = post(json!({ "id": id, "child_id": f.a.child, "kind": "talk",
+        "visited_on": "2026-11-21", "also_for": [f.b.child] }))
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM visit WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(written, 0);
+}
+
 #[sqlx::test]
 async fn the_openapi_document_is_valid_and_complete(pool: PgPool) {
     let app = app(&pool);

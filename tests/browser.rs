@@ -796,3 +796,187 @@ async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
         .unwrap();
     assert_eq!(n, 3000);
 }
+
+/// Serves the app behind a switch standing for the phone's signal. Off, every open connection
+/// is cut and new ones are closed at once, so the browser sees network errors (not answers), as
+/// when a volunteer's phone loses its signal.
+async fn serve_with_signal(pool: &PgPool) -> (String, tokio::sync::watch::Sender<bool>) {
+    let upstream = serve(pool).await.trim_start_matches("http://").to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (signal, on) = tokio::sync::watch::channel(true);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                continue;
+            };
+            if !*on.borrow() {
+                continue; // dropped: the connection closes without an answer
+            }
+            let mut on = on.clone();
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let Ok(mut outbound) = tokio::net::TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                    _ = on.wait_for(|on| !*on) => {}
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), signal)
+}
+
+async fn visits_with_notes(pool: &PgPool, notes: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM visit WHERE notes = $1")
+        .bind(notes)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Types a visit into the phone's visit form (kept on the phone when offline) and saves it.
+async fn log_visit_on_phone(phone: &Client, base: &str, child: uuid::Uuid, on: &str, notes: &str) {
+    phone
+        .goto(&format!("{base}/v/children/{child}/visit"))
+        .await
+        .unwrap();
+    phone
+        .wait()
+        .for_element(Locator::Css("#visit-form"))
+        .await
+        .unwrap();
+    phone
+        .execute(
+            "document.querySelector('input[name=kind][value=home_visit]').checked = true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    set_date(phone, "visited_on", on).await;
+    fill(phone, "#notes", notes).await;
+    click_and_reload(phone, "#save-visit").await;
+}
+
+#[sqlx::test]
+async fn a_visit_logged_offline_arrives_once_and_a_refused_one_stays_on_the_phone(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let (base, signal) = serve_with_signal(&pool).await;
+    let driver = start_driver().await;
+    let phone = browser(&driver, 360, 740).await;
+    login(&phone, &base, &f.a.volunteer_login, PASSWORD).await;
+    // The home page registers the service worker and keeps the volunteer's pages.
+    phone
+        .wait()
+        .for_element(Locator::Css("html[data-offline=ready]"))
+        .await
+        .expect("the pages are kept on the phone");
+
+    // The signal drops; the visit form still opens, and the visit waits on the phone.
+    signal.send(false).unwrap();
+    log_visit_on_phone(
+        &phone,
+        &base,
+        f.a.child,
+        "2026-11-20",
+        "在村口大树下聊了学习",
+    )
+    .await;
+    let outbox = phone
+        .wait()
+        .for_element(Locator::Css("#outbox[data-count='1']"))
+        .await
+        .expect("one visit waiting");
+    assert!(
+        outbox
+            .text()
+            .await
+            .unwrap()
+            .contains("1 条记录保存在手机上"),
+        "{}",
+        outbox.text().await.unwrap()
+    );
+    screenshot(&phone, "offline-waiting").await;
+    assert_eq!(visits_with_notes(&pool, "在村口大树下聊了学习").await, 0);
+
+    // The signal returns and the app is opened: the visit is sent, exactly once.
+    signal.send(true).unwrap();
+    phone.goto(&format!("{base}/")).await.unwrap();
+    phone
+        .wait()
+        .for_element(Locator::Css(
+            "html[data-offline=ready] #outbox[data-count='0']",
+        ))
+        .await
+        .expect("nothing left waiting");
+    assert_eq!(visits_with_notes(&pool, "在村口大树下聊了学习").await, 1);
+    phone.refresh().await.unwrap();
+    phone
+        .wait()
+        .for_element(Locator::Css("html[data-offline=ready]"))
+        .await
+        .unwrap();
+    assert_eq!(visits_with_notes(&pool, "在村口大树下聊了学习").await, 1);
+
+    // Offline again; meanwhile the pairing ends before the visit's date. The server refuses the
+    // visit, and it stays on the phone with the reason until the volunteer discards it.
+    signal.send(false).unwrap();
+    log_visit_on_phone(
+        &phone,
+        &base,
+        f.a.child,
+        "2026-11-20",
+        "结对结束后补记的走访",
+    )
+    .await;
+    phone
+        .wait()
+        .for_element(Locator::Css("#outbox[data-count='1']"))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE pairing SET ended_on = '2026-11-10' WHERE id = $1")
+        .bind(f.a.pairing)
+        .execute(&pool)
+        .await
+        .unwrap();
+    signal.send(true).unwrap();
+    phone.goto(&format!("{base}/")).await.unwrap();
+    let refused = phone
+        .wait()
+        .for_element(Locator::Css("#outbox[data-count='0'] .refused"))
+        .await
+        .expect("the refused visit is shown");
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("结对在这次走访日期之前已经结束"), "{text}");
+    assert!(text.contains("结对结束后补记的走访"), "{text}");
+    screenshot(&phone, "offline-refused").await;
+    assert_eq!(visits_with_notes(&pool, "结对结束后补记的走访").await, 0);
+    // Still there after the app is opened again.
+    phone.refresh().await.unwrap();
+    phone
+        .wait()
+        .for_element(Locator::Css("#outbox .refused"))
+        .await
+        .expect("kept until discarded");
+    click_in_place(&phone, "#outbox .refused button.discard").await;
+    phone
+        .wait()
+        .for_element(Locator::Css("#outbox[hidden]"))
+        .await
+        .expect("discarded");
+    phone.close().await.unwrap();
+}
+
+/// Clicks a button that changes the page in place (no reload).
+async fn click_in_place(client: &Client, css: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}

@@ -15,7 +15,7 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 31] = [
+    const AREAS: [&str; 32] = [
         "app",
         "nav",
         "error",
@@ -47,6 +47,7 @@ fn keys_in(source: &str) -> Vec<String> {
         "chart",
         "import",
         "api",
+        "offline",
     ];
     source
         .split('"')

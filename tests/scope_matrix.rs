@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
     ("GET", "/static/{name}", Access::Public),
+    ("GET", "/sw.js", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/locale", Access::Public),

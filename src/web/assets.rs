@@ -22,6 +22,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/print.css"),
     ),
     (
+        "offline.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/offline.js"),
+    ),
+    (
         "import.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/import.js"),
@@ -29,7 +34,22 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{name}", get(asset))
+    Router::new()
+        .route("/static/{name}", get(asset))
+        .route("/sw.js", get(service_worker))
+}
+
+/// The volunteers' service worker, served from the root so its scope covers every page. Browsers
+/// check it for updates on each visit (`no-cache`).
+async fn service_worker() -> Response {
+    let mut response = include_bytes!("../../static/sw.js").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }
 
 async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {

@@ -242,6 +242,14 @@ pub struct VisitIn {
     notes: String,
     #[serde(default)]
     needs: String,
+    /// Something to follow up, and by when (both or neither).
+    #[serde(default)]
+    follow_up: String,
+    #[serde(default)]
+    follow_up_due: String,
+    /// Other children of the same caller the same visit covered (siblings visited together).
+    #[serde(default)]
+    also_for: Vec<Uuid>,
 }
 
 /// Create a visit exactly once: the id is the idempotency key. The first answer is 201, later
@@ -271,40 +279,6 @@ pub async fn create_visit(
         tx.commit().await?;
         return Ok((StatusCode::OK, Json(visit)).into_response());
     }
-    let pairing = match caller.scope {
-        CallerScope::Volunteer(v) => {
-            let row = sqlx::query!(
-                "SELECT id, started_on, ended_on FROM pairing WHERE street_id = $1 AND child_id = $2 AND volunteer_id = $3
-                 ORDER BY started_on DESC LIMIT 1",
-                caller.street.0,
-                input.child_id,
-                v.0
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-            let day = NaiveDate::parse_from_str(&input.visited_on, "%Y-%m-%d").ok();
-            if row.ended_on.is_some_and(|end| day.is_some_and(|d| d > end))
-                || row.ended_on.is_some() && day.is_none()
-            {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "pairing_ended",
-                    "The pairing had ended before this visit's date.",
-                ));
-            }
-            child_in_scope(&mut tx, &caller, input.child_id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            Some(row.id)
-        }
-        CallerScope::Staff(_) => {
-            child_in_scope(&mut tx, &caller, input.child_id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            None
-        }
-    };
     let score = |v: Option<i16>| v.map(|n| n.to_string()).unwrap_or_default();
     let form = crate::web::visits::forms::VisitForm {
         id: input.id.to_string(),
@@ -321,8 +295,59 @@ pub async fn create_visit(
         mood: score(input.mood),
         notes: input.notes.clone(),
         needs: input.needs.clone(),
+        follow_up: input.follow_up.clone(),
+        follow_up_due: input.follow_up_due.clone(),
         ..Default::default()
     };
+    let day = NaiveDate::parse_from_str(&input.visited_on, "%Y-%m-%d").ok();
+    let mut children = vec![input.child_id];
+    for c in &input.also_for {
+        if !children.contains(c) {
+            children.push(*c);
+        }
+    }
+    let mut covered = Vec::with_capacity(children.len());
+    for child in children {
+        let pairing = match caller.scope {
+            CallerScope::Volunteer(v) => {
+                let row = sqlx::query!(
+                    "SELECT id, started_on, ended_on FROM pairing WHERE street_id = $1 AND child_id = $2 AND volunteer_id = $3
+                     ORDER BY started_on DESC LIMIT 1",
+                    caller.street.0,
+                    child,
+                    v.0
+                )
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+                if row.ended_on.is_some_and(|end| day.is_none_or(|d| d > end)) {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "pairing_ended",
+                        "The pairing had ended before this visit's date.",
+                    ));
+                }
+                child_in_scope(&mut tx, &caller, child)
+                    .await?
+                    .ok_or_else(ApiError::not_found)?;
+                if day.is_some_and(|d| d < row.started_on) {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "before_pairing",
+                        "The visit's date is before the pairing began.",
+                    ));
+                }
+                Some(row.id)
+            }
+            CallerScope::Staff(_) => {
+                child_in_scope(&mut tx, &caller, child)
+                    .await?
+                    .ok_or_else(ApiError::not_found)?;
+                None
+            }
+        };
+        covered.push((child, pairing));
+    }
     let valid = crate::web::visits::forms::validate(&form).map_err(|errors| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -330,28 +355,16 @@ pub async fn create_visit(
             format!("Invalid fields: {}", errors.fields().join(", ")),
         )
     })?;
-    let inserted = crate::web::visits::db::insert_visit(
+    let inserted = crate::web::visits::phone::write_visit(
         &mut tx,
         caller.street,
-        input.id,
-        input.child_id,
-        pairing,
         caller.user,
-        None,
+        "",
         &valid,
+        &covered,
+        true,
     )
     .await?;
-    if inserted {
-        audit::record(
-            &mut tx,
-            "visit_logged",
-            "child",
-            Some(input.child_id),
-            "",
-            json!({ "visit": input.id, "kind": valid.kind, "api": true }),
-        )
-        .await?;
-    }
     let (visit, _) = visit_out(&mut tx, &caller, input.id)
         .await?
         .ok_or_else(ApiError::not_found)?;

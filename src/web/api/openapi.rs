@@ -70,7 +70,11 @@ pub fn spec() -> Value {
                     "duration_minutes": { "type": "integer", "minimum": 0, "maximum": 1440 },
                     "study": { "type": "integer", "minimum": 1, "maximum": 5 }, "life": { "type": "integer", "minimum": 1, "maximum": 5 },
                     "health": { "type": "integer", "minimum": 1, "maximum": 5 }, "mood": { "type": "integer", "minimum": 1, "maximum": 5 },
-                    "notes": { "type": "string" }, "needs": { "type": "string" } } },
+                    "notes": { "type": "string" }, "needs": { "type": "string" },
+                    "follow_up": { "type": "string", "description": "Something to follow up (with follow_up_due)" },
+                    "follow_up_due": { "type": "string", "description": "When the follow-up is due (a date), or empty" },
+                    "also_for": { "type": "array", "items": { "type": "string", "format": "uuid" },
+                                  "description": "Other children the same visit covered (siblings visited together)" } } },
                 "Pairing": { "type": "object", "required": ["id", "child_id", "child_name", "volunteer_name", "community", "started_on"], "properties": {
                     "id": { "type": "string", "format": "uuid" }, "child_id": { "type": "string", "format": "uuid" },
                     "child_name": { "type": "string" }, "volunteer_name": { "type": "string" }, "community": { "type": "string" },

@@ -131,9 +131,9 @@ pub async fn home(
                 tx.commit().await?;
                 return Ok(Redirect::to("/conduct").into_response());
             }
-            volunteer_home(&mut tx, ctx, &user, &me, today)
-                .await?
-                .into_response()
+            crate::web::visits::phone::offline_page(
+                volunteer_home(&mut tx, ctx, &user, &me, today).await?,
+            )
         }
         _ => return Err(AppError::NotFound),
     };

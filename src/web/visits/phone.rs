@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -13,19 +13,25 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, VisitRow};
-use super::forms::{SCORES, VISIT_KINDS, VisitForm, validate};
+use super::forms::{SCORES, VISIT_KINDS, VisitForm, VisitInput, validate};
 use crate::AppState;
 use crate::audit;
 use crate::auth::VolunteerUser;
 use crate::db::{self, Tx};
 use crate::domain::child::age_on;
 use crate::domain::duties::{Duty, DutyStatus, duty_statuses, months_without_talk};
-use crate::domain::ids::StreetId;
+use crate::domain::ids::{StreetId, UserId};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
 use crate::web::{PathId, volunteers};
+
+/// Marks a volunteer page the service worker may keep on the phone for use without a signal
+/// (`static/sw.js` keeps only pages with this header).
+pub fn offline_page(page: impl IntoResponse) -> Response {
+    ([("x-shouhu-offline", "page")], page).into_response()
+}
 
 /// An active pairing of this volunteer with this child (whose file is active).
 pub struct MyPairing {
@@ -160,7 +166,8 @@ pub async fn child_card(
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
     Query(q): Query<SavedQuery>,
-) -> Result<ChildCardPage> {
+    headers: HeaderMap,
+) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
@@ -171,7 +178,13 @@ pub async fn child_card(
         "child",
         Some(child),
         &ip,
-        json!({ "role": "volunteer" }),
+        // The home page keeps the card on the phone for use without a signal: a copy, recorded
+        // as such.
+        if headers.contains_key("x-shouhu-prefetch") {
+            json!({ "role": "volunteer", "kept_offline": true })
+        } else {
+            json!({ "role": "volunteer" })
+        },
     )
     .await?;
     let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
@@ -188,7 +201,7 @@ pub async fn child_card(
         ctx: PageCtx::from(rctx),
     };
     tx.commit().await?;
-    Ok(page)
+    Ok(offline_page(page))
 }
 
 #[derive(Template, WebTemplate)]
@@ -201,6 +214,9 @@ pub struct PhoneVisitPage {
     siblings: Vec<(Uuid, String)>,
     kinds: [&'static str; 8],
     scores: [&'static str; 4],
+    /// The day the form was drawn: a copy kept on the phone moves its default date to the day
+    /// it is used.
+    today: NaiveDate,
 }
 
 impl PhoneVisitPage {
@@ -243,7 +259,7 @@ pub async fn visit_form(
     rctx: RequestContext,
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
-) -> Result<PhoneVisitPage> {
+) -> Result<Response> {
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     require_pairing(&mut tx, &volunteer, child).await?;
@@ -254,10 +270,11 @@ pub async fn visit_form(
         siblings: other_children(&mut tx, &volunteer, child).await?,
         kinds: VISIT_KINDS,
         scores: SCORES,
+        today: today_in_china(),
         ctx: PageCtx::from(rctx),
     };
     tx.commit().await?;
-    Ok(page)
+    Ok(offline_page(page))
 }
 
 pub async fn log_visit(
@@ -298,60 +315,69 @@ pub async fn log_visit(
                 errors,
                 kinds: VISIT_KINDS,
                 scores: SCORES,
+                today: today_in_china(),
                 ctx: PageCtx::from(rctx),
             };
             tx.commit().await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    let covered: Vec<(Uuid, Option<Uuid>)> =
+        covered.iter().map(|(c, p)| (*c, Some(p.id))).collect();
+    write_visit(
+        &mut tx,
+        user.street_id,
+        user.user_id,
+        &ip,
+        &input,
+        &covered,
+        false,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/v/children/{child}?saved=1")).into_response())
+}
+
+/// Writes one visit for each covered child (with its pairing, if any). The first child's visit
+/// takes the visit's id; the others derive theirs from it, so a resent visit maps onto the same
+/// rows and is written once. Follow-ups and audit events only for new rows. Returns whether the
+/// first child's visit is new.
+pub async fn write_visit(
+    tx: &mut Tx,
+    street: StreetId,
+    author: UserId,
+    ip: &str,
+    input: &VisitInput,
+    covered: &[(Uuid, Option<Uuid>)],
+    via_api: bool,
+) -> Result<bool> {
     let batch = (covered.len() > 1).then_some(input.id);
-    for (i, (c, p)) in covered.iter().enumerate() {
-        // The first child's visit takes the form's id; siblings' ids derive from it, so a
-        // resent form maps onto the same rows.
+    let mut first_is_new = false;
+    for (i, (c, pairing)) in covered.iter().enumerate() {
         let id = if i == 0 {
             input.id
         } else {
             Uuid::new_v5(&input.id, c.as_bytes())
         };
-        let fresh = queries::insert_visit(
-            &mut tx,
-            user.street_id,
-            id,
-            *c,
-            Some(p.id),
-            user.user_id,
-            batch,
-            &input,
-        )
-        .await?;
+        let fresh =
+            queries::insert_visit(tx, street, id, *c, *pairing, author, batch, input).await?;
+        if i == 0 {
+            first_is_new = fresh;
+        }
         if !fresh {
             continue;
         }
         if let Some((text, due)) = &input.follow_up {
-            queries::insert_follow_up(
-                &mut tx,
-                user.street_id,
-                *c,
-                Some(id),
-                text,
-                *due,
-                user.user_id.0,
-                user.user_id,
-            )
-            .await?;
+            queries::insert_follow_up(tx, street, *c, Some(id), text, *due, author.0, author)
+                .await?;
         }
-        audit::record(
-            &mut tx,
-            "visit_logged",
-            "child",
-            Some(*c),
-            &ip,
-            json!({ "visit": id, "kind": input.kind }),
-        )
-        .await?;
+        let mut details = json!({ "visit": id, "kind": input.kind });
+        if via_api {
+            details["api"] = json!(true);
+        }
+        audit::record(tx, "visit_logged", "child", Some(*c), ip, details).await?;
     }
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/v/children/{child}?saved=1")).into_response())
+    Ok(first_is_new)
 }
 
 #[derive(Template, WebTemplate)]
@@ -365,11 +391,11 @@ pub async fn my_hours(
     State(state): State<AppState>,
     ctx: PageCtx,
     volunteer: VolunteerUser,
-) -> Result<HoursPage> {
+) -> Result<Response> {
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let hours =
         volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
     tx.commit().await?;
-    Ok(HoursPage { ctx, hours })
+    Ok(offline_page(HoursPage { ctx, hours }))
 }

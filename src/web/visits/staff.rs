@@ -91,41 +91,16 @@ pub async fn log_visit(
         }
     };
     // Staff visits belong to no pairing: they do not fulfil a volunteer's duties.
-    if queries::insert_visit(
+    super::phone::write_visit(
         &mut tx,
         user.street_id,
-        input.id,
-        child.id,
-        None,
         user.user_id,
-        None,
+        &ip,
         &input,
+        &[(child.id, None)],
+        false,
     )
-    .await?
-    {
-        if let Some((text, due)) = &input.follow_up {
-            queries::insert_follow_up(
-                &mut tx,
-                user.street_id,
-                child.id,
-                Some(input.id),
-                text,
-                *due,
-                user.user_id.0,
-                user.user_id,
-            )
-            .await?;
-        }
-        audit::record(
-            &mut tx,
-            "visit_logged",
-            "child",
-            Some(child.id),
-            &ip,
-            json!({ "visit": input.id, "kind": input.kind }),
-        )
-        .await?;
-    }
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#timeline")).into_response())
 }
