@@ -54,6 +54,78 @@ pub async fn record(
         .await
 }
 
+use chrono::{DateTime, Utc};
+
+use crate::db::{self, Tx};
+use crate::domain::ids::StreetId;
+use crate::domain::semester::china_offset;
+
+/// The first link of the street's chain that does not verify.
+pub struct BrokenLink {
+    pub seq: i64,
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub reason: String,
+}
+
+impl BrokenLink {
+    pub fn when(&self) -> String {
+        self.at
+            .with_timezone(&china_offset())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    }
+}
+
+/// Checks the hash chain of the transaction's street: `None` when intact.
+pub async fn first_broken_link(tx: &mut Tx) -> Result<Option<BrokenLink>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT seq AS "seq!", id AS "id!", at AS "at!", action AS "action!", reason AS "reason!"
+           FROM audit_first_broken()"#
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| BrokenLink {
+        seq: r.seq,
+        id: r.id,
+        at: r.at,
+        action: r.action,
+        reason: r.reason,
+    }))
+}
+
+/// One street's chain: how many events, and the first broken link if any.
+pub struct ChainCheck {
+    pub street: StreetId,
+    pub street_name: String,
+    pub events: i64,
+    pub broken: Option<BrokenLink>,
+}
+
+/// Checks the chain of every street (`shouhu audit verify`).
+pub async fn verify_all(pool: &sqlx::PgPool) -> Result<Vec<ChainCheck>, sqlx::Error> {
+    let mut checks = Vec::new();
+    for (street, street_name) in crate::retention::streets(pool).await? {
+        let mut tx = db::begin(pool, street, None).await?;
+        let broken = first_broken_link(&mut tx).await?;
+        let events = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM audit_event WHERE street_id = $1"#,
+            street.0
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        checks.push(ChainCheck {
+            street,
+            street_name,
+            events,
+            broken,
+        });
+    }
+    Ok(checks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::scrub;

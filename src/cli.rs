@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use sqlx::migrate::MigrateDatabase;
 
 use crate::auth::password;
-use crate::config::{Cli, Command, CreateStreetArgs, ServeArgs};
+use crate::config::{AuditCommand, Cli, Command, CreateStreetArgs, RetentionCommand, ServeArgs};
 use crate::domain::crypto::DataKey;
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::login::Login;
@@ -24,6 +24,16 @@ pub async fn run(cli: Cli) -> CliResult {
             db::migrate(&pool).await?;
             println!("migrations applied");
             Ok(())
+        }
+        Some(Command::Audit(AuditCommand::Verify(args))) => {
+            telemetry::init(false);
+            let pool = db::connect(&args.database_url, 2).await?;
+            audit_verify(&pool).await
+        }
+        Some(Command::Retention(RetentionCommand::Run(args))) => {
+            telemetry::init(false);
+            let pool = db::connect(&args.db.database_url, 2).await?;
+            retention_run(&pool, args.dry_run).await
         }
         Some(Command::CreateStreet(args)) => {
             telemetry::init(false);
@@ -78,7 +88,93 @@ async fn serve(args: ServeArgs) -> CliResult {
     serve_with(pool, args, key).await
 }
 
+/// `shouhu audit verify`: one line per street; exits 1 when a chain is broken.
+pub async fn audit_verify(pool: &PgPool) -> CliResult {
+    let checks = crate::audit::verify_all(pool).await?;
+    let mut broken = 0;
+    for c in &checks {
+        match &c.broken {
+            None => println!(
+                "ok      {} ({}): {} events, chain intact",
+                c.street_name, c.street.0, c.events
+            ),
+            Some(b) => {
+                broken += 1;
+                println!(
+                    "BROKEN  {} ({}): first broken link at #{} (event {}, {}, {}): {}",
+                    c.street_name,
+                    c.street.0,
+                    b.seq,
+                    b.id,
+                    b.when(),
+                    b.action,
+                    match b.reason.as_str() {
+                        "content" => "the event was altered",
+                        "missing_before" => "events before it are missing",
+                        _ => "its previous hash does not match the event before it",
+                    }
+                );
+            }
+        }
+    }
+    if broken > 0 {
+        return Err(format!("the audit chain is broken in {broken} street(s)").into());
+    }
+    Ok(())
+}
+
+/// `shouhu retention run [--dry-run]`: what is due per street, by id and code (never names).
+pub async fn retention_run(pool: &PgPool, dry_run: bool) -> CliResult {
+    let today = crate::domain::semester::today_in_china();
+    let runs = crate::retention::run_all(pool, today, dry_run).await?;
+    let verb = if dry_run {
+        "would anonymise"
+    } else {
+        "anonymised"
+    };
+    for run in &runs {
+        if !run.ran {
+            println!(
+                "skipped {}: another retention run holds it",
+                run.street_name
+            );
+            continue;
+        }
+        println!(
+            "{} ({}): retention {} years, files closed on or before {}: {verb} {}, {} {} roster uploads",
+            run.street_name,
+            run.street.0,
+            run.years,
+            run.cutoff,
+            run.due.len(),
+            if dry_run { "would delete" } else { "deleted" },
+            run.uploads
+        );
+        for d in &run.due {
+            println!(
+                "  {} -> {}  status {} since {}: name, ID number, address, school class and teacher, parents' work place, \
+                 health and notes; {} guardians (names, phones, addresses), {} consents (signer), {} visits (notes), \
+                 {} follow-ups, {} aid notes",
+                d.child,
+                d.code,
+                d.status,
+                d.ended_on,
+                d.guardians,
+                d.consents,
+                d.visits,
+                d.follow_ups,
+                d.aid
+            );
+        }
+    }
+    if dry_run {
+        println!("dry run: nothing was changed");
+    }
+    Ok(())
+}
+
 async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
+    crate::retention::spawn_daily(pool.clone());
     let state = AppState::new(pool, args.secure_cookies, key).with_data_dir(args.data_dir.clone());
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");

@@ -29,6 +29,34 @@ pub enum Command {
     CreateStreet(CreateStreetArgs),
     /// Create the database if missing, migrate, load a demo street, then serve.
     Demo(DemoArgs),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Data retention: anonymise child files closed for the street's retention period.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of every street; name the first broken link. Exits 1 if any is broken.
+    Verify(DbArgs),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RetentionCommand {
+    /// Anonymise every file whose status ended at least N full years ago (N per street, default
+    /// 2) and delete roster uploads older than a week.
+    Run(RetentionRunArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RetentionRunArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// List what would change, and change nothing.
+    #[arg(long, default_value_t = false)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]

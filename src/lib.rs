@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod retention;
 pub mod telemetry;
 pub mod web;
 
@@ -87,6 +88,9 @@ pub fn app(state: AppState) -> Router {
         .merge(web::spreadsheets::router())
         .merge(web::api::router())
         .merge(web::users::router())
+        .merge(web::audit_log::router())
+        .merge(web::account::router())
+        .merge(web::compliance::router())
         .fallback(|| async { AppError::NotFound });
 
     Router::new()

@@ -15,7 +15,7 @@ fn files(dir: &str, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 /// Quoted strings that look like catalog keys (`area.name[.more]`).
 fn keys_in(source: &str) -> Vec<String> {
-    const AREAS: [&str; 32] = [
+    const AREAS: [&str; 36] = [
         "app",
         "nav",
         "error",
@@ -48,6 +48,10 @@ fn keys_in(source: &str) -> Vec<String> {
         "import",
         "api",
         "offline",
+        "audit",
+        "compliance",
+        "retention",
+        "totp",
     ];
     source
         .split('"')
@@ -58,7 +62,7 @@ fn keys_in(source: &str) -> Vec<String> {
                 AREAS.contains(&area)
                     && !rest.is_empty()
                     && !rest.ends_with('.')
-                    && ![".html", ".css", ".js", ".png"]
+                    && ![".html", ".css", ".js", ".png", ".xlsx"]
                         .iter()
                         .any(|ext| s.ends_with(ext))
                     && s.chars().all(|c| {
@@ -108,6 +112,14 @@ fn every_key_used_exists_in_both_languages() {
         MISSING_KEYS
             .iter()
             .map(|k| format!("child.missing.{k}"))
+            .collect(),
+        shouhu::web::audit_log::ACTIONS
+            .iter()
+            .map(|k| format!("audit.action.{k}"))
+            .collect(),
+        ["content", "previous_hash", "missing_before"]
+            .iter()
+            .map(|k| format!("audit.chain.reason.{k}"))
             .collect(),
         shouhu::web::children::db::TIMELINE_ACTIONS
             .iter()

@@ -127,14 +127,22 @@ async fn the_caseload_cap_is_enforced_with_a_clear_message(pool: PgPool) {
     let r = admin
         .post(
             "/settings",
-            &[("caseload_cap", "0"), ("report_deadline_days", "10")],
+            &[
+                ("caseload_cap", "0"),
+                ("report_deadline_days", "10"),
+                ("retention_years", "2"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = admin
         .post(
             "/settings",
-            &[("caseload_cap", "2"), ("report_deadline_days", "10")],
+            &[
+                ("caseload_cap", "2"),
+                ("report_deadline_days", "10"),
+                ("retention_years", "2"),
+            ],
         )
         .await;
     assert_eq!(r.texts("#saved").len(), 1);

@@ -104,6 +104,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         if user.must_change_password {
             return Err(Redirect::to(links::PASSWORD).into_response());
         }
+        if user.must_enrol_totp {
+            return Err(Redirect::to(links::TOTP_SETUP).into_response());
+        }
         Ok(CurrentUser(user))
     }
 }

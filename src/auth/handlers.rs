@@ -144,19 +144,46 @@ pub async fn login(
         return Ok(refuse(ctx, LOGIN_FAILED).into_response());
     }
 
-    let must_change = sqlx::query_scalar!(
-        "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login_at = now()
-         WHERE street_id = $1 AND id = $2 RETURNING must_change_password",
+    let account_state = sqlx::query!(
+        r#"SELECT must_change_password, totp_enabled_at IS NOT NULL AS "totp!" FROM app_user
+           WHERE street_id = $1 AND id = $2"#,
         street.0,
         user.0,
     )
     .fetch_one(&mut *tx)
     .await?;
+    let must_change = account_state.must_change_password;
+    // With an authenticator, the failure count is cleared only after the code: a known password
+    // must not reset the throttle on guessing codes.
+    if !account_state.totp {
+        signed_in(&mut tx, street, user).await?;
+    }
     // A new session id at every login; whatever session this browser had is ended.
     if let Some(old) = &ctx.user {
         if old.street_id == street {
             session::end(&mut tx, street, old.session_id).await?;
         }
+    }
+    if account_state.totp {
+        // The password was right; the authenticator code comes next. The pending session
+        // opens nothing but the code page.
+        let cookie = session::create_pending(&mut tx, street, user).await?;
+        tx.commit().await?;
+        let target = if next.is_empty() {
+            links::TOTP_LOGIN.to_string()
+        } else {
+            format!(
+                "{}?{}",
+                links::TOTP_LOGIN,
+                serde_urlencoded::to_string([("next", &next)]).unwrap_or_default()
+            )
+        };
+        let mut response = Redirect::to(&target).into_response();
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(session::COOKIE, &cookie, None, state.secure_cookies),
+        );
+        return Ok(response);
     }
     let cookie = session::create(&mut tx, street, user).await?;
     audit::record(
@@ -186,7 +213,20 @@ pub async fn login(
 }
 
 /// Count a failed password: a growing delay after five in a row, and at most 100 an hour.
-async fn record_failure(
+/// A full sign-in: the failure count is cleared and the time noted.
+pub async fn signed_in(tx: &mut db::Tx, street: StreetId, user: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login_at = now()
+         WHERE street_id = $1 AND id = $2",
+        street.0,
+        user.0,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_failure(
     tx: &mut db::Tx,
     street: StreetId,
     user: UserId,

@@ -6,5 +6,6 @@ pub mod handlers;
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod totp;
 
 pub use extract::{CurrentUser, SessionUser, Staff, StreetAdmin, VolunteerUser};

@@ -73,6 +73,8 @@ pub struct SessionUser {
     pub login: String,
     pub locale: Option<String>,
     pub must_change_password: bool,
+    /// The street requires an authenticator for this role and the user has none yet.
+    pub must_enrol_totp: bool,
     pub csrf_token: String,
 }
 
@@ -82,18 +84,80 @@ pub async fn create(
     street: StreetId,
     user: UserId,
 ) -> Result<String, sqlx::Error> {
+    insert(conn, street, user, false).await
+}
+
+/// A session for a user whose password was right and whose authenticator code is still to
+/// come. It opens nothing: `lookup` does not see it; only the code page (`lookup_pending`) does.
+pub async fn create_pending(
+    conn: &mut PgConnection,
+    street: StreetId,
+    user: UserId,
+) -> Result<String, sqlx::Error> {
+    insert(conn, street, user, true).await
+}
+
+async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    user: UserId,
+    pending: bool,
+) -> Result<String, sqlx::Error> {
     let token = new_token(street);
     sqlx::query!(
-        "INSERT INTO session (street_id, id, user_id, token_hash, csrf_token) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO session (street_id, id, user_id, token_hash, csrf_token, second_factor_pending)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         street.0,
         SessionId::new().0,
         user.0,
         token.hash,
         random_token(),
+        pending
     )
     .execute(conn)
     .await?;
     Ok(token.cookie_value)
+}
+
+/// How long the code page waits after the password.
+pub const SECOND_FACTOR_TIMEOUT: Duration = Duration::minutes(10);
+
+/// A sign-in waiting for its authenticator code.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub street_id: StreetId,
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub csrf_token: String,
+}
+
+/// The pending sign-in of a cookie, if it is one and is less than ten minutes old.
+pub async fn lookup_pending(
+    pool: &PgPool,
+    cookie_value: &str,
+) -> Result<Option<PendingSignIn>, sqlx::Error> {
+    let Some((street, hash)) = parse_token(cookie_value) else {
+        return Ok(None);
+    };
+    let mut tx = db::begin(pool, street, None).await?;
+    let row = sqlx::query!(
+        "SELECT s.id, s.user_id, s.csrf_token, s.created_at FROM session s
+         JOIN app_user u ON u.street_id = s.street_id AND u.id = s.user_id
+         WHERE s.street_id = $1 AND s.token_hash = $2 AND s.second_factor_pending AND u.disabled_at IS NULL",
+        street.0,
+        hash,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row
+        .filter(|r| Utc::now() - r.created_at < SECOND_FACTOR_TIMEOUT)
+        .map(|r| PendingSignIn {
+            street_id: street,
+            user_id: UserId(r.user_id),
+            session_id: SessionId(r.id),
+            csrf_token: r.csrf_token,
+        }))
 }
 
 /// Resolve a session cookie, ending it if it has timed out. `None` means anonymous.
@@ -105,10 +169,12 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
     let row = sqlx::query!(
         r#"SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
                   u.role AS "role: Role", u.community_id, u.volunteer_id, u.display_name, u.login,
-                  u.locale, u.must_change_password, u.disabled_at
+                  u.locale, u.must_change_password, u.disabled_at,
+                  st.totp_required AND u.role <> 'volunteer' AND u.totp_enabled_at IS NULL AS "must_enrol_totp!"
            FROM session s
            JOIN app_user u ON u.street_id = s.street_id AND u.id = s.user_id
-           WHERE s.street_id = $1 AND s.token_hash = $2"#,
+           JOIN street st ON st.id = s.street_id
+           WHERE s.street_id = $1 AND s.token_hash = $2 AND NOT s.second_factor_pending"#,
         street.0,
         hash,
     )
@@ -150,6 +216,7 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
         login: row.login,
         locale: row.locale,
         must_change_password: row.must_change_password,
+        must_enrol_totp: row.must_enrol_totp,
         csrf_token: row.csrf_token,
     }))
 }

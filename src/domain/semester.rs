@@ -243,8 +243,14 @@ mod tests {
     }
 }
 
+/// China's time zone (UTC+8, no daylight saving).
+pub fn china_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
 /// Today's date in China (UTC+8), which is what "today" means to every user of Shouhu.
 pub fn today_in_china() -> NaiveDate {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&china).date_naive()
+    chrono::Utc::now()
+        .with_timezone(&china_offset())
+        .date_naive()
 }

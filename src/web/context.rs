@@ -90,7 +90,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
         None => None,
     };
     let lang = choose_lang(headers, user.as_ref());
-    let stale_session_cookie = user.is_none() && cookie(headers, session::COOKIE).is_some();
+    // A cookie that opens nothing is cleared, unless it is a sign-in waiting for its
+    // authenticator code (the browser's other requests, such as the favicon, must not end it).
+    let stale_session_cookie = match (&user, cookie(headers, session::COOKIE)) {
+        (None, Some(value)) => match session::lookup_pending(&state.pool, value).await {
+            Ok(pending) => pending.is_none(),
+            Err(err) => return AppError::from(err).into_response_with(Lang::default()),
+        },
+        _ => false,
+    };
     let anon_cookie = cookie(headers, ANON_CSRF_COOKIE)
         .filter(|v| v.len() >= 16)
         .map(str::to_string);

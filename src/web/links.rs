@@ -6,6 +6,10 @@ pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";
 pub const PASSWORD: &str = "/password";
+/// Setting up an authenticator app (and the account's sign-in security).
+pub const TOTP_SETUP: &str = "/account/totp";
+/// The authenticator code after the password.
+pub const TOTP_LOGIN: &str = "/login/totp";
 pub const LOCALE: &str = "/locale";
 pub const COMMUNITIES: &str = "/communities";
 pub const USERS: &str = "/users";

@@ -1,11 +1,14 @@
 //! The web interface: one module per resource, each exposing `router()`.
 
+pub mod account;
 pub mod activities;
 pub mod api;
 pub mod assets;
+pub mod audit_log;
 pub mod charts;
 pub mod children;
 pub mod communities;
+pub mod compliance;
 pub mod context;
 pub mod forms;
 pub mod home;

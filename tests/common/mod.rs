@@ -147,6 +147,24 @@ impl TestClient {
         out
     }
 
+    /// The raw bytes of a download (`body` keeps text only).
+    pub async fn download(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::get(path).body(Body::empty()).unwrap();
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        req.headers_mut()
+            .insert(header::COOKIE, cookie.parse().unwrap());
+        req.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
     pub async fn get(&mut self, path: &str) -> TestResponse {
         self.request(Request::builder().uri(path).body(Body::empty()).unwrap())
             .await

@@ -109,7 +109,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let user = ctx
             .user
             .clone()
-            .filter(|u| !u.must_change_password)
+            .filter(|u| !u.must_change_password && !u.must_enrol_totp)
             .ok_or_else(unauthorised)?;
         let scope = match (user.role, user.community_id, user.volunteer_id) {
             (Role::StreetAdmin, _, _) => CallerScope::Staff(CommunityScope::All),

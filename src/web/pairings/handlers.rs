@@ -462,6 +462,8 @@ pub struct SettingsPage {
     ctx: PageCtx,
     caseload_cap: String,
     report_deadline_days: String,
+    retention_years: String,
+    totp_required: bool,
     errors: FieldErrors,
     saved: bool,
 }
@@ -473,7 +475,7 @@ pub async fn settings_form(
 ) -> Result<SettingsPage> {
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     let row = sqlx::query!(
-        "SELECT caseload_cap, report_deadline_days FROM street WHERE id = $1",
+        "SELECT caseload_cap, report_deadline_days, retention_years, totp_required FROM street WHERE id = $1",
         admin.street_id.0
     )
     .fetch_one(&mut *tx)
@@ -483,6 +485,8 @@ pub async fn settings_form(
         ctx,
         caseload_cap: row.caseload_cap.to_string(),
         report_deadline_days: row.report_deadline_days.to_string(),
+        retention_years: row.retention_years.to_string(),
+        totp_required: row.totp_required,
         errors: FieldErrors::default(),
         saved: false,
     })
@@ -494,6 +498,10 @@ pub struct SettingsForm {
     caseload_cap: String,
     #[serde(default)]
     report_deadline_days: String,
+    #[serde(default)]
+    retention_years: String,
+    #[serde(default)]
+    totp_required: Option<String>,
 }
 
 pub async fn update_settings(
@@ -521,13 +529,25 @@ pub async fn update_settings(
     if days.is_none() {
         e.add("report_deadline_days", "settings.error.deadline");
     }
+    let years = form
+        .retention_years
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1..=30).contains(y));
+    if years.is_none() {
+        e.add("retention_years", "settings.error.retention");
+    }
+    let totp_required = crate::web::forms::ticked(&form.totp_required);
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
-    let (Some(cap), Some(days)) = (cap, days) else {
+    let (Some(cap), Some(days), Some(years)) = (cap, days, years) else {
         let page = SettingsPage {
             ctx,
             caseload_cap: form.caseload_cap,
             report_deadline_days: form.report_deadline_days,
+            retention_years: form.retention_years,
+            totp_required,
             errors: e,
             saved: false,
         };
@@ -535,10 +555,13 @@ pub async fn update_settings(
     };
     let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
     sqlx::query!(
-        "UPDATE street SET caseload_cap = $2, report_deadline_days = $3, version = version + 1, updated_at = now() WHERE id = $1",
+        "UPDATE street SET caseload_cap = $2, report_deadline_days = $3, retention_years = $4, totp_required = $5,
+             version = version + 1, updated_at = now() WHERE id = $1",
         admin.street_id.0,
         cap,
-        days
+        days,
+        years,
+        totp_required
     )
     .execute(&mut *tx)
     .await?;
@@ -548,7 +571,7 @@ pub async fn update_settings(
         "street",
         Some(admin.street_id.0),
         &ip,
-        json!({ "caseload_cap": cap, "report_deadline_days": days }),
+        json!({ "caseload_cap": cap, "report_deadline_days": days, "retention_years": years, "totp_required": totp_required }),
     )
     .await?;
     tx.commit().await?;
@@ -556,6 +579,8 @@ pub async fn update_settings(
         ctx,
         caseload_cap: cap.to_string(),
         report_deadline_days: days.to_string(),
+        retention_years: years.to_string(),
+        totp_required,
         errors: FieldErrors::default(),
         saved: true,
     }

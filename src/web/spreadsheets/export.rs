@@ -21,7 +21,7 @@ use crate::i18n::{Lang, catalog};
 use crate::web::children::handlers::ListQuery;
 use crate::web::context::RequestContext;
 
-fn xlsx(bytes: Vec<u8>, ascii_name: &str) -> Response {
+pub fn xlsx(bytes: Vec<u8>, ascii_name: &str) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -36,7 +36,7 @@ fn xlsx(bytes: Vec<u8>, ascii_name: &str) -> Response {
     response
 }
 
-fn bold() -> Format {
+pub fn bold() -> Format {
     Format::new().set_bold().set_background_color("#FDE7D4")
 }
 

@@ -4,7 +4,7 @@
 
 mod children;
 mod columns;
-mod export;
+pub mod export;
 pub mod read;
 mod volunteers;
 

@@ -1,0 +1,587 @@
+//! Strong sign-in: an authenticator app (TOTP) for any account, compulsory for street admins
+//! and community staff when the street says so. Enrolment shows a QR code drawn on the server
+//! and, once the first code checks out, ten recovery codes shown once and stored hashed. At
+//! sign-in the code (or one recovery code) comes after the password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::audit;
+use crate::auth::extract::AnyUser;
+use crate::auth::handlers::{record_failure, signed_in};
+use crate::auth::{SessionUser, session, totp};
+use crate::db::{self, Tx};
+use crate::domain::ids::{StreetId, UserId};
+use crate::domain::role::Role;
+use crate::error::{AppError, Result};
+use crate::web::context::{PageCtx, RequestContext, cookie, set_cookie};
+use crate::web::links;
+
+pub fn router() -> Router<AppState> {
+    // Literal paths (links::TOTP_LOGIN, links::TOTP_SETUP): the route-listing tests read them.
+    Router::new()
+        .route("/login/totp", get(code_form).post(check_code))
+        .route("/account/totp", get(security_page).post(confirm_enrolment))
+        .route("/account/totp/recovery-codes", post(new_recovery_codes))
+        .route("/account/totp/disable", post(disable))
+}
+
+const ISSUER: &str = "守护 Shouhu";
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// What an account's authenticator looks like in the database.
+struct TotpState {
+    secret: Option<Vec<u8>>,
+    pending: Option<Vec<u8>>,
+    last_step: i64,
+    required: bool,
+    recovery_left: i64,
+}
+
+async fn totp_state(
+    tx: &mut Tx,
+    state: &AppState,
+    street: StreetId,
+    user: UserId,
+) -> Result<TotpState> {
+    let row = sqlx::query!(
+        r#"SELECT u.totp_secret_enc, u.totp_pending_enc, u.totp_last_step, u.role::text AS "role!", st.totp_required,
+                  (SELECT count(*) FROM recovery_code r WHERE r.street_id = u.street_id AND r.user_id = u.id AND r.used_at IS NULL) AS "left!"
+           FROM app_user u JOIN street st ON st.id = u.street_id
+           WHERE u.street_id = $1 AND u.id = $2"#,
+        street.0,
+        user.0
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let open = |blob: Option<Vec<u8>>| -> Result<Option<Vec<u8>>> {
+        blob.map(|b| {
+            state
+                .data_key
+                .decrypt(&b)
+                .map_err(AppError::internal)
+                .and_then(|hex| hex_decode(&hex).ok_or_else(|| AppError::internal("secret")))
+        })
+        .transpose()
+    };
+    Ok(TotpState {
+        secret: open(row.totp_secret_enc)?,
+        pending: open(row.totp_pending_enc)?,
+        last_step: row.totp_last_step,
+        required: row.totp_required && row.role != Role::Volunteer.key(),
+        recovery_left: row.left,
+    })
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
+/// Marks a time step used, once: false if another request used it (or a newer one) first.
+async fn use_step(tx: &mut Tx, street: StreetId, user: UserId, step: i64) -> Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE app_user SET totp_last_step = $3 WHERE street_id = $1 AND id = $2 AND totp_last_step < $3",
+        street.0,
+        user.0,
+        step
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the account's recovery codes; returns the new ones (to show once).
+async fn replace_recovery_codes(
+    tx: &mut Tx,
+    street: StreetId,
+    user: UserId,
+) -> Result<Vec<String>> {
+    sqlx::query!(
+        "DELETE FROM recovery_code WHERE street_id = $1 AND user_id = $2",
+        street.0,
+        user.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    let codes = totp::new_recovery_codes();
+    for code in &codes {
+        sqlx::query!(
+            "INSERT INTO recovery_code (street_id, user_id, code_hash) VALUES ($1, $2, $3)",
+            street.0,
+            user.0,
+            totp::recovery_hash(code)
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(codes)
+}
+
+/// A typed code: an authenticator code that has not been used, or an unused recovery code
+/// (which is then spent). Returns how it was proved, or `None`.
+async fn check_second_factor(
+    tx: &mut Tx,
+    street: StreetId,
+    user: UserId,
+    secret: &[u8],
+    last_step: i64,
+    typed: &str,
+) -> Result<Option<&'static str>> {
+    if let Some(step) = totp::verify(secret, typed, unix_now(), last_step) {
+        return Ok(use_step(tx, street, user, step).await?.then_some("totp"));
+    }
+    let spent = sqlx::query!(
+        "UPDATE recovery_code SET used_at = now()
+         WHERE street_id = $1 AND user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        street.0,
+        user.0,
+        totp::recovery_hash(typed)
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok((spent.rows_affected() == 1).then_some("recovery_code"))
+}
+
+// ---- The code after the password -----------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/totp_login.html")]
+pub struct CodePage {
+    ctx: PageCtx,
+    next: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+fn safe_next(next: &str) -> String {
+    if links::is_local_path(next) {
+        next.to_string()
+    } else {
+        String::new()
+    }
+}
+
+async fn pending(state: &AppState, headers: &HeaderMap) -> Result<Option<session::PendingSignIn>> {
+    match cookie(headers, session::COOKIE) {
+        Some(value) => Ok(session::lookup_pending(&state.pool, value).await?),
+        None => Ok(None),
+    }
+}
+
+pub async fn code_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response> {
+    if pending(&state, &headers).await?.is_none() {
+        return Ok(Redirect::to(links::LOGIN).into_response());
+    }
+    Ok(CodePage {
+        ctx,
+        next: safe_next(&q.next),
+        error: None,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn check_code(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    let Some(sign_in) = pending(&state, &headers).await? else {
+        return Ok(Redirect::to(links::LOGIN).into_response());
+    };
+    let (street, user) = (sign_in.street_id, sign_in.user_id);
+    let ip = rctx.ip.to_string();
+    let ctx = PageCtx::from(rctx);
+    let next = safe_next(&form.next);
+    let mut tx = db::begin(&state.pool, street, Some(user)).await?;
+    let account = sqlx::query!(
+        "SELECT locked_until, must_change_password FROM app_user WHERE street_id = $1 AND id = $2",
+        street.0,
+        user.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let refuse = |ctx: PageCtx, error: &'static str| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            CodePage {
+                ctx,
+                next: next.clone(),
+                error: Some(error),
+            },
+        )
+            .into_response()
+    };
+    if account.locked_until.is_some_and(|t| t > chrono::Utc::now()) {
+        tx.commit().await?;
+        return Ok(refuse(ctx, "totp.error.locked"));
+    }
+    let totp = totp_state(&mut tx, &state, street, user).await?;
+    let Some(secret) = totp.secret else {
+        return Ok(Redirect::to(links::LOGIN).into_response());
+    };
+    let proved =
+        check_second_factor(&mut tx, street, user, &secret, totp.last_step, &form.code).await?;
+    let Some(how) = proved else {
+        record_failure(&mut tx, street, user).await?;
+        audit::record(
+            &mut tx,
+            "totp_failed",
+            "app_user",
+            Some(user.0),
+            &ip,
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(refuse(ctx, "totp.error.wrong"));
+    };
+    if how == "recovery_code" {
+        audit::record(
+            &mut tx,
+            "recovery_code_used",
+            "app_user",
+            Some(user.0),
+            &ip,
+            json!({ "left": totp.recovery_left - 1 }),
+        )
+        .await?;
+    }
+    signed_in(&mut tx, street, user).await?;
+    // A fresh session id now that the sign-in is complete.
+    session::end(&mut tx, street, sign_in.session_id).await?;
+    let cookie_value = session::create(&mut tx, street, user).await?;
+    audit::record(
+        &mut tx,
+        "login",
+        "app_user",
+        Some(user.0),
+        &ip,
+        json!({ "second_factor": how }),
+    )
+    .await?;
+    tx.commit().await?;
+    let target = if account.must_change_password {
+        links::PASSWORD.to_string()
+    } else if next.is_empty() {
+        links::HOME.to_string()
+    } else {
+        next
+    };
+    let mut response = Redirect::to(&target).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session::COOKIE, &cookie_value, None, state.secure_cookies),
+    );
+    Ok(response)
+}
+
+// ---- The account's own page: enrol, new recovery codes, remove -----------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/totp.html")]
+pub struct SecurityPage {
+    ctx: PageCtx,
+    enabled: bool,
+    required: bool,
+    recovery_left: i64,
+    /// While enrolling: the QR code (inline SVG) and the secret for typing in by hand.
+    qr_svg: String,
+    secret_text: String,
+    /// Shown once, right after enrolment or regeneration.
+    recovery_codes: Vec<String>,
+    error: Option<&'static str>,
+    notice: Option<&'static str>,
+}
+
+impl SecurityPage {
+    /// The secret in groups of four, easier to type.
+    pub fn secret_groups(&self) -> String {
+        self.secret_text
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The page for the account as it is now; while not enrolled, with a pending secret (made now
+/// if there is none).
+async fn page_for(
+    tx: &mut Tx,
+    state: &AppState,
+    ctx: PageCtx,
+    user: &SessionUser,
+) -> Result<SecurityPage> {
+    let t = totp_state(tx, state, user.street_id, user.user_id).await?;
+    let (mut qr_svg, mut secret_text) = (String::new(), String::new());
+    if t.secret.is_none() {
+        let secret = match t.pending {
+            Some(p) => p,
+            None => {
+                let s = totp::new_secret();
+                sqlx::query!(
+                    "UPDATE app_user SET totp_pending_enc = $3 WHERE street_id = $1 AND id = $2",
+                    user.street_id.0,
+                    user.user_id.0,
+                    state.data_key.encrypt(&hex_encode(&s))
+                )
+                .execute(&mut **tx)
+                .await?;
+                s
+            }
+        };
+        qr_svg = totp::qr_svg(&totp::otpauth_uri(&secret, ISSUER, &user.login));
+        secret_text = totp::base32(&secret);
+    }
+    Ok(SecurityPage {
+        ctx,
+        enabled: t.secret.is_some(),
+        required: t.required,
+        recovery_left: t.recovery_left,
+        qr_svg,
+        secret_text,
+        recovery_codes: Vec::new(),
+        error: None,
+        notice: None,
+    })
+}
+
+pub async fn security_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    AnyUser(user): AnyUser,
+) -> Result<SecurityPage> {
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let page = page_for(&mut tx, &state, ctx, &user).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+pub struct CodeOnly {
+    #[serde(default)]
+    code: String,
+}
+
+/// The first code from the app confirms the enrolment.
+pub async fn confirm_enrolment(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    AnyUser(user): AnyUser,
+    Form(form): Form<CodeOnly>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let ctx = PageCtx::from(rctx);
+    let (street, id) = (user.street_id, user.user_id);
+    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let t = totp_state(&mut tx, &state, street, id).await?;
+    let (Some(pending), None) = (t.pending.clone(), t.secret.as_ref()) else {
+        // Already enrolled, or no enrolment under way: the page as it is.
+        let page = page_for(&mut tx, &state, ctx, &user).await?;
+        tx.commit().await?;
+        return Ok(page.into_response());
+    };
+    let Some(step) = totp::verify(&pending, &form.code, unix_now(), 0) else {
+        audit::record(
+            &mut tx,
+            "totp_failed",
+            "app_user",
+            Some(id.0),
+            &ip,
+            json!({ "enrolment": true }),
+        )
+        .await?;
+        let mut page = page_for(&mut tx, &state, ctx, &user).await?;
+        page.error = Some("totp.error.wrong");
+        tx.commit().await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    sqlx::query!(
+        "UPDATE app_user SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(),
+             totp_last_step = $3, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND totp_secret_enc IS NULL",
+        street.0,
+        id.0,
+        step
+    )
+    .execute(&mut *tx)
+    .await?;
+    let codes = replace_recovery_codes(&mut tx, street, id).await?;
+    audit::record(
+        &mut tx,
+        "totp_enrolled",
+        "app_user",
+        Some(id.0),
+        &ip,
+        json!({}),
+    )
+    .await?;
+    let mut page = page_for(&mut tx, &state, ctx, &user).await?;
+    tx.commit().await?;
+    page.recovery_codes = codes;
+    page.notice = Some("totp.enrolled");
+    Ok(page.into_response())
+}
+
+/// New recovery codes (the old ones stop working), on a current code.
+pub async fn new_recovery_codes(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    AnyUser(user): AnyUser,
+    Form(form): Form<CodeOnly>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let ctx = PageCtx::from(rctx);
+    let (street, id) = (user.street_id, user.user_id);
+    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let t = totp_state(&mut tx, &state, street, id).await?;
+    let ok = match &t.secret {
+        Some(secret) => match totp::verify(secret, &form.code, unix_now(), t.last_step) {
+            Some(step) => use_step(&mut tx, street, id, step).await?,
+            None => false,
+        },
+        None => false,
+    };
+    let mut page;
+    if ok {
+        let codes = replace_recovery_codes(&mut tx, street, id).await?;
+        audit::record(
+            &mut tx,
+            "totp_enrolled",
+            "app_user",
+            Some(id.0),
+            &ip,
+            json!({ "recovery_codes": "replaced" }),
+        )
+        .await?;
+        page = page_for(&mut tx, &state, ctx, &user).await?;
+        page.recovery_codes = codes;
+    } else {
+        audit::record(
+            &mut tx,
+            "totp_failed",
+            "app_user",
+            Some(id.0),
+            &ip,
+            json!({}),
+        )
+        .await?;
+        page = page_for(&mut tx, &state, ctx, &user).await?;
+        page.error = Some("totp.error.wrong");
+    }
+    tx.commit().await?;
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
+}
+
+/// Removes the authenticator, on a current code; not while the street requires one.
+pub async fn disable(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    AnyUser(user): AnyUser,
+    Form(form): Form<CodeOnly>,
+) -> Result<Response> {
+    let ip = rctx.ip.to_string();
+    let ctx = PageCtx::from(rctx);
+    let (street, id) = (user.street_id, user.user_id);
+    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let t = totp_state(&mut tx, &state, street, id).await?;
+    let refuse = |page: &mut SecurityPage, key| page.error = Some(key);
+    if t.required {
+        let mut page = page_for(&mut tx, &state, ctx, &user).await?;
+        refuse(&mut page, "totp.error.required");
+        tx.commit().await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let ok = match &t.secret {
+        Some(secret) => match totp::verify(secret, &form.code, unix_now(), t.last_step) {
+            Some(step) => use_step(&mut tx, street, id, step).await?,
+            None => false,
+        },
+        None => false,
+    };
+    if !ok {
+        audit::record(
+            &mut tx,
+            "totp_failed",
+            "app_user",
+            Some(id.0),
+            &ip,
+            json!({}),
+        )
+        .await?;
+        let mut page = page_for(&mut tx, &state, ctx, &user).await?;
+        refuse(&mut page, "totp.error.wrong");
+        tx.commit().await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    sqlx::query!(
+        "UPDATE app_user SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL,
+             version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM recovery_code WHERE street_id = $1 AND user_id = $2",
+        street.0,
+        id.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        "totp_disabled",
+        "app_user",
+        Some(id.0),
+        &ip,
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(links::TOTP_SETUP).into_response())
+}
