@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Apply pending migrations before serving (for container deployments).
     #[arg(long, env = "SHOUHU_MIGRATE", default_value_t = false)]
     pub migrate: bool,
+    /// Bearer token for `/metrics`; without it `/metrics` is open (keep it off the public proxy).
+    #[arg(long, env = "SHOUHU_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Maximum database connections in the pool.
     #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

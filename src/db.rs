@@ -47,7 +47,11 @@ pub async fn begin(
     street: StreetId,
     user: Option<UserId>,
 ) -> Result<Tx, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    use std::sync::atomic::Ordering;
+    crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
+    let tx = pool.begin().await;
+    crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
+    let mut tx = tx?;
     sqlx::query(
         "SELECT set_config('role', $1, true), set_config('app.street_id', $2, true), \
          set_config('app.user_id', $3, true)",

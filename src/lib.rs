@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod retention;
 pub mod telemetry;
 pub mod web;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub data_key: Arc<DataKey>,
     /// Uploaded files (activity photos) live below this folder.
     pub data_dir: Arc<std::path::PathBuf>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Arc<String>>,
 }
 
 impl AppState {
@@ -49,7 +52,13 @@ impl AppState {
             ip_limiter: Arc::new(IpLimiter::default()),
             data_key: Arc::new(data_key),
             data_dir: Arc::new(std::path::PathBuf::from("data")),
+            metrics_token: None,
         }
+    }
+
+    pub fn with_metrics_token(mut self, token: Option<String>) -> AppState {
+        self.metrics_token = token.filter(|t| !t.is_empty()).map(Arc::new);
+        self
     }
 
     pub fn with_data_dir(mut self, dir: std::path::PathBuf) -> AppState {
@@ -101,6 +110,8 @@ pub fn app(state: AppState) -> Router {
             web::context::middleware,
         ))
         .merge(web::ops::router())
+        .route("/metrics", axum::routing::get(metrics::endpoint))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::map_response(
             |mut response: Response| async move {
                 web::context::security_headers(response.headers_mut());

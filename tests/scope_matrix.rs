@@ -41,6 +41,7 @@ enum Access {
 const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
+    ("GET", "/metrics", Access::Public),
     ("GET", "/static/{name}", Access::Public),
     ("GET", "/sw.js", Access::Public),
     ("GET", "/login", Access::Public),
