@@ -49,11 +49,25 @@ pub async fn run(cli: Cli) -> CliResult {
             let key = demo::data_key(args.data_key.as_deref())?;
             let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
             db::migrate(&pool).await?;
+            let started = std::time::Instant::now();
             let logins = if demo_args.scale == "large" {
                 demo::load_large(&pool, &key).await?
             } else {
                 demo::load(&pool, &key).await?
             };
+            println!(
+                "demo street loaded in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            if demo_args.tenants > 0 {
+                let started = std::time::Instant::now();
+                let added = demo::load_tenants(&pool, demo_args.tenants).await?;
+                println!(
+                    "{added} tenant street offices added (of {} asked) in {:.1} s",
+                    demo_args.tenants,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             println!(
                 "\n守护 Shouhu demo — logins (password for all: {}):",
                 demo::PASSWORD

@@ -67,6 +67,10 @@ pub struct DemoArgs {
     /// of visits (for measuring speed).
     #[arg(long, default_value = "small", value_parser = ["small", "large"])]
     pub scale: String,
+    /// Also add this many ordinary street offices (200 children each), for isolation and
+    /// indexes among many tenants.
+    #[arg(long, default_value_t = 0)]
+    pub tenants: u32,
     /// Load the data and exit instead of serving.
     #[arg(long, default_value_t = false)]
     pub no_serve: bool,
