@@ -191,7 +191,8 @@ async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
     crate::retention::spawn_daily(pool.clone());
     let state = AppState::new(pool, args.secure_cookies, key)
         .with_data_dir(args.data_dir.clone())
-        .with_metrics_token(args.metrics_token.clone());
+        .with_metrics_token(args.metrics_token.clone())
+        .with_cache_seconds(args.cache_seconds);
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");
     axum::serve(

@@ -109,6 +109,9 @@ pub struct ServeArgs {
     /// Bearer token for `/metrics`; without it `/metrics` is open (keep it off the public proxy).
     #[arg(long, env = "SHOUHU_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Seconds the home dashboards and registration rates may be old (0: always fresh).
+    #[arg(long, env = "SHOUHU_CACHE_SECONDS", default_value_t = 60)]
+    pub cache_seconds: u64,
     /// Maximum database connections in the pool.
     #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

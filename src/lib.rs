@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub data_dir: Arc<std::path::PathBuf>,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     pub metrics_token: Option<Arc<String>>,
+    /// Street-wide figures that may be a minute old (dashboards, registration rates).
+    pub cache: Arc<cache::TtlCache>,
 }
 
 impl AppState {
@@ -53,7 +56,16 @@ impl AppState {
             data_key: Arc::new(data_key),
             data_dir: Arc::new(std::path::PathBuf::from("data")),
             metrics_token: None,
+            cache: Arc::new(cache::TtlCache::new(std::time::Duration::from_secs(60))),
         }
+    }
+
+    /// How long dashboards and registration rates are kept (0: not at all).
+    pub fn with_cache_seconds(mut self, seconds: u64) -> AppState {
+        self.cache = Arc::new(cache::TtlCache::new(std::time::Duration::from_secs(
+            seconds,
+        )));
+        self
     }
 
     pub fn with_metrics_token(mut self, token: Option<String>) -> AppState {

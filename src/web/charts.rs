@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::ids::StreetId;
 
+#[derive(Clone)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
@@ -17,6 +18,7 @@ pub struct Bar {
     pub height: f64,
 }
 
+#[derive(Clone)]
 pub struct BarChart {
     pub id: &'static str,
     pub title_key: &'static str,
@@ -102,8 +104,10 @@ pub async fn visits_per_month(
     let months = last_twelve_months(today);
     let rows = sqlx::query!(
         r#"SELECT date_trunc('month', v.visited_on)::date AS "month!", count(*) AS "n!"
-           FROM visit v JOIN child c ON c.street_id = v.street_id AND c.id = v.child_id
-           WHERE v.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND v.visited_on >= $3
+           FROM visit v
+           WHERE v.street_id = $1 AND v.visited_on >= $3
+             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM child c WHERE c.street_id = v.street_id
+                                              AND c.id = v.child_id AND c.community_id = $2))
            GROUP BY 1"#,
         street.0,
         community,

@@ -213,7 +213,13 @@ pub async fn list_children(
     let filter = query.to_filter(&staff, today);
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let rows = queries::list(&mut tx, user.street_id, &filter).await?;
-    let communities = summaries(&mut tx, user.street_id, staff.scope.filter()).await?;
+    let scope = staff.scope.filter();
+    let communities = crate::cached!(
+        state.cache,
+        user.street_id,
+        format!("summaries:{scope:?}"),
+        summaries(&mut tx, user.street_id, scope).await?
+    );
     let grids = queries::grids(&mut tx, user.street_id, staff.scope.filter()).await?;
     tx.commit().await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);

@@ -130,23 +130,30 @@ pub async fn compute_many(
             },
         );
     }
-    // Completeness is spelled out here (the same rules as child_missing()) so the planner can
-    // use semi-joins over the whole street instead of calling the function per child.
+    // Completeness is spelled out here (the same rules as child_missing()) over per-child sets
+    // of the whole street, joined once, instead of calling the function (or a sub-query) per
+    // child: 5,000 children take milliseconds, not hundreds of them.
     let counts = sqlx::query!(
-        r#"SELECT c.community_id,
+        r#"WITH g AS (SELECT child_id, bool_or(NOT is_parent_away) AS carer,
+                           bool_or(relation IN ('father', 'mother') AND (phone <> '' OR family_phone <> '')) AS parent
+                    FROM guardian WHERE street_id = $1 GROUP BY child_id),
+                k AS (SELECT DISTINCT child_id FROM consent
+                      WHERE street_id = $1 AND scope = 'file' AND withdrawn_on IS NULL),
+                p AS (SELECT DISTINCT child_id FROM pairing
+                      WHERE street_id = $1 AND started_on <= $4 AND (ended_on IS NULL OR ended_on > $4))
+           SELECT c.community_id,
              count(*) FILTER (WHERE c.created_at::date <= $4 AND (c.status = 'active' OR c.status_changed_on > $4)) AS "children!",
              count(*) FILTER (WHERE c.created_at::date BETWEEN $3 AND $4) AS "new_children!",
              count(*) FILTER (WHERE c.status = 'active' AND c.id_number_hash IS NOT NULL AND btrim(c.address) <> ''
                  AND btrim(c.school) <> '' AND btrim(c.grade) <> '' AND btrim(c.parents_work_place) <> ''
-                 AND EXISTS (SELECT 1 FROM guardian g WHERE g.street_id = c.street_id AND g.child_id = c.id AND NOT g.is_parent_away)
-                 AND EXISTS (SELECT 1 FROM guardian g WHERE g.street_id = c.street_id AND g.child_id = c.id
-                             AND g.relation IN ('father', 'mother') AND (g.phone <> '' OR g.family_phone <> ''))
-                 AND EXISTS (SELECT 1 FROM consent k WHERE k.street_id = c.street_id AND k.child_id = c.id AND k.scope = 'file'
-                             AND k.withdrawn_on IS NULL)) AS "complete!",
-             count(*) FILTER (WHERE c.status = 'active' AND EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id
-                 AND p.child_id = c.id AND p.started_on <= $4 AND (p.ended_on IS NULL OR p.ended_on > $4))) AS "paired!",
+                 AND g.carer AND g.parent AND k.child_id IS NOT NULL) AS "complete!",
+             count(*) FILTER (WHERE c.status = 'active' AND p.child_id IS NOT NULL) AS "paired!",
              count(*) FILTER (WHERE c.status = 'active' AND c.verified_on >= $5) AS "verified!"
-           FROM child c WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2)
+           FROM child c
+           LEFT JOIN g ON g.child_id = c.id
+           LEFT JOIN k ON k.child_id = c.id
+           LEFT JOIN p ON p.child_id = c.id
+           WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2)
            GROUP BY c.community_id"#,
         street.0,
         only,
@@ -204,9 +211,10 @@ pub async fn compute_many(
         }
     }
     let activities = sqlx::query!(
-        r#"SELECT a.community_id AS "community_id!", count(*) AS "n!",
-                  coalesce(sum((SELECT count(*) FROM attendance t WHERE t.street_id = a.street_id AND t.activity_id = a.id)), 0)::bigint AS "people!"
-           FROM activity a WHERE a.street_id = $1 AND a.community_id IS NOT NULL AND ($2::uuid IS NULL OR a.community_id = $2)
+        r#"SELECT a.community_id AS "community_id!", count(DISTINCT a.id) AS "n!", count(t.id) AS "people!"
+           FROM activity a
+           LEFT JOIN attendance t ON t.street_id = a.street_id AND t.activity_id = a.id
+           WHERE a.street_id = $1 AND a.community_id IS NOT NULL AND ($2::uuid IS NULL OR a.community_id = $2)
              AND a.status <> 'cancelled' AND (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $3 AND $4
            GROUP BY a.community_id"#,
         street.0,

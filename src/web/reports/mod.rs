@@ -6,7 +6,7 @@ mod db;
 mod export;
 pub mod figures;
 mod handlers;
-mod street;
+pub mod street;
 
 pub use handlers::parse_period;
 pub use street::{default_quarter, lines};

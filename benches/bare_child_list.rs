@@ -1,0 +1,100 @@
+//! The baseline of P1 (not part of the product): a bare axum + sqlx + askama handler that
+//! renders page 1 of a street's children — the same query and the same columns as the staff
+//! child list — with no session, no RLS, no audit, no CSRF, no security headers.
+//!
+//! cargo bench --bench bare_child_list -- --db postgres://… --bind 127.0.0.1:18091 --street UUID
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    name: String,
+    birth_date: chrono::NaiveDate,
+    community_name: String,
+    school: String,
+    grade: String,
+    risk_level: String,
+    missing: Vec<String>,
+    paired: bool,
+    total: i64,
+}
+
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>儿童档案</title>
+<link rel="stylesheet" href="/static/app.css"></head><body><main class="main"><h1>儿童档案</h1><p>共 {{ total }}</p>
+<table class="table"><thead><tr><th>姓名</th><th>出生日期</th><th>社区</th><th>学校</th><th>风险</th><th>档案</th><th>结对</th></tr></thead><tbody>
+{% for r in rows %}<tr><td><a href="/children/{{ r.id }}">{{ r.name }}</a></td><td>{{ r.birth_date }}</td><td>{{ r.community_name }}</td>
+<td>{{ r.school }} {{ r.grade }}</td><td>{{ r.risk_level }}</td><td>{% if r.missing.is_empty() %}完整{% else %}缺 {{ r.missing.len() }} 项{% endif %}</td>
+<td>{% if r.paired %}已结对{% else %}未结对{% endif %}</td></tr>{% endfor %}
+</tbody></table></main></body></html>"#
+)]
+struct Page {
+    rows: Vec<Row>,
+    total: i64,
+}
+
+#[derive(Clone)]
+struct AppState {
+    pool: PgPool,
+    street: Uuid,
+}
+
+async fn children(State(s): State<AppState>) -> Html<String> {
+    let rows: Vec<Row> = sqlx::query_as(
+        r#"SELECT c.id, c.name, c.birth_date, m.name AS community_name, c.school, c.grade, c.risk_level::text AS risk_level,
+                  child_missing(c) AS missing,
+                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL) AS paired,
+                  count(*) OVER () AS total
+           FROM child c
+           JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
+           LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
+           WHERE c.street_id = $1 AND c.status = 'active'
+           ORDER BY m.name, c.name, c.id LIMIT 50 OFFSET 0"#,
+    )
+    .bind(s.street)
+    .fetch_all(&s.pool)
+    .await
+    .expect("query");
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    Html(Page { rows, total }.render().expect("render"))
+}
+
+#[tokio::main]
+async fn main() {
+    let raw: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let arg = |name: &str| {
+        raw.iter()
+            .position(|a| a == name)
+            .and_then(|i| raw.get(i + 1))
+            .unwrap_or_else(|| panic!("{name} is required"))
+            .clone()
+    };
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(10)
+        .connect(&arg("--db"))
+        .await
+        .expect("database");
+    let state = AppState {
+        pool,
+        street: arg("--street").parse().expect("--street"),
+    };
+    let app = Router::new()
+        .route("/children", get(children))
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(arg("--bind"))
+        .await
+        .expect("bind");
+    axum::serve(listener, app).await.expect("serve");
+}
