@@ -117,6 +117,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(web::assets::router())
+        .layer(axum::middleware::from_fn(web::guard::reject_nul))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::context::middleware,

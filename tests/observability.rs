@@ -60,3 +60,35 @@ async fn a_metrics_token_closes_the_endpoint_to_everyone_else(pool: PgPool) {
         .unwrap();
     assert_eq!(client.request(req).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Found by drill F1: a NUL character reached Postgres and came back as a 500.
+#[sqlx::test]
+async fn a_nul_character_is_refused_with_a_message_and_nothing_is_written(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    admin.get("/api-tokens").await;
+    let r = admin
+        .post("/api-tokens", &[("name", "a\0b"), ("access", "read")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("<h1"), "an error page with a message");
+    let tokens: i64 = sqlx::query_scalar("SELECT count(*) FROM api_token WHERE street_id = $1")
+        .bind(f.a.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(tokens, 1, "only the fixture's token");
+    let req = axum::http::Request::post("/api/v1/visits")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", admin.csrf.clone().unwrap())
+        .body(axum::body::Body::from(format!(
+            r#"{{"id":"{}","child_id":"{}","kind":"talk","visited_on":"2026-11-20","notes":"a\u0000b"}}"#,
+            uuid::Uuid::now_v7(),
+            f.a.child
+        )))
+        .unwrap();
+    let r = admin.request(req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("\"code\":\"invalid\""), "{}", r.body);
+}

@@ -77,7 +77,8 @@ async fn totp_state(
     };
     Ok(TotpState {
         secret: open(row.totp_secret_enc)?,
-        pending: open(row.totp_pending_enc)?,
+        // An enrolment begun under another data key is simply begun again.
+        pending: open(row.totp_pending_enc).ok().flatten(),
         last_step: row.totp_last_step,
         required: row.totp_required && row.role != Role::Volunteer.key(),
         recovery_left: row.left,

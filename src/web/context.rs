@@ -243,7 +243,7 @@ fn render_error(status: StatusCode, lang: Lang) -> Response {
         404 => ("error.404.title", "error.404.message"),
         403 => ("error.403.title", "error.403.message"),
         429 => ("error.429.title", "error.429.message"),
-        400 => ("error.400.title", "error.400.message"),
+        400 | 413 => ("error.400.title", "error.400.message"),
         _ => ("error.500.title", "error.500.message"),
     };
     let page = ErrorTemplate {

@@ -11,6 +11,7 @@ pub mod communities;
 pub mod compliance;
 pub mod context;
 pub mod forms;
+pub mod guard;
 pub mod home;
 pub mod links;
 pub mod ops;

@@ -1,0 +1,99 @@
+//! Refuses a form or JSON body holding a NUL character before any handler sees it: Postgres
+//! cannot store one in text, so it would otherwise surface as a server error. The answer is a
+//! 400 with a message (a page, or JSON for the API); nothing is written.
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The largest form or JSON body read (axum's own default for `Form` and `Json`).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+fn holds_nul(bytes: &Bytes, json: bool) -> bool {
+    if bytes.contains(&0) {
+        return true;
+    }
+    let lower = bytes.to_ascii_lowercase();
+    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    has(b"%00") || (json && has(b"\\u0000"))
+}
+
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
+        return next.run(req).await;
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let json = content_type.starts_with("application/json");
+    if !json && !content_type.starts_with("application/x-www-form-urlencoded") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json,
+                "The request is too large.",
+            );
+        }
+    };
+    if holds_nul(&bytes, json) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            json,
+            "The request holds a NUL character.",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn refuse(status: StatusCode, json: bool, message: &'static str) -> Response {
+    if json {
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "invalid"
+        };
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+        )
+            .into_response()
+    } else {
+        // The context middleware draws the localised error page.
+        let mut response = status.into_response();
+        response
+            .extensions_mut()
+            .insert(crate::error::ErrorPage(status));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_in_any_spelling_is_found() {
+        assert!(holds_nul(&Bytes::from_static(b"name=a%00b"), false));
+        assert!(holds_nul(&Bytes::from_static(b"name=a\0b"), false));
+        assert!(holds_nul(
+            &Bytes::from_static(br#"{"notes":"a\u0000b"}"#),
+            true
+        ));
+        assert!(!holds_nul(&Bytes::from_static(b"name=%E5%BC%A0"), false));
+        assert!(!holds_nul(
+            &Bytes::from_static(br#"{"notes":"100%"}"#),
+            true
+        ));
+    }
+}
