@@ -92,3 +92,30 @@ async fn a_nul_character_is_refused_with_a_message_and_nothing_is_written(pool: 
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("\"code\":\"invalid\""), "{}", r.body);
 }
+
+/// Found by drill F1: form decoding turned broken bytes into U+FFFD and saved them.
+#[sqlx::test]
+async fn broken_utf8_is_refused_and_nothing_is_written(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    admin.get("/communities").await;
+    let csrf = admin.csrf.clone().unwrap();
+    for body in [
+        format!("name=%FF%FE%C3%28&csrf={csrf}").into_bytes(),
+        [b"name=\xff\xfe&csrf=".as_slice(), csrf.as_bytes()].concat(),
+    ] {
+        let req = axum::http::Request::post("/communities")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        assert_eq!(admin.request(req).await.status, StatusCode::BAD_REQUEST);
+    }
+    let communities: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM community WHERE street_id = $1")
+            .bind(f.a.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(communities, 2, "only the fixture's");
+}

@@ -1,6 +1,8 @@
-//! Refuses a form or JSON body holding a NUL character before any handler sees it: Postgres
-//! cannot store one in text, so it would otherwise surface as a server error. The answer is a
-//! 400 with a message (a page, or JSON for the API); nothing is written.
+//! Refuses a form or JSON body holding a NUL character or bytes that are not UTF-8 (raw or
+//! percent-encoded) before any handler sees it. Postgres cannot store a NUL in text (it would
+//! surface as a server error), and form decoding would quietly turn broken bytes into U+FFFD and
+//! save them. The answer is a 400 with a message (a page, or JSON for the API); nothing is
+//! written. Both were found by drill F1.
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
@@ -10,6 +12,36 @@ use axum::response::{IntoResponse, Response};
 
 /// The largest form or JSON body read (axum's own default for `Form` and `Json`).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Whether every value of a urlencoded body decodes to UTF-8.
+fn form_is_utf8(bytes: &[u8]) -> bool {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    bytes.split(|b| *b == b'&' || *b == b'=').all(|part| {
+        let mut out = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'%' if i + 2 < part.len() => {
+                    match (hex(part[i + 1]), hex(part[i + 2])) {
+                        (Some(h), Some(l)) => out.push(h * 16 + l),
+                        _ => return false,
+                    }
+                    i += 3;
+                }
+                b'%' => return false,
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&out).is_ok()
+    })
+}
 
 fn holds_nul(bytes: &Bytes, json: bool) -> bool {
     if bytes.contains(&0) {
@@ -50,6 +82,13 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
             StatusCode::BAD_REQUEST,
             json,
             "The request holds a NUL character.",
+        );
+    }
+    if std::str::from_utf8(&bytes).is_err() || (!json && !form_is_utf8(&bytes)) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            json,
+            "The request is not valid UTF-8.",
         );
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -95,5 +134,15 @@ mod tests {
             &Bytes::from_static(br#"{"notes":"100%"}"#),
             true
         ));
+    }
+
+    #[test]
+    fn broken_utf8_is_found_raw_or_encoded() {
+        assert!(form_is_utf8(b"name=%E5%BC%A0+%E4%B8%89&csrf=abc"));
+        assert!(!form_is_utf8(b"name=%FF%FE"));
+        assert!(!form_is_utf8(b"name=%E5%BC"), "a cut character");
+        assert!(!form_is_utf8(b"name=%G1"));
+        assert!(!form_is_utf8(b"name=%"));
+        assert!(form_is_utf8(b"a=1&b=&c"));
     }
 }
