@@ -223,7 +223,6 @@ async fn main() {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let rss_max = Arc::new(Mutex::new(rss_idle.unwrap_or(0.0)));
     let start = Instant::now();
-    let end = Duration::from_secs_f64(a.seconds);
     if let Some(pid) = a.pid {
         let rss_max = rss_max.clone();
         tokio::spawn(async move {
@@ -300,7 +299,6 @@ async fn main() {
     for t in tasks {
         let _ = t.await;
     }
-    let _ = end;
     let mut t = tally.lock().unwrap();
     t.latencies_ms.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| {

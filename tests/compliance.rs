@@ -15,10 +15,6 @@ async fn client(pool: &PgPool, login: &str) -> TestClient {
     c
 }
 
-async fn download(client: &TestClient, path: &str) -> (StatusCode, Vec<u8>) {
-    client.download(path).await
-}
-
 // ---- Audit viewer -------------------------------------------------------------------------
 
 #[sqlx::test]
@@ -86,7 +82,9 @@ async fn the_audit_viewer_filters_pages_and_exports(pool: PgPool) {
     let page2 = admin.get(&next).await;
     assert_eq!(page2.texts("#audit-table tbody tr").len(), 13);
     // The export holds the filtered rows, and is itself on record.
-    let (status, bytes) = download(&admin, "/audit/export.xlsx?action=child_viewed").await;
+    let (status, bytes) = admin
+        .download("/audit/export.xlsx?action=child_viewed")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let sheet = book.worksheet_range("审计日志").unwrap();
@@ -499,7 +497,7 @@ async fn the_compliance_figures_match_the_fixture(pool: PgPool) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
-        download(&staff, "/children/export.xlsx").await.0,
+        staff.download("/children/export.xlsx").await.0,
         StatusCode::OK
     );
     let mut other = client(&pool, &f.a.other_staff_login).await;
@@ -544,7 +542,7 @@ async fn the_compliance_figures_match_the_fixture(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
     assert_eq!(staff.get("/compliance").await.status, StatusCode::NOT_FOUND);
-    let (status, bytes) = download(&admin, "/compliance/export.xlsx?year=2026").await;
+    let (status, bytes) = admin.download("/compliance/export.xlsx?year=2026").await;
     assert_eq!(status, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(

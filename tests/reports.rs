@@ -295,13 +295,8 @@ async fn the_xlsx_export_reads_back_the_same_figures(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     third_quarter(&pool, &f).await;
     let staff = client(&pool, &f.a.staff_login).await;
-    let req = axum::http::Request::get(format!("/reports/{}/2026-Q3/export.xlsx", f.a.community))
-        .body(axum::body::Body::empty())
-        .unwrap();
     let response = staff
-        .app
-        .clone()
-        .oneshot_with_cookies(req, &staff.cookies)
+        .download(&format!("/reports/{}/2026-Q3/export.xlsx", f.a.community))
         .await;
     assert_eq!(response.0, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(response.1)).unwrap();
@@ -325,47 +320,6 @@ async fn the_xlsx_export_reads_back_the_same_figures(pool: PgPool) {
         Data::Float(1.0),
         "home visits"
     );
-}
-
-trait Oneshot {
-    async fn oneshot_with_cookies(
-        self,
-        req: axum::http::Request<axum::body::Body>,
-        cookies: &std::collections::HashMap<String, String>,
-    ) -> (StatusCode, Vec<u8>);
-}
-
-impl Oneshot for axum::Router {
-    /// The raw bytes of a response (the test client keeps bodies as text).
-    async fn oneshot_with_cookies(
-        self,
-        mut req: axum::http::Request<axum::body::Body>,
-        cookies: &std::collections::HashMap<String, String>,
-    ) -> (StatusCode, Vec<u8>) {
-        use http_body_util::BodyExt;
-        use tower::ServiceExt;
-        let cookie = cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        req.headers_mut().insert("cookie", cookie.parse().unwrap());
-        req.extensions_mut().insert(axum::extract::ConnectInfo(
-            "127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap(),
-        ));
-        let response = self.oneshot(req).await.unwrap();
-        let status = response.status();
-        (
-            status,
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-    }
 }
 
 #[sqlx::test]

@@ -136,6 +136,22 @@ async fn replace_recovery_codes(
     Ok(codes)
 }
 
+/// Whether `typed` is a current, unused code of the account's enrolled authenticator; if so its
+/// time step is spent.
+async fn current_code(
+    tx: &mut Tx,
+    street: StreetId,
+    user: UserId,
+    secret: Option<&[u8]>,
+    last_step: i64,
+    typed: &str,
+) -> Result<bool> {
+    match secret.and_then(|s| totp::verify(s, typed, unix_now(), last_step)) {
+        Some(step) => use_step(tx, street, user, step).await,
+        None => Ok(false),
+    }
+}
+
 /// A typed code: an authenticator code that has not been used, or an unused recovery code
 /// (which is then spent). Returns how it was proved, or `None`.
 async fn check_second_factor(
@@ -146,8 +162,8 @@ async fn check_second_factor(
     last_step: i64,
     typed: &str,
 ) -> Result<Option<&'static str>> {
-    if let Some(step) = totp::verify(secret, typed, unix_now(), last_step) {
-        return Ok(use_step(tx, street, user, step).await?.then_some("totp"));
+    if current_code(tx, street, user, Some(secret), last_step, typed).await? {
+        return Ok(Some("totp"));
     }
     let spent = sqlx::query!(
         "UPDATE recovery_code SET used_at = now()
@@ -474,13 +490,15 @@ pub async fn new_recovery_codes(
     let (street, id) = (user.street_id, user.user_id);
     let mut tx = db::begin(&state.pool, street, Some(id)).await?;
     let t = totp_state(&mut tx, &state, street, id).await?;
-    let ok = match &t.secret {
-        Some(secret) => match totp::verify(secret, &form.code, unix_now(), t.last_step) {
-            Some(step) => use_step(&mut tx, street, id, step).await?,
-            None => false,
-        },
-        None => false,
-    };
+    let ok = current_code(
+        &mut tx,
+        street,
+        id,
+        t.secret.as_deref(),
+        t.last_step,
+        &form.code,
+    )
+    .await?;
     let mut page;
     if ok {
         let codes = replace_recovery_codes(&mut tx, street, id).await?;
@@ -529,20 +547,21 @@ pub async fn disable(
     let (street, id) = (user.street_id, user.user_id);
     let mut tx = db::begin(&state.pool, street, Some(id)).await?;
     let t = totp_state(&mut tx, &state, street, id).await?;
-    let refuse = |page: &mut SecurityPage, key| page.error = Some(key);
     if t.required {
         let mut page = page_for(&mut tx, &state, ctx, &user).await?;
-        refuse(&mut page, "totp.error.required");
+        page.error = Some("totp.error.required");
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let ok = match &t.secret {
-        Some(secret) => match totp::verify(secret, &form.code, unix_now(), t.last_step) {
-            Some(step) => use_step(&mut tx, street, id, step).await?,
-            None => false,
-        },
-        None => false,
-    };
+    let ok = current_code(
+        &mut tx,
+        street,
+        id,
+        t.secret.as_deref(),
+        t.last_step,
+        &form.code,
+    )
+    .await?;
     if !ok {
         audit::record(
             &mut tx,
@@ -554,7 +573,7 @@ pub async fn disable(
         )
         .await?;
         let mut page = page_for(&mut tx, &state, ctx, &user).await?;
-        refuse(&mut page, "totp.error.wrong");
+        page.error = Some("totp.error.wrong");
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

@@ -298,10 +298,9 @@ pub async fn log_visit(
     }
     let mut input = validate(&form);
     if let Ok(v) = &input {
-        if let Some((_, p)) = covered.iter().find(|(_, p)| v.visited_on < p.started_on) {
+        if covered.iter().any(|(_, p)| v.visited_on < p.started_on) {
             let mut e = FieldErrors::default();
             e.add("visited_on", "visit.error.before_pairing");
-            let _ = p;
             input = Err(e);
         }
     }
