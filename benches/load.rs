@@ -198,6 +198,17 @@ struct Tally {
     timeline: HashMap<u64, (u64, u64)>,
     visits_sent: u64,
     visits_ok: u64,
+    /// "login path" -> latencies, to see which page makes the tail.
+    by_page: HashMap<String, Vec<f64>>,
+}
+
+/// The p-quantile of sorted latencies (nearest rank).
+fn pct(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+    }
 }
 
 #[tokio::main]
@@ -210,7 +221,7 @@ async fn main() {
     for (user, paths) in &a.users {
         let (cookie, _) = login(&http, &a.base, user, &a.password).await;
         for p in paths {
-            sessions.push((cookie.clone(), p.clone()));
+            sessions.push((cookie.clone(), p.clone(), format!("{user} {p}")));
         }
     }
     assert!(!sessions.is_empty(), "give at least one --as LOGIN=PATHS");
@@ -240,7 +251,7 @@ async fn main() {
     let total = (a.rate * a.seconds) as u64;
     for i in 0..total {
         let due = Duration::from_secs_f64(i as f64 / a.rate);
-        let (cookie, path) = sessions[i as usize % sessions.len()].clone();
+        let (cookie, path, page) = sessions[i as usize % sessions.len()].clone();
         let (http, tally, url) = (http.clone(), tally.clone(), format!("{}{}", a.base, path));
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until((start + due).into()).await;
@@ -249,6 +260,7 @@ async fn main() {
             let ok = matches!(&res, Ok(r) if r.status < 400);
             let mut t = tally.lock().unwrap();
             t.latencies_ms.push(ms);
+            t.by_page.entry(page).or_default().push(ms);
             let slot = t.timeline.entry(due.as_secs()).or_default();
             if ok {
                 slot.0 += 1;
@@ -288,6 +300,10 @@ async fn main() {
                 let ms = (start.elapsed() - due).as_secs_f64() * 1000.0;
                 let mut t = tally.lock().unwrap();
                 t.latencies_ms.push(ms);
+                t.by_page
+                    .entry("visit POST /api/v1/visits".into())
+                    .or_default()
+                    .push(ms);
                 t.visits_sent += 1;
                 match res {
                     Ok(r) if r.status == 201 => t.visits_ok += 1,
@@ -301,19 +317,24 @@ async fn main() {
     }
     let mut t = tally.lock().unwrap();
     t.latencies_ms.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| {
-        let v = &t.latencies_ms;
-        if v.is_empty() {
-            0.0
-        } else {
-            v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
-        }
-    };
     println!("requests {}", t.latencies_ms.len());
     println!("errors {}", t.errors);
-    println!("p50_ms {:.2}", pct(0.50));
-    println!("p99_ms {:.2}", pct(0.99));
-    println!("max_ms {:.2}", pct(1.0));
+    println!("p50_ms {:.2}", pct(&t.latencies_ms, 0.50));
+    println!("p99_ms {:.2}", pct(&t.latencies_ms, 0.99));
+    println!("max_ms {:.2}", pct(&t.latencies_ms, 1.0));
+    let mut pages: Vec<_> = t.by_page.iter_mut().collect();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    for (page, v) in pages {
+        v.sort_by(|a, b| a.total_cmp(b));
+        // One line per page, its key first so `awk '$1 == "p99_ms"'` still finds the totals.
+        println!(
+            "page_ms {page} n={} p50={:.1} p99={:.1} max={:.1}",
+            v.len(),
+            pct(v, 0.50),
+            pct(v, 0.99),
+            pct(v, 1.0)
+        );
+    }
     println!("visits_sent {}", t.visits_sent);
     println!("visits_ok {}", t.visits_ok);
     if let Some(idle) = rss_idle {

@@ -238,6 +238,16 @@ async fn idle_and_absolute_timeouts_end_sessions(pool: PgPool) {
         StatusCode::OK,
         "29 minutes idle is fine"
     );
+    let idle: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM now() - max(last_seen_at))::float8 FROM session",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        idle < 60.0,
+        "the request touched the session ({idle} s idle)"
+    );
     sqlx::query("UPDATE session SET created_at = now() - interval '12 hours 1 minute', last_seen_at = now()").execute(&pool).await.unwrap();
     assert_eq!(
         client.get("/").await.status,

@@ -7,7 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -161,50 +161,32 @@ pub async fn lookup_pending(
 }
 
 /// Resolve a session cookie, ending it if it has timed out. `None` means anonymous.
+///
+/// One call to `session_lookup` (migration `..._session_lookup.sql`): it runs inside the
+/// cookie's street as the app role, like a request transaction, and ends or touches the session
+/// in the same round trip.
 pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionUser>, sqlx::Error> {
     let Some((street, hash)) = parse_token(cookie_value) else {
         return Ok(None);
     };
-    let mut tx = db::begin(pool, street, None).await?;
+    let seconds = |d: Duration| d.num_milliseconds() as f64 / 1000.0;
     let row = sqlx::query!(
-        r#"SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
-                  u.role AS "role: Role", u.community_id, u.volunteer_id, u.display_name, u.login,
-                  u.locale, u.must_change_password, u.disabled_at,
-                  st.totp_required AND u.role <> 'volunteer' AND u.totp_enabled_at IS NULL AS "must_enrol_totp!"
-           FROM session s
-           JOIN app_user u ON u.street_id = s.street_id AND u.id = s.user_id
-           JOIN street st ON st.id = s.street_id
-           WHERE s.street_id = $1 AND s.token_hash = $2 AND NOT s.second_factor_pending"#,
+        r#"SELECT id AS "id!", user_id AS "user_id!", csrf_token AS "csrf_token!",
+                  role AS "role!: Role", community_id, volunteer_id, display_name AS "display_name!",
+                  login AS "login!", locale, must_change_password AS "must_change_password!",
+                  must_enrol_totp AS "must_enrol_totp!"
+           FROM session_lookup($1, $2, $3, $4, $5)"#,
         street.0,
         hash,
+        seconds(IDLE_TIMEOUT),
+        seconds(ABSOLUTE_TIMEOUT),
+        seconds(TOUCH_EVERY),
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(pool)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let now = Utc::now();
-    if is_expired(row.created_at, row.last_seen_at, now) || row.disabled_at.is_some() {
-        sqlx::query!(
-            "DELETE FROM session WHERE street_id = $1 AND id = $2",
-            street.0,
-            row.id
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        return Ok(None);
-    }
-    if now - row.last_seen_at > TOUCH_EVERY {
-        sqlx::query!(
-            "UPDATE session SET last_seen_at = now() WHERE street_id = $1 AND id = $2",
-            street.0,
-            row.id
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
     Ok(Some(SessionUser {
         street_id: street,
         user_id: UserId(row.user_id),
@@ -219,14 +201,6 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
         must_enrol_totp: row.must_enrol_totp,
         csrf_token: row.csrf_token,
     }))
-}
-
-pub fn is_expired(
-    created_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> bool {
-    now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT
 }
 
 /// End one session (logout).
@@ -274,25 +248,5 @@ mod tests {
         assert_eq!(hash, token.hash);
         assert!(parse_token("garbage").is_none());
         assert!(parse_token(&token.cookie_value[..20]).is_none());
-    }
-
-    #[test]
-    fn idle_and_absolute_timeouts() {
-        let now = Utc::now();
-        assert!(!is_expired(
-            now - Duration::hours(1),
-            now - Duration::minutes(29),
-            now
-        ));
-        assert!(is_expired(
-            now - Duration::hours(1),
-            now - Duration::minutes(31),
-            now
-        ));
-        assert!(is_expired(
-            now - Duration::hours(12) - Duration::minutes(1),
-            now,
-            now
-        ));
     }
 }

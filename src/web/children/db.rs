@@ -305,25 +305,18 @@ pub struct ListRow {
     pub missing: Vec<String>,
     pub paired: bool,
     pub verified_on: Option<NaiveDate>,
-    pub total: i64,
 }
 
-pub async fn list(
-    conn: &mut PgConnection,
-    street: StreetId,
-    f: &ListFilter,
-) -> Result<Vec<ListRow>, sqlx::Error> {
-    sqlx::query_as!(
-        ListRow,
-        r#"SELECT c.id, c.name, c.gender AS "gender: Gender", c.birth_date, m.name AS community_name,
-                  g.name AS "grid_name?", c.school, c.grade, c.status AS "status: ChildStatus",
-                  c.risk_level AS "risk_level: RiskLevel", child_missing(c) AS "missing!",
-                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id
-                          AND p.ended_on IS NULL) AS "paired!",
-                  c.verified_on, count(*) OVER () AS "total!"
-           FROM child c
-           JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
-           LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
+/// A query over the children that match a [`ListFilter`]: `$head` is the query up to `WHERE`
+/// (child `c`, its community `m`), `$tail` what follows the filter; the filter is written once
+/// for the page and its count. `$1`..`$19` are the street and the filter; a `$tail` may use
+/// `$20` and on, given as `$extra`.
+macro_rules! filtered_children {
+    ($out:path, $head:literal, $tail:literal, $conn:expr, $street:expr, $f:expr $(, $extra:expr)*) => {
+        sqlx::query_as!(
+            $out,
+            $head
+                + r#"
            WHERE c.street_id = $1
              AND ($2::uuid IS NULL OR c.community_id = $2)
              AND ($3::uuid IS NULL OR c.grid_id = $3)
@@ -343,33 +336,83 @@ pub async fn list(
              AND (NOT $17 OR NOT EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id
                                          AND p.child_id = c.id AND p.ended_on IS NULL))
              AND (NOT $18 OR cardinality(child_missing(c)) > 0)
-             AND ($19::date IS NULL OR c.verified_on IS NULL OR c.verified_on < $19)
+             AND ($19::date IS NULL OR c.verified_on IS NULL OR c.verified_on < $19)"#
+                + $tail,
+            $street.0,
+            $f.community,
+            $f.grid,
+            $f.text,
+            $f.initials,
+            $f.status as Option<ChildStatus>,
+            $f.risk as Option<RiskLevel>,
+            $f.care as Option<CareSituation>,
+            $f.disability,
+            $f.subsistence,
+            $f.poverty,
+            $f.health,
+            $f.psychological,
+            $f.girl,
+            $f.born_after,
+            $f.born_by,
+            $f.unpaired,
+            $f.incomplete,
+            $f.unverified_since,
+            $($extra,)*
+        )
+        .fetch_all($conn)
+        .await
+    };
+}
+
+/// One page of the children matching the filter, by community and name. The count is a
+/// separate query ([`count`]): a `count(*) OVER ()` here made the database build and sort every
+/// matching row (5,000 in a large street) to return fifty.
+pub async fn list(
+    conn: &mut PgConnection,
+    street: StreetId,
+    f: &ListFilter,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    filtered_children!(
+        ListRow,
+        r#"SELECT c.id, c.name, c.gender AS "gender: Gender", c.birth_date, m.name AS community_name,
+                  g.name AS "grid_name?", c.school, c.grade, c.status AS "status: ChildStatus",
+                  c.risk_level AS "risk_level: RiskLevel", child_missing(c) AS "missing!",
+                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id
+                          AND p.ended_on IS NULL) AS "paired!",
+                  c.verified_on
+           FROM child c
+           JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
+           LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id"#,
+        r#"
            ORDER BY m.name, c.name, c.id
            LIMIT $20 OFFSET $21"#,
-        street.0,
-        f.community,
-        f.grid,
-        f.text,
-        f.initials,
-        f.status as Option<ChildStatus>,
-        f.risk as Option<RiskLevel>,
-        f.care as Option<CareSituation>,
-        f.disability,
-        f.subsistence,
-        f.poverty,
-        f.health,
-        f.psychological,
-        f.girl,
-        f.born_after,
-        f.born_by,
-        f.unpaired,
-        f.incomplete,
-        f.unverified_since,
+        conn,
+        street,
+        f,
         f.limit,
-        f.offset,
+        f.offset
     )
-    .fetch_all(conn)
-    .await
+}
+
+struct Count {
+    n: i64,
+}
+
+/// How many children match the filter (its limit and offset aside).
+pub async fn count(
+    conn: &mut PgConnection,
+    street: StreetId,
+    f: &ListFilter,
+) -> Result<i64, sqlx::Error> {
+    let rows = filtered_children!(
+        Count,
+        r#"SELECT count(*) AS "n!" FROM child c"#,
+        "",
+        conn,
+        street,
+        f
+    )?;
+    Ok(rows.first().map(|r| r.n).unwrap_or(0))
 }
 
 #[derive(Debug, Clone)]

@@ -213,6 +213,7 @@ pub async fn list_children(
     let filter = query.to_filter(&staff, today);
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let rows = queries::list(&mut tx, user.street_id, &filter).await?;
+    let total = queries::count(&mut tx, user.street_id, &filter).await?;
     let scope = staff.scope.filter();
     let communities = crate::cached!(
         state.cache,
@@ -222,7 +223,6 @@ pub async fn list_children(
     );
     let grids = queries::grids(&mut tx, user.street_id, staff.scope.filter()).await?;
     tx.commit().await?;
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
     Ok(ChildrenPage {
         ctx,
         total,

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::auth::extract::VolunteerUser;
 use crate::auth::{CurrentUser, SessionUser};
 use crate::db::{self, Tx};
-use crate::domain::duties::{DutyState, DutyStatus};
+use crate::domain::duties::{DutyState, DutyStatus, duty_statuses};
 use crate::domain::role::Role;
 use crate::domain::semester::Semester;
 use crate::domain::semester::today_in_china;
@@ -16,11 +16,10 @@ use crate::error::{AppError, Result};
 use crate::web::charts::{self, BarChart};
 use crate::web::communities::db::{CommunitySummary, summaries};
 use crate::web::context::PageCtx;
-use crate::web::pairings::db::{PairingRow, list as pairings};
+use crate::web::pairings::db::{PairingRow, fulfilments, list as pairings};
 use crate::web::pairings::handlers::INACTIVE_DAYS;
 use crate::web::pairings::handlers::grid_rows;
 use crate::web::visits::db::{FollowUpRow, follow_ups};
-use crate::web::visits::phone::{MyPairing, pairing_duties};
 use crate::web::volunteers::db::hours_by_month;
 use crate::web::volunteers::handlers::conduct_accepted;
 
@@ -217,27 +216,32 @@ async fn volunteer_home(
     today: NaiveDate,
 ) -> Result<VolunteerHome> {
     let mine = pairings(tx, user.street_id, None, Some(me.volunteer_id.0), true).await?;
+    // One query each for the grades and the semester's duties of every paired child, not one
+    // per child: this page is the volunteer's most opened.
+    let child_ids: Vec<uuid::Uuid> = mine.iter().map(|p| p.child_id).collect();
+    let mut grades: std::collections::HashMap<uuid::Uuid, String> = sqlx::query!(
+        "SELECT id, grade FROM child WHERE street_id = $1 AND id = ANY($2) AND status = 'active'",
+        user.street_id.0,
+        &child_ids
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.grade))
+    .collect();
+    let semester = Semester::containing(today);
+    let pairing_ids: Vec<uuid::Uuid> = mine.iter().map(|p| p.id).collect();
+    let mut fulfilled = fulfilments(tx, user.street_id, &pairing_ids, semester).await?;
     let mut children = Vec::new();
     for p in mine {
-        let Some(grade) = sqlx::query_scalar!(
-            "SELECT grade FROM child WHERE street_id = $1 AND id = $2 AND status = 'active'",
-            user.street_id.0,
-            p.child_id
-        )
-        .fetch_optional(&mut **tx)
-        .await?
-        else {
+        let Some(grade) = grades.remove(&p.child_id) else {
             continue;
         };
-        let (duties, _) = pairing_duties(
-            tx,
-            user.street_id,
-            &MyPairing {
-                id: p.id,
-                started_on: p.started_on,
-            },
-        )
-        .await?;
+        let duties = duty_statuses(
+            semester,
+            &fulfilled.remove(&p.id).unwrap_or_default(),
+            today,
+        );
         let done = duties.iter().filter(|d| d.state == DutyState::Done).count();
         let mut open: Vec<DutyStatus> = duties
             .into_iter()

@@ -72,7 +72,7 @@ async fn require_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) ->
 }
 
 /// This semester's duties of one pairing, and the months without a talk.
-pub async fn pairing_duties(
+async fn pairing_duties(
     tx: &mut Tx,
     street: StreetId,
     pairing: &MyPairing,
