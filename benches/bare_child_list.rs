@@ -23,7 +23,6 @@ struct Row {
     risk_level: String,
     missing: Vec<String>,
     paired: bool,
-    total: i64,
 }
 
 #[derive(Template)]
@@ -49,11 +48,11 @@ struct AppState {
 }
 
 async fn children(State(s): State<AppState>) -> Html<String> {
+    // The product's two queries: the page (no window count) and the count.
     let rows: Vec<Row> = sqlx::query_as(
         r#"SELECT c.id, c.name, c.birth_date, m.name AS community_name, c.school, c.grade, c.risk_level::text AS risk_level,
                   child_missing(c) AS missing,
-                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL) AS paired,
-                  count(*) OVER () AS total
+                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL) AS paired
            FROM child c
            JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
            LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
@@ -64,7 +63,13 @@ async fn children(State(s): State<AppState>) -> Html<String> {
     .fetch_all(&s.pool)
     .await
     .expect("query");
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM child c WHERE c.street_id = $1 AND c.status = 'active'",
+    )
+    .bind(s.street)
+    .fetch_one(&s.pool)
+    .await
+    .expect("count");
     Html(Page { rows, total }.render().expect("render"))
 }
 

@@ -7,6 +7,7 @@
 //! cargo bench --bench load -- --base http://127.0.0.1:18090 --rate 300 --seconds 60 \
 //!     --password shouhu-demo-2026 --as staff01@large.shouhu.cn=/children,/ \
 //!     [--visits 50 --visit-as v001@large.shouhu.cn --visit-child UUID] [--pid PID] [--timeline FILE]
+//!     [--warmup SECONDS]
 //!
 //! Prints `key value` lines: requests, errors, p50_ms, p99_ms, max_ms, visits_sent, visits_ok,
 //! rss_idle_mb, rss_max_mb.
@@ -34,6 +35,8 @@ struct Args {
     visit_child: String,
     pid: Option<u32>,
     timeline: Option<String>,
+    /// Seconds of the same load sent first and not counted (the pool filling, plans cached).
+    warmup: f64,
 }
 
 fn args() -> Args {
@@ -48,6 +51,7 @@ fn args() -> Args {
         visit_child: String::new(),
         pid: None,
         timeline: None,
+        warmup: 0.0,
     };
     let raw: Vec<String> = std::env::args()
         .skip(1)
@@ -73,6 +77,7 @@ fn args() -> Args {
             "--visit-child" => a.visit_child = v,
             "--pid" => a.pid = Some(v.parse().expect("--pid")),
             "--timeline" => a.timeline = Some(v),
+            "--warmup" => a.warmup = v.parse().expect("--warmup"),
             other => panic!("unknown argument {other}"),
         }
         i += 2;
@@ -232,6 +237,23 @@ async fn main() {
     };
     let rss_idle = a.pid.and_then(rss_mb);
     let tally = Arc::new(Mutex::new(Tally::default()));
+    if a.warmup > 0.0 {
+        // The same pages at the same rate, answered but not counted.
+        let warm_start = Instant::now();
+        let mut warm = Vec::new();
+        for i in 0..(a.rate * a.warmup) as u64 {
+            let due = Duration::from_secs_f64(i as f64 / a.rate);
+            let (cookie, path, _) = sessions[i as usize % sessions.len()].clone();
+            let (http, url) = (http.clone(), format!("{}{}", a.base, path));
+            warm.push(tokio::spawn(async move {
+                tokio::time::sleep_until((warm_start + due).into()).await;
+                let _ = send(&http, "GET", &url, &cookie, &[], vec![]).await;
+            }));
+        }
+        for w in warm {
+            let _ = w.await;
+        }
+    }
     let rss_max = Arc::new(Mutex::new(rss_idle.unwrap_or(0.0)));
     let start = Instant::now();
     if let Some(pid) = a.pid {

@@ -501,6 +501,9 @@ pub async fn child_page(
     errors: FieldErrors,
 ) -> Result<ChildPage> {
     use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
+    let d = ChildDetails::load(tx, staff, &child).await?;
+    // Last, just before the caller commits: appending to the audit chain holds the street's
+    // chain lock until commit, and every other view and change in the street waits for it.
     audit::record(
         tx,
         "child_viewed",
@@ -510,7 +513,6 @@ pub async fn child_page(
         json!({}),
     )
     .await?;
-    let d = ChildDetails::load(tx, staff, &child).await?;
     Ok(ChildPage {
         ctx,
         child,

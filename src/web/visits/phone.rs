@@ -172,6 +172,20 @@ pub async fn child_card(
     let user = &volunteer.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let pairing = require_pairing(&mut tx, &volunteer, child).await?;
+    let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
+    let page = ChildCardPage {
+        child: child_card_data(&mut tx, &volunteer, child).await?,
+        duties,
+        months_without_talk: months,
+        visits: queries::visits_of_child(&mut tx, user.street_id, child, Some(user.user_id))
+            .await?
+            .into_iter()
+            .take(10)
+            .collect(),
+        saved: q.saved.is_some(),
+        ctx: PageCtx::from(rctx),
+    };
+    // Last: the audit chain's lock is held from here to the commit (see children::child_page).
     audit::record(
         &mut tx,
         "child_viewed",
@@ -187,19 +201,6 @@ pub async fn child_card(
         },
     )
     .await?;
-    let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
-    let page = ChildCardPage {
-        child: child_card_data(&mut tx, &volunteer, child).await?,
-        duties,
-        months_without_talk: months,
-        visits: queries::visits_of_child(&mut tx, user.street_id, child, Some(user.user_id))
-            .await?
-            .into_iter()
-            .take(10)
-            .collect(),
-        saved: q.saved.is_some(),
-        ctx: PageCtx::from(rctx),
-    };
     tx.commit().await?;
     Ok(offline_page(page))
 }
