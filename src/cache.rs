@@ -13,6 +13,9 @@ use crate::domain::ids::StreetId;
 /// More entries than this and expired ones are swept on the next insert.
 const SWEEP_ABOVE: usize = 10_000;
 
+/// How long an expired value is still served to others while one caller recomputes it.
+const REFRESH_GRACE: Duration = Duration::from_secs(5);
+
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
 pub struct TtlCache {
@@ -36,9 +39,20 @@ impl TtlCache {
         if self.ttl.is_zero() {
             return None;
         }
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (at, value) = entries.get(&Self::key(street, what))?;
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, value) = entries.get_mut(&Self::key(street, what))?;
         if at.elapsed() > self.ttl {
+            if at.elapsed() > self.ttl + REFRESH_GRACE.min(self.ttl) {
+                // Nobody recomputed it in time (the first caller failed): start over.
+                return None;
+            }
+            // Expired: this caller recomputes it; the others keep getting the old value for a
+            // few seconds meanwhile, instead of all recomputing the same figures at once (under
+            // load that pile-up stalled every page).
+            let grace = REFRESH_GRACE.min(self.ttl);
+            *at = Instant::now()
+                .checked_sub(self.ttl - grace)
+                .unwrap_or_else(Instant::now);
             return None;
         }
         value.downcast_ref::<T>().cloned()
@@ -89,7 +103,28 @@ mod tests {
         assert_eq!(cache.get::<Vec<i32>>(b, "rates"), None, "another street");
         assert_eq!(cache.get::<String>(a, "rates"), None, "another type");
         std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(cache.get::<Vec<i32>>(a, "rates"), None, "expired");
+        assert_eq!(
+            cache.get::<Vec<i32>>(a, "rates"),
+            None,
+            "expired: recompute"
+        );
+        assert_eq!(
+            cache.get::<Vec<i32>>(a, "rates"),
+            Some(vec![1, 2, 3]),
+            "the old value for the others while the first recomputes"
+        );
+        cache.put(a, "rates", vec![4]);
+        assert_eq!(
+            cache.get::<Vec<i32>>(a, "rates"),
+            Some(vec![4]),
+            "recomputed"
+        );
+        std::thread::sleep(Duration::from_millis(130));
+        assert_eq!(
+            cache.get::<Vec<i32>>(a, "rates"),
+            None,
+            "past the grace: nobody recomputed, so nobody gets the old value"
+        );
         let off = TtlCache::new(Duration::ZERO);
         off.put(a, "rates", 1);
         assert_eq!(off.get::<i32>(a, "rates"), None);
