@@ -1,8 +1,12 @@
 //! The baseline of P1 (not part of the product): a bare axum + sqlx + askama handler that
-//! renders page 1 of a street's children — the same query and the same columns as the staff
+//! renders page 1 of a street's children — the same queries and columns as the staff
 //! child list — with no session, no RLS, no audit, no CSRF, no security headers.
 //!
 //! cargo bench --bench bare_child_list -- --db postgres://… --bind 127.0.0.1:18091 --street UUID
+
+mod common;
+
+use common::arg;
 
 use askama::Template;
 use axum::Router;
@@ -75,17 +79,6 @@ async fn children(State(s): State<AppState>) -> Html<String> {
 
 #[tokio::main]
 async fn main() {
-    let raw: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let arg = |name: &str| {
-        raw.iter()
-            .position(|a| a == name)
-            .and_then(|i| raw.get(i + 1))
-            .unwrap_or_else(|| panic!("{name} is required"))
-            .clone()
-    };
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(10)
         .connect(&arg("--db"))

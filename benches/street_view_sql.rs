@@ -4,6 +4,10 @@
 //!
 //! cargo bench --bench street_view_sql -- --db postgres://… --street UUID
 
+mod common;
+
+use common::arg;
+
 use std::time::Instant;
 
 use shouhu::db;
@@ -12,17 +16,6 @@ use shouhu::domain::semester::today_in_china;
 
 #[tokio::main]
 async fn main() {
-    let raw: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let arg = |name: &str| {
-        raw.iter()
-            .position(|a| a == name)
-            .and_then(|i| raw.get(i + 1))
-            .unwrap_or_else(|| panic!("{name} is required"))
-            .clone()
-    };
     let pool = db::connect(&arg("--db"), 2).await.expect("database");
     let street = StreetId(arg("--street").parse().expect("--street"));
     let quarter = shouhu::web::reports::street::default_quarter(today_in_china());

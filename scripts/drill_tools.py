@@ -94,6 +94,16 @@ COUNTED = ["child", "guardian", "consent", "visit", "visit_comment", "follow_up"
            "import_batch", "duty_credit", "recovery_code", "child_status_change", "activity_photo"]
 
 
+def answers(send, jobs):
+    """Runs send(route, i) for each (route, i) on eight threads; yields (route, status, body)
+    as the answers come."""
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        futures = {pool.submit(send, route, i): route for route, i in jobs}
+        for future in concurrent.futures.as_completed(futures):
+            status, body = future.result()
+            yield futures[future], status, body
+
+
 def row_counts():
     return psql("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in COUNTED))
 
@@ -131,37 +141,32 @@ def f1(routes_file, per_form):
 
     # Phase 1: malformed requests. Nothing may be written.
     before = row_counts()
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        jobs = {pool.submit(malformed, r, i): r for r in routes for i in range(per_form)}
-        for job in concurrent.futures.as_completed(jobs):
-            route, (status, body) = jobs[job], job.result()
-            counts["requests"] += 1
-            if status >= 500:
-                counts["5xx"] += 1
-                offenders.append(f"{route} {status}")
-            elif status >= 400:
-                counts["refused_4xx"] += 1
-            else:
-                counts["malformed_accepted"] += 1
-                offenders.append(f"{route} accepted a malformed post ({status})")
-            if SCRIPT in body:
-                counts["unescaped"] += 1
-                offenders.append(f"{route} shows the script unescaped")
+    for route, status, body in answers(malformed, [(r, i) for r in routes for i in range(per_form)]):
+        counts["requests"] += 1
+        if status >= 500:
+            counts["5xx"] += 1
+            offenders.append(f"{route} {status}")
+        elif status >= 400:
+            counts["refused_4xx"] += 1
+        else:
+            counts["malformed_accepted"] += 1
+            offenders.append(f"{route} accepted a malformed post ({status})")
+        if SCRIPT in body:
+            counts["unescaped"] += 1
+            offenders.append(f"{route} shows the script unescaped")
     after = row_counts()
     # Phase 2: typed junk, scripts and SQL into every form that takes input (a tenth as many).
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        jobs = {pool.submit(junk, r, i): r for r in routes if not ACTIONS.search(r) for i in range(max(per_form // 10, 1))}
-        for job in concurrent.futures.as_completed(jobs):
-            route, (status, body) = jobs[job], job.result()
-            counts["requests"] += 1
-            if status >= 500:
-                counts["5xx"] += 1
-                offenders.append(f"{route} {status} (junk)")
-            elif status < 400:
-                counts["junk_accepted_as_text"] += 1
-            if SCRIPT in body:
-                counts["unescaped"] += 1
-                offenders.append(f"{route} shows the script unescaped")
+    typed = [(r, i) for r in routes if not ACTIONS.search(r) for i in range(max(per_form // 10, 1))]
+    for route, status, body in answers(junk, typed):
+        counts["requests"] += 1
+        if status >= 500:
+            counts["5xx"] += 1
+            offenders.append(f"{route} {status} (junk)")
+        elif status < 400:
+            counts["junk_accepted_as_text"] += 1
+        if SCRIPT in body:
+            counts["unescaped"] += 1
+            offenders.append(f"{route} shows the script unescaped")
     for k, v in counts.items():
         print(f"{k} {v}")
     print(f"rows_unchanged_by_malformed {'yes' if before == after else 'no'}")

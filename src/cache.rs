@@ -41,18 +41,17 @@ impl TtlCache {
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let (at, value) = entries.get_mut(&Self::key(street, what))?;
-        if at.elapsed() > self.ttl {
-            if at.elapsed() > self.ttl + REFRESH_GRACE.min(self.ttl) {
-                // Nobody recomputed it in time (the first caller failed): start over.
-                return None;
-            }
+        let (age, grace) = (at.elapsed(), REFRESH_GRACE.min(self.ttl));
+        if age > self.ttl {
             // Expired: this caller recomputes it; the others keep getting the old value for a
             // few seconds meanwhile, instead of all recomputing the same figures at once (under
-            // load that pile-up stalled every page).
-            let grace = REFRESH_GRACE.min(self.ttl);
-            *at = Instant::now()
-                .checked_sub(self.ttl - grace)
-                .unwrap_or_else(Instant::now);
+            // load that pile-up stalled every page). Past the grace nobody recomputed it (the
+            // first caller failed), so the next caller tries.
+            if age <= self.ttl + grace {
+                *at = Instant::now()
+                    .checked_sub(self.ttl - grace)
+                    .unwrap_or_else(Instant::now);
+            }
             return None;
         }
         value.downcast_ref::<T>().cloned()

@@ -310,9 +310,9 @@ pub struct ListRow {
 /// A query over the children that match a [`ListFilter`]: `$head` is the query up to `WHERE`
 /// (child `c`, its community `m`), `$tail` what follows the filter; the filter is written once
 /// for the page and its count. `$1`..`$19` are the street and the filter; a `$tail` may use
-/// `$20` and on, given as `$extra`.
+/// `$20` and on, given as `$extra`. Gives the query, for the caller to fetch.
 macro_rules! filtered_children {
-    ($out:path, $head:literal, $tail:literal, $conn:expr, $street:expr, $f:expr $(, $extra:expr)*) => {
+    ($out:path, $head:literal, $tail:literal, $street:expr, $f:expr $(, $extra:expr)*) => {
         sqlx::query_as!(
             $out,
             $head
@@ -359,8 +359,6 @@ macro_rules! filtered_children {
             $f.unverified_since,
             $($extra,)*
         )
-        .fetch_all($conn)
-        .await
     };
 }
 
@@ -386,12 +384,13 @@ pub async fn list(
         r#"
            ORDER BY m.name, c.name, c.id
            LIMIT $20 OFFSET $21"#,
-        conn,
         street,
         f,
         f.limit,
         f.offset
     )
+    .fetch_all(conn)
+    .await
 }
 
 struct Count {
@@ -404,15 +403,16 @@ pub async fn count(
     street: StreetId,
     f: &ListFilter,
 ) -> Result<i64, sqlx::Error> {
-    let rows = filtered_children!(
+    let row = filtered_children!(
         Count,
         r#"SELECT count(*) AS "n!" FROM child c"#,
         "",
-        conn,
         street,
         f
-    )?;
-    Ok(rows.first().map(|r| r.n).unwrap_or(0))
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(row.n)
 }
 
 #[derive(Debug, Clone)]
