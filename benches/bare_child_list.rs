@@ -59,7 +59,6 @@ async fn children(State(s): State<AppState>) -> Html<String> {
                   EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL) AS paired
            FROM child c
            JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
-           LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
            WHERE c.street_id = $1 AND c.status = 'active'
            ORDER BY m.name, c.name, c.id LIMIT 50 OFFSET 0"#,
     )

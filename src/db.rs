@@ -58,29 +58,25 @@ pub async fn begin(
     user: Option<UserId>,
 ) -> Result<Tx, sqlx::Error> {
     use std::sync::atomic::Ordering;
+    // BEGIN and the settings go as one message: one round trip instead of two on every
+    // request. The values are typed UUIDs and a constant, so the text is not injectable.
+    let begin = format!(
+        "BEGIN; SELECT set_config('role', '{APP_ROLE}', true), set_config('app.street_id', '{}', true), \
+         set_config('app.user_id', '{}', true)",
+        street.0,
+        user.map(|u| u.0.to_string()).unwrap_or_default()
+    );
     crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
-    let tx = pool.begin().await;
+    let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;
     crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
-    let mut tx = tx?;
-    sqlx::query(
-        "SELECT set_config('role', $1, true), set_config('app.street_id', $2, true), \
-         set_config('app.user_id', $3, true)",
-    )
-    .bind(APP_ROLE)
-    .bind(street.0.to_string())
-    .bind(user.map(|u| u.0.to_string()).unwrap_or_default())
-    .execute(&mut *tx)
-    .await?;
-    Ok(tx)
+    tx
 }
 
 /// A request transaction before the tenant is known (login): the app role, no tenant, so every
 /// tenant table reads as empty and only the SECURITY DEFINER login lookup can see accounts.
 pub async fn begin_anonymous(pool: &PgPool) -> Result<Tx, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('role', $1, true)")
-        .bind(APP_ROLE)
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
+    pool.begin_with(sqlx::AssertSqlSafe(format!(
+        "BEGIN; SELECT set_config('role', '{APP_ROLE}', true)"
+    )))
+    .await
 }

@@ -1067,3 +1067,40 @@ async fn the_print_copy_is_a4_and_audited(pool: PgPool) {
     .unwrap();
     assert_eq!(printed, 1);
 }
+
+#[sqlx::test]
+async fn the_list_shows_each_childs_community_and_grid(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let grid: String = sqlx::query_scalar("SELECT name FROM grid WHERE id = $1")
+        .bind(f.a.grid)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut staff = staff_client(&pool, &f.a.staff_login).await;
+    let community = f.a.community.to_string();
+    create(&mut staff, &child_form(&community, "周小禾", "")).await;
+    let list = staff.get("/children").await;
+    let rows = list.texts("#child-table tbody tr");
+    let with_grid = format!("{} · {grid}", f.a.community_name);
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.contains(name))
+            .unwrap_or_else(|| panic!("{name} is listed: {rows:?}"))
+            .clone()
+    };
+    assert!(
+        row(&f.a.child_name).contains(&with_grid),
+        "the fixture child lives in a grid"
+    );
+    let no_grid = row("周小禾");
+    assert!(
+        no_grid.contains(&f.a.community_name) && !no_grid.contains(&grid),
+        "a child without a grid shows the community alone: {no_grid}"
+    );
+    assert!(
+        list.texts("select[name=grid] option").contains(&with_grid),
+        "the grid filter offers the grid with its community"
+    );
+    // Another street's grids never show.
+    assert!(!list.body.contains(&f.b.community_name));
+}

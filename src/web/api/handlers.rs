@@ -71,8 +71,9 @@ async fn summaries(
     Ok(match caller.scope {
         CallerScope::Staff(scope) => sqlx::query!(
             r#"SELECT c.id, c.name, c.grade, c.school, m.name AS community, c.status::text AS "status!",
-                      cardinality(child_missing(c)) = 0 AS "complete!"
+                      cardinality(child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent)) = 0 AS "complete!"
                FROM child c JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
+               CROSS JOIN LATERAL child_file_facts(c.street_id, c.id) f
                WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND ($3::uuid IS NULL OR c.id = $3)
                ORDER BY m.name, c.name"#,
             caller.street.0,

@@ -200,6 +200,13 @@ impl ChildrenPage {
     fn age(&self, birth: &NaiveDate) -> i32 {
         crate::domain::child::age_on(*birth, self.today)
     }
+
+    /// Where a child lives: the community, or the community and grid.
+    fn place<'a>(&'a self, row: &'a ListRow) -> &'a str {
+        row.grid_id
+            .and_then(|id| self.grids.iter().find(|(g, _, _)| *g == id))
+            .map_or(row.community_name.as_str(), |(_, _, label)| label.as_str())
+    }
 }
 
 pub async fn list_children(
@@ -221,7 +228,13 @@ pub async fn list_children(
         format!("summaries:{scope:?}"),
         summaries(&mut tx, user.street_id, scope).await?
     );
-    let grids = queries::grids(&mut tx, user.street_id, staff.scope.filter()).await?;
+    let grids = queries::grids(&mut tx, user.street_id, scope, |id| {
+        communities
+            .iter()
+            .find(|c| c.id.0 == id)
+            .map(|c| c.name.as_str())
+    })
+    .await?;
     tx.commit().await?;
     Ok(ChildrenPage {
         ctx,
@@ -295,7 +308,7 @@ pub async fn form_page(
     errors: FieldErrors,
 ) -> Result<ChildFormPage> {
     let street = staff.user.street_id;
-    let communities = queries::communities(tx, street, staff.scope.filter())
+    let communities: Vec<(Uuid, String)> = queries::communities(tx, street, staff.scope.filter())
         .await?
         .into_iter()
         .map(|c| (c.id, c.name))
@@ -304,7 +317,13 @@ pub async fn form_page(
         .as_ref()
         .map(|c| c.community_id)
         .or(staff.scope.filter());
-    let grids = queries::grids(tx, street, only).await?;
+    let grids = queries::grids(tx, street, only, |id| {
+        communities
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, name)| name.as_str())
+    })
+    .await?;
     let sensitive = match &child {
         Some(c) => {
             let consents = queries::consents(tx, street, ChildId(c.id)).await?;

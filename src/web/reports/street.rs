@@ -451,8 +451,10 @@ pub async fn data_quality(
     let semester_start = Semester::containing(today).start();
     let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
     let rows = sqlx::query!(
-        r#"SELECT c.id, c.name, child_missing(c) AS "missing!", c.updated_at, c.verified_on
-           FROM child c WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND c.status = 'active'
+        r#"SELECT c.id, c.name, child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent) AS "missing!",
+                  c.updated_at, c.verified_on
+           FROM child c CROSS JOIN LATERAL child_file_facts(c.street_id, c.id) f
+           WHERE c.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND c.status = 'active'
            ORDER BY c.name"#,
         street.0,
         only
