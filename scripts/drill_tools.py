@@ -11,6 +11,7 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -207,8 +208,24 @@ def e1(child):
 
 # ---- C2: multi-table writes while the connections are killed --------------------------------
 
+KILL = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE application_name = 'shouhu' AND pid <> pg_backend_pid()")
+
+
 def c2(child, tag):
+    # Signed in (and holding a CSRF token) before the killing starts: a sign-in whose page
+    # lost its connection would leave no token, and every write would be refused unheard.
     v = Session("v001@large.shouhu.cn")
+    stop = threading.Event()
+    kills = []
+
+    def killer():
+        while not stop.is_set():
+            kills.append(int(psql(KILL)))
+            stop.wait(0.05)
+
+    killing = threading.Thread(target=killer)
+    killing.start()
 
     def write(i):
         body = json.dumps({"id": str(uuid.uuid4()), "child_id": child, "kind": "home_visit",
@@ -217,8 +234,12 @@ def c2(child, tag):
         return v.request("POST", "/api/v1/visits", body,
                          {"content-type": "application/json", "x-csrf-token": v.csrf})
 
-    with concurrent.futures.ThreadPoolExecutor(10) as pool:
-        answers = list(pool.map(write, range(100)))
+    try:
+        with concurrent.futures.ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(write, range(100)))
+    finally:
+        stop.set()
+        killing.join()
     created = sum(1 for s, _ in answers if s == 201)
     visits = int(psql(f"SELECT count(*) FROM visit WHERE notes LIKE '{tag}-%'"))
     follow_ups = int(psql(f"SELECT count(*) FROM follow_up WHERE description LIKE '{tag}-跟进-%'"))
@@ -230,9 +251,12 @@ def c2(child, tag):
     print(f"follow_ups {follow_ups}")
     print(f"audited {audited}")
     print(f"visits_without_follow_up {half}")
+    print(f"connections_killed {sum(kills)}")
     # A commit whose answer was lost with its connection is still whole (the phone sends again,
     # and the id makes it one visit): written >= answered, and nothing half-written.
-    result(visits == follow_ups == audited and visits >= created and half == 0, "C2")
+    # Some writes must get through, and some connections must die, or the drill proved nothing.
+    result(visits == follow_ups == audited and visits >= created and half == 0
+           and created > 0 and sum(kills) > 0, "C2")
 
 
 if __name__ == "__main__":
