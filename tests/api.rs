@@ -67,6 +67,15 @@ async fn a_token_reads_its_street_and_nothing_else(pool: PgPool) {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec![f.a.child_name.as_str()]);
+    // The list's completeness (set-based over the street) agrees with child_missing().
+    let complete: bool =
+        sqlx::query_scalar("SELECT cardinality(child_missing(c)) = 0 FROM child c WHERE c.id = $1")
+            .bind(f.a.child)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!complete, "the fixture child's file lacks its ID number");
+    assert_eq!(body[0]["complete"].as_bool(), Some(complete));
     assert!(
         !body.to_string().contains("id_number"),
         "no ID numbers through the API"
