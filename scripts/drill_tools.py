@@ -194,10 +194,10 @@ def e1(child):
         return s.post(f"/children/{child}", f)
 
     with concurrent.futures.ThreadPoolExecutor(100) as pool:
-        answers = list(pool.map(save, range(100)))
-    ok = sum(1 for s, _ in answers if s == 303)
-    conflict = sum(1 for s, b in answers if s == 409)
-    other = [s for s, _ in answers if s not in (303, 409)]
+        replies = list(pool.map(save, range(100)))
+    ok = sum(1 for s, _ in replies if s == 303)
+    conflict = sum(1 for s, b in replies if s == 409)
+    other = [s for s, _ in replies if s not in (303, 409)]
     now = psql(f"SELECT version FROM child WHERE id = '{child}'")
     print(f"saved {ok}")
     print(f"conflict_pages {conflict}")
@@ -236,11 +236,11 @@ def c2(child, tag):
 
     try:
         with concurrent.futures.ThreadPoolExecutor(10) as pool:
-            answers = list(pool.map(write, range(100)))
+            replies = list(pool.map(write, range(100)))
     finally:
         stop.set()
         killing.join()
-    created = sum(1 for s, _ in answers if s == 201)
+    created = sum(1 for s, _ in replies if s == 201)
     visits = int(psql(f"SELECT count(*) FROM visit WHERE notes LIKE '{tag}-%'"))
     follow_ups = int(psql(f"SELECT count(*) FROM follow_up WHERE description LIKE '{tag}-跟进-%'"))
     audited = int(psql(f"SELECT count(*) FROM audit_event a JOIN visit v ON v.street_id = a.street_id AND a.detail->>'visit' = v.id::text WHERE v.notes LIKE '{tag}-%' AND a.action = 'visit_logged'"))
