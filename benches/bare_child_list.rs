@@ -55,7 +55,8 @@ async fn children(State(s): State<AppState>) -> Html<String> {
     // The product's two queries: the page (no window count) and the count.
     let rows: Vec<Row> = sqlx::query_as(
         r#"SELECT c.id, c.name, c.birth_date, m.name AS community_name, c.school, c.grade, c.risk_level::text AS risk_level,
-                  child_missing(c) AS missing,
+                  (SELECT child_gaps(c, g.has_carer, g.has_parent_contact, g.has_consent)
+                   FROM child_file_facts(c.street_id, c.id) g) AS missing,
                   EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id AND p.ended_on IS NULL) AS paired
            FROM child c
            JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id

@@ -57,26 +57,34 @@ pub async fn begin(
     street: StreetId,
     user: Option<UserId>,
 ) -> Result<Tx, sqlx::Error> {
-    use std::sync::atomic::Ordering;
-    // BEGIN and the settings go as one message: one round trip instead of two on every
-    // request. The values are typed UUIDs and a constant, so the text is not injectable.
-    let begin = format!(
-        "BEGIN; SELECT set_config('role', '{APP_ROLE}', true), set_config('app.street_id', '{}', true), \
-         set_config('app.user_id', '{}', true)",
-        street.0,
-        user.map(|u| u.0.to_string()).unwrap_or_default()
-    );
-    crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
-    let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;
-    crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
-    tx
+    begin_in(pool, Some((street, user))).await
 }
 
 /// A request transaction before the tenant is known (login): the app role, no tenant, so every
 /// tenant table reads as empty and only the SECURITY DEFINER login lookup can see accounts.
 pub async fn begin_anonymous(pool: &PgPool) -> Result<Tx, sqlx::Error> {
-    pool.begin_with(sqlx::AssertSqlSafe(format!(
-        "BEGIN; SELECT set_config('role', '{APP_ROLE}', true)"
-    )))
-    .await
+    begin_in(pool, None).await
+}
+
+async fn begin_in(
+    pool: &PgPool,
+    tenant: Option<(StreetId, Option<UserId>)>,
+) -> Result<Tx, sqlx::Error> {
+    use std::fmt::Write;
+    use std::sync::atomic::Ordering;
+    // BEGIN and the settings go as one message: one round trip instead of two on every
+    // request. The values are typed UUIDs and constants, so the text is not injectable.
+    let mut begin = format!("BEGIN; SELECT set_config('role', '{APP_ROLE}', true)");
+    if let Some((street, user)) = tenant {
+        let user = user.map(|u| u.0.to_string()).unwrap_or_default();
+        let _ = write!(
+            begin,
+            ", set_config('app.street_id', '{}', true), set_config('app.user_id', '{user}', true)",
+            street.0
+        );
+    }
+    crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
+    let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;
+    crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
+    tx
 }
