@@ -57,18 +57,35 @@ pub async fn begin(
     street: StreetId,
     user: Option<UserId>,
 ) -> Result<Tx, sqlx::Error> {
-    begin_in(pool, Some((street, user))).await
+    begin_in(pool, Some((street, user)), false).await
+}
+
+/// A request transaction for a volunteer's own pages, whose every query is narrowed to the
+/// volunteer, one of their pairings or one of their children. Such a query has the same plan in
+/// a street of 200 children and in one of 5,000, so its plan is made once per connection and
+/// reused (`plan_cache_mode=force_generic_plan`, for this transaction only): planning afresh
+/// was more than half of the database's time on these pages. Never for a list or a figure over
+/// a street, where a plan fitted to the average tenant can be catastrophic for a large one; a
+/// query added to these pages must be checked with its generic plan in the large demo street
+/// (`scripts/bench`, P6 breaks it down by page).
+pub async fn begin_keyed(
+    pool: &PgPool,
+    street: StreetId,
+    user: Option<UserId>,
+) -> Result<Tx, sqlx::Error> {
+    begin_in(pool, Some((street, user)), true).await
 }
 
 /// A request transaction before the tenant is known (login): the app role, no tenant, so every
 /// tenant table reads as empty and only the SECURITY DEFINER login lookup can see accounts.
 pub async fn begin_anonymous(pool: &PgPool) -> Result<Tx, sqlx::Error> {
-    begin_in(pool, None).await
+    begin_in(pool, None, false).await
 }
 
 async fn begin_in(
     pool: &PgPool,
     tenant: Option<(StreetId, Option<UserId>)>,
+    reuse_plans: bool,
 ) -> Result<Tx, sqlx::Error> {
     use std::fmt::Write;
     use std::sync::atomic::Ordering;
@@ -82,6 +99,9 @@ async fn begin_in(
             ", set_config('app.street_id', '{}', true), set_config('app.user_id', '{user}', true)",
             street.0
         );
+    }
+    if reuse_plans {
+        begin.push_str(", set_config('plan_cache_mode', 'force_generic_plan', true)");
     }
     crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
     let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;

@@ -305,3 +305,38 @@ async fn the_app_role_cannot_change_the_schema_or_the_migrations(pool: PgPool) {
         .expect_err("no migrations access");
     assert!(err.to_string().contains("permission denied"), "{err}");
 }
+
+/// A volunteer page's transaction reuses plans (`db::begin_keyed`); the setting, like the
+/// tenant, ends with the transaction and never reaches the next request on that connection.
+#[sqlx::test]
+async fn reused_plans_end_with_their_transaction(pool: PgPool) {
+    use shouhu::domain::ids::StreetId;
+    let f = Fixture::new(&pool).await;
+    // One connection, so the second transaction runs where the first one did.
+    let one = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let settings =
+        "SELECT current_setting('plan_cache_mode'), current_setting('app.street_id', true)";
+    let mut tx = shouhu::db::begin_keyed(&one, StreetId(f.a.id), None)
+        .await
+        .unwrap();
+    let (mode, street): (String, String) =
+        sqlx::query_as(settings).fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(mode, "force_generic_plan");
+    assert_eq!(street, f.a.id.to_string());
+    tx.commit().await.unwrap();
+    let mut tx = shouhu::db::begin(&one, StreetId(f.b.id), None)
+        .await
+        .unwrap();
+    let (mode, street): (String, String) =
+        sqlx::query_as(settings).fetch_one(&mut *tx).await.unwrap();
+    assert_ne!(
+        mode, "force_generic_plan",
+        "the plan setting outlived its transaction"
+    );
+    assert_eq!(street, f.b.id.to_string());
+    tx.rollback().await.unwrap();
+}

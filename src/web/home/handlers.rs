@@ -72,7 +72,12 @@ pub async fn home(
     ctx: PageCtx,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response> {
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    // A volunteer's home is all about their own pairings (see `db::begin_keyed`).
+    let mut tx = if user.role == Role::Volunteer {
+        db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?
+    } else {
+        db::begin(&state.pool, user.street_id, Some(user.user_id)).await?
+    };
     let today = today_in_china();
     let page = match (user.role, user.community_id, user.volunteer_id) {
         (Role::StreetAdmin, _, _) => {

@@ -170,7 +170,7 @@ pub async fn child_card(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
     let pairing = require_pairing(&mut tx, &volunteer, child).await?;
     let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
     let page = ChildCardPage {
@@ -262,7 +262,7 @@ pub async fn visit_form(
     PathId(child): PathId<Uuid>,
 ) -> Result<Response> {
     let user = &volunteer.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
     require_pairing(&mut tx, &volunteer, child).await?;
     let page = PhoneVisitPage {
         child_name: child_name(&mut tx, &volunteer, child).await?,
@@ -393,7 +393,7 @@ pub async fn my_hours(
     volunteer: VolunteerUser,
 ) -> Result<Response> {
     let user = &volunteer.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
     let hours =
         volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
     tx.commit().await?;
