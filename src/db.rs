@@ -60,8 +60,8 @@ pub async fn begin(
     begin_in(pool, Some((street, user)), false).await
 }
 
-/// A request transaction for a volunteer's own pages, whose every query is narrowed to the
-/// volunteer, one of their pairings or one of their children. Such a query has the same plan in
+/// A request transaction for a page whose every query is narrowed to one volunteer, pairing or
+/// child: a volunteer's own pages, and a child's file. Such a query has the same plan in
 /// a street of 200 children and in one of 5,000, so its plan is made once per connection and
 /// reused (`plan_cache_mode=force_generic_plan`, for this transaction only): planning afresh
 /// was more than half of the database's time on these pages. Never for a list or a figure over

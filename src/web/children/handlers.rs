@@ -556,7 +556,7 @@ pub async fn show_child(
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildPage> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let page = child_page(
         &mut tx,

@@ -99,7 +99,7 @@ impl ChildDetails {
                 note: Note::Comment(comment),
             });
         }
-        for f in visits::follow_ups(tx, street, None, Some(child.id), None, false).await? {
+        for f in visits::follow_ups_of_child(tx, street, child.id).await? {
             timeline.push(TimelineItem {
                 day: f.created_at.with_timezone(&china).date_naive(),
                 at: f.created_at,

@@ -19,7 +19,7 @@ use crate::web::context::PageCtx;
 use crate::web::pairings::db::{PairingRow, fulfilments, list as pairings};
 use crate::web::pairings::handlers::INACTIVE_DAYS;
 use crate::web::pairings::handlers::grid_rows;
-use crate::web::visits::db::{FollowUpRow, follow_ups};
+use crate::web::visits::db::{FollowUpRow, follow_ups, open_follow_ups_assigned};
 use crate::web::volunteers::db::hours_by_month;
 use crate::web::volunteers::handlers::conduct_accepted;
 
@@ -269,7 +269,7 @@ async fn volunteer_home(
         )
     });
     // Only follow-ups about children still paired with this volunteer.
-    let follow_ups = follow_ups(tx, user.street_id, None, None, Some(user.user_id.0), true)
+    let follow_ups = open_follow_ups_assigned(tx, user.street_id, user.user_id.0)
         .await?
         .into_iter()
         .filter(|f| children.iter().any(|c| c.id == f.child_id))

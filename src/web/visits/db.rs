@@ -166,8 +166,31 @@ pub struct FollowUpRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// Follow-ups with their child's and assignee's names, overdue first, then by due date:
+/// `$filter` is the `WHERE` clause over follow-up `f` and child `c`, `$1` the street.
+macro_rules! follow_ups_where {
+    ($conn:expr, $filter:literal $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            FollowUpRow,
+            r#"SELECT f.id, f.child_id, c.name AS child_name, c.community_id, f.description, f.due_on,
+                  f.status::text AS "status!", f.assignee_id, u.display_name AS "assignee?", f.closed_at, f.closing_note,
+                  f.created_at
+           FROM follow_up f
+           JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
+           LEFT JOIN app_user u ON u.street_id = f.street_id AND u.id = f.assignee_id
+           WHERE "# + $filter + r#"
+           ORDER BY f.status, f.due_on, f.created_at"#,
+            $($arg,)*
+        )
+        .fetch_all($conn)
+        .await
+    };
+}
+
 /// Follow-ups in scope: of a community, of a child, assigned to someone; open ones only when
-/// `open_only`. Overdue first, then by due date.
+/// `open_only`. Not for a transaction that reuses plans (`db::begin_keyed`): a generic plan
+/// cannot use the optional filters and reads the street's follow-ups; those pages use
+/// [`follow_ups_of_child`] and [`open_follow_ups_assigned`].
 pub async fn follow_ups(
     conn: &mut PgConnection,
     street: StreetId,
@@ -176,23 +199,42 @@ pub async fn follow_ups(
     assignee: Option<Uuid>,
     open_only: bool,
 ) -> Result<Vec<FollowUpRow>, sqlx::Error> {
-    sqlx::query_as!(
-        FollowUpRow,
-        r#"SELECT f.id, f.child_id, c.name AS child_name, c.community_id, f.description, f.due_on,
-                  f.status::text AS "status!", f.assignee_id, u.display_name AS "assignee?", f.closed_at, f.closing_note,
-                  f.created_at
-           FROM follow_up f
-           JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
-           LEFT JOIN app_user u ON u.street_id = f.street_id AND u.id = f.assignee_id
-           WHERE f.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND ($3::uuid IS NULL OR f.child_id = $3)
-             AND ($4::uuid IS NULL OR f.assignee_id = $4) AND (NOT $5 OR f.status = 'open')
-           ORDER BY f.status, f.due_on, f.created_at"#,
+    follow_ups_where!(
+        conn,
+        "f.street_id = $1 AND ($2::uuid IS NULL OR c.community_id = $2) AND ($3::uuid IS NULL OR f.child_id = $3)
+             AND ($4::uuid IS NULL OR f.assignee_id = $4) AND (NOT $5 OR f.status = 'open')",
         street.0,
         community,
         child,
         assignee,
-        open_only,
+        open_only
     )
-    .fetch_all(conn)
-    .await
+}
+
+/// Every follow-up of one child (the child's file).
+pub async fn follow_ups_of_child(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: Uuid,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    follow_ups_where!(
+        conn,
+        "f.street_id = $1 AND f.child_id = $2",
+        street.0,
+        child
+    )
+}
+
+/// The open follow-ups assigned to one user (a volunteer's home).
+pub async fn open_follow_ups_assigned(
+    conn: &mut PgConnection,
+    street: StreetId,
+    assignee: Uuid,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    follow_ups_where!(
+        conn,
+        "f.street_id = $1 AND f.assignee_id = $2 AND f.status = 'open'",
+        street.0,
+        assignee
+    )
 }
