@@ -307,8 +307,8 @@ async fn the_app_role_cannot_change_the_schema_or_the_migrations(pool: PgPool) {
 }
 
 /// A keyed page's transaction (a volunteer's page, a child's file) reuses plans
-/// (`db::begin_keyed`); the setting, like the
-/// tenant, ends with the transaction and never reaches the next request on that connection.
+/// (`db::begin_keyed`); the setting, like the tenant, ends with the transaction and never
+/// reaches the next request on that connection.
 #[sqlx::test]
 async fn reused_plans_end_with_their_transaction(pool: PgPool) {
     use shouhu::domain::ids::StreetId;
