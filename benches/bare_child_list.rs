@@ -1,6 +1,8 @@
 //! The baseline of P1 (not part of the product): a bare axum + sqlx + askama handler that
-//! renders page 1 of a street's children — the same queries and columns as the staff
-//! child list — with no session, no RLS, no audit, no CSRF, no security headers.
+//! renders page 1 of a street's children — the same rows and columns as the staff child list,
+//! with what each file lacks and whether the child is paired — as a plain handler would ask for
+//! them: one query for the page and one count, with sqlx's default plan caching. No session, no
+//! RLS, no audit, no CSRF, no security headers.
 //!
 //! cargo bench --bench bare_child_list -- --db postgres://… --bind 127.0.0.1:18091 --street UUID
 
@@ -52,7 +54,7 @@ struct AppState {
 }
 
 async fn children(State(s): State<AppState>) -> Html<String> {
-    // The product's two queries: the page (no window count) and the count.
+    // The page (no window count) and the count.
     let rows: Vec<Row> = sqlx::query_as(
         r#"SELECT c.id, c.name, c.birth_date, m.name AS community_name, c.school, c.grade, c.risk_level::text AS risk_level,
                   (SELECT child_gaps(c, g.has_carer, g.has_parent_contact, g.has_consent)

@@ -709,7 +709,95 @@ async fn fifty_a_page_with_the_total(pool: PgPool) {
     assert_eq!(first.texts("#child-table tbody tr").len(), 50);
     let next = first.attr("#next-page", "href").unwrap();
     let third = staff.get(&next.replace("page=2", "page=3")).await;
-    assert_eq!(third.texts("#child-table tbody tr").len(), 21);
+    let rows = third.texts("#child-table tbody tr");
+    assert_eq!(rows.len(), 21);
+    // What each file lacks is looked up for the page's children after the page is chosen: the
+    // last page's files show their own gaps (eight: nothing but name, birth and community).
+    let batch: Vec<&String> = rows.iter().filter(|r| r.contains("批量")).collect();
+    assert!(!batch.is_empty());
+    for row in batch {
+        assert!(row.contains("（8）"), "the row shows its eight gaps: {row}");
+        assert!(row.contains("未结对"), "and that it is not paired: {row}");
+    }
+    assert!(
+        third.body.contains("批量120"),
+        "the last page ends with the last child"
+    );
+}
+
+/// Only the filters in use are written into the list's query: each one answers, keeps the child
+/// that matches and drops one that matches every other filter but not this one, and the count
+/// follows the same filter.
+#[sqlx::test]
+async fn every_filter_keeps_the_matching_child_and_drops_the_other(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let control = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation)
+         VALUES ($1, $2, $3, '对照儿童', 'male', '2015-01-01', 'father_away', 'relatives')",
+    )
+    .bind(f.a.id)
+    .bind(control)
+    .bind(f.a.community)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // Both children match every filter; then, filter by filter, the control child stops
+    // matching that one.
+    let set = |id: Uuid, assignments: &str| {
+        let pool = pool.clone();
+        let sql = format!("UPDATE child SET {assignments} WHERE street_id = $1 AND id = $2");
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(f.a.id)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    let all = format!(
+        "disability = true, subsistence_allowance = true, poverty = true, health_condition = '哮喘',
+         psychological_concern = true, gender = 'female', risk_level = 'high',
+         care_situation = 'self_care', grid_id = '{}'",
+        f.a.grid
+    );
+    set(f.a.child, &all).await;
+    let mut staff = staff_client(&pool, &f.a.staff_login).await;
+    let names = |r: &common::TestResponse| r.texts("#child-table tbody tr td:first-child a");
+    let grid = format!("grid={}", f.a.grid);
+    for (query, unmatched) in [
+        ("disability=1", "disability = false"),
+        ("subsistence=1", "subsistence_allowance = false"),
+        ("poverty=1", "poverty = false"),
+        ("health=1", "health_condition = ''"),
+        ("psychological=1", "psychological_concern = false"),
+        ("girl=1", "gender = 'male'"),
+        ("risk=high", "risk_level = 'low'"),
+        ("care=self_care", "care_situation = 'relatives'"),
+        (grid.as_str(), "grid_id = NULL"),
+    ] {
+        set(control, &all).await;
+        let both = staff.get(&format!("/children?{query}")).await;
+        assert_eq!(
+            both.text("#child-total"),
+            "共 2",
+            "{query}: both match at first"
+        );
+        set(control, unmatched).await;
+        let page = staff.get(&format!("/children?{query}")).await;
+        assert_eq!(page.status, 200, "{query}");
+        assert_eq!(names(&page), vec![f.a.child_name.clone()], "{query}");
+        assert_eq!(page.text("#child-total"), "共 1", "{query}");
+    }
+    let combined = staff
+        .get("/children?disability=1&girl=1&risk=high&q=SECRET")
+        .await;
+    assert_eq!(names(&combined), vec![f.a.child_name.clone()]);
+    // The fixture child is paired, the control child is not.
+    let unpaired = staff.get("/children?unpaired=1").await;
+    assert_eq!(names(&unpaired), vec!["对照儿童"]);
+    assert_eq!(unpaired.text("#child-total"), "共 1");
 }
 
 #[sqlx::test]

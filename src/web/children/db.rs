@@ -1,8 +1,10 @@
 //! Child file queries, each inside the request's tenant transaction. Every query filters on
 //! street_id explicitly (RLS is the backstop, and Citus routes on it).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::domain::child::{
@@ -290,7 +292,7 @@ pub struct ListFilter {
     pub offset: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ListRow {
     pub id: Uuid,
     pub name: String,
@@ -302,87 +304,88 @@ pub struct ListRow {
     pub grade: String,
     pub status: ChildStatus,
     pub risk_level: RiskLevel,
+    /// What the file lacks and whether the child is paired: filled in by [`list`] after the page
+    /// is chosen.
+    #[sqlx(default)]
     pub missing: Vec<String>,
+    #[sqlx(default)]
     pub paired: bool,
     pub verified_on: Option<NaiveDate>,
 }
 
-/// The children that match a [`ListFilter`], fetched with `$fetch` (`fetch_all`, `fetch_one`)
-/// on `$conn`: `$head` is the query up to `WHERE` (child `c`, its community `m`), `$tail` what
-/// follows the filter; the filter is written once for the page and its count. `$1`..`$19` are
-/// the street and the filter; a `$tail` may use `$20` and on, given as `$extra`.
-///
-/// The "incomplete" filter joins the file's facts `f`: inlined, they are looked up set-based
-/// over the street (15 ms for 5,000 children) where `child_missing(c)` per child took 125 ms.
-/// Without that filter the query leaves them out, which spares planning them on every list
-/// (0.3 ms of the list's 1 ms; unreferenced, the planner only then drops them).
-macro_rules! filtered_children {
-    ($fetch:ident, $conn:expr, $out:path, $head:literal, $tail:literal, $street:expr, $f:expr $(, $extra:expr)*) => {
-        if $f.incomplete {
-            filtered_children!(@query $fetch, $conn, $out, $head,
-                " CROSS JOIN LATERAL child_file_facts(c.street_id, c.id) f",
-                "cardinality(child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent)) > 0",
-                $tail, $street, $f $(, $extra)*)
-        } else {
-            // `$18` (incomplete) is false here: this variant never answers that filter.
-            filtered_children!(@query $fetch, $conn, $out, $head, "", "false",
-                $tail, $street, $f $(, $extra)*)
+/// Appends `FROM child c` (joined to its community `m` for a page, which is sorted by it) and
+/// the conditions of the filters in use, and only those: each combination of filters is a
+/// statement of its own, planned for what it asks. Written as `$n IS NULL OR …` for every filter,
+/// one statement served every combination, and planning it cost more than running it.
+fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilter, page: bool) {
+    q.push(" FROM child c");
+    if page {
+        q.push(" JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id");
+    }
+    if f.incomplete {
+        // Inlined, the file's facts are looked up set-based over the street (15 ms for 5,000
+        // children), where `child_missing(c)` per child took 125 ms.
+        q.push(" CROSS JOIN LATERAL child_file_facts(c.street_id, c.id) f");
+    }
+    q.push(" WHERE c.street_id = ").push_bind(street.0);
+    if let Some(community) = f.community {
+        q.push(" AND c.community_id = ").push_bind(community);
+    }
+    if let Some(grid) = f.grid {
+        q.push(" AND c.grid_id = ").push_bind(grid);
+    }
+    if let Some(text) = &f.text {
+        q.push(" AND (strpos(c.name, ").push_bind(text.clone());
+        q.push(") > 0 OR strpos(c.school, ").push_bind(text.clone());
+        q.push(") > 0");
+        if let Some(initials) = &f.initials {
+            q.push(" OR starts_with(c.name_initials, ")
+                .push_bind(initials.clone());
+            q.push(")");
         }
-    };
-    (@query $fetch:ident, $conn:expr, $out:path, $head:literal, $facts:literal, $gaps:literal, $tail:literal,
-     $street:expr, $f:expr $(, $extra:expr)*) => {
-        sqlx::query_as!(
-            $out,
-            $head
-                + $facts
-                + r#"
-           WHERE c.street_id = $1
-             AND ($2::uuid IS NULL OR c.community_id = $2)
-             AND ($3::uuid IS NULL OR c.grid_id = $3)
-             AND ($4::text IS NULL OR strpos(c.name, $4) > 0 OR strpos(c.school, $4) > 0
-                  OR ($5::text IS NOT NULL AND starts_with(c.name_initials, $5)))
-             AND ($6::child_status IS NULL OR c.status = $6)
-             AND ($7::risk_level IS NULL OR c.risk_level = $7)
-             AND ($8::care_situation IS NULL OR c.care_situation = $8)
-             AND (NOT $9 OR c.disability)
-             AND (NOT $10 OR c.subsistence_allowance)
-             AND (NOT $11 OR c.poverty)
-             AND (NOT $12 OR c.health_condition <> '')
-             AND (NOT $13 OR c.psychological_concern)
-             AND (NOT $14 OR c.gender = 'female')
-             AND ($15::date IS NULL OR c.birth_date > $15)
-             AND ($16::date IS NULL OR c.birth_date <= $16)
-             AND (NOT $17 OR NOT EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id
-                                         AND p.child_id = c.id AND p.ended_on IS NULL))
-             AND (NOT $18 OR "#
-                + $gaps
-                + r#")
-             AND ($19::date IS NULL OR c.verified_on IS NULL OR c.verified_on < $19)"#
-                + $tail,
-            $street.0,
-            $f.community,
-            $f.grid,
-            $f.text,
-            $f.initials,
-            $f.status as Option<ChildStatus>,
-            $f.risk as Option<RiskLevel>,
-            $f.care as Option<CareSituation>,
-            $f.disability,
-            $f.subsistence,
-            $f.poverty,
-            $f.health,
-            $f.psychological,
-            $f.girl,
-            $f.born_after,
-            $f.born_by,
-            $f.unpaired,
-            $f.incomplete,
-            $f.unverified_since,
-            $($extra,)*
-        )
-        .$fetch($conn)
-        .await
-    };
+        q.push(")");
+    }
+    if let Some(status) = f.status {
+        q.push(" AND c.status = ").push_bind(status);
+    }
+    if let Some(risk) = f.risk {
+        q.push(" AND c.risk_level = ").push_bind(risk);
+    }
+    if let Some(care) = f.care {
+        q.push(" AND c.care_situation = ").push_bind(care);
+    }
+    for (on, condition) in [
+        (f.disability, " AND c.disability"),
+        (f.subsistence, " AND c.subsistence_allowance"),
+        (f.poverty, " AND c.poverty"),
+        (f.health, " AND c.health_condition <> ''"),
+        (f.psychological, " AND c.psychological_concern"),
+        (f.girl, " AND c.gender = 'female'"),
+        (
+            f.unpaired,
+            " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id \
+             AND p.child_id = c.id AND p.ended_on IS NULL)",
+        ),
+        (
+            f.incomplete,
+            " AND cardinality(child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent)) > 0",
+        ),
+    ] {
+        if on {
+            q.push(condition);
+        }
+    }
+    if let Some(after) = f.born_after {
+        q.push(" AND c.birth_date > ").push_bind(after);
+    }
+    if let Some(by) = f.born_by {
+        q.push(" AND c.birth_date <= ").push_bind(by);
+    }
+    if let Some(since) = f.unverified_since {
+        q.push(" AND (c.verified_on IS NULL OR c.verified_on < ")
+            .push_bind(since);
+        q.push(")");
+    }
 }
 
 /// One page of the children matching the filter, by community and name. The grid's name comes
@@ -390,40 +393,42 @@ macro_rules! filtered_children {
 /// list. The count is a separate query ([`count`]): a `count(*) OVER ()` here made the database
 /// build and sort every matching row (5,000 in a large street) to return fifty.
 ///
-/// What each file lacks is `child_missing(c)` written out as a subquery: the planner inlines it
-/// and runs three index probes per row shown, where calling the SQL function ran its executor
-/// for every row (3.3 ms of a 5 ms page query in a large street, 1.2 ms written out).
+/// What each file lacks and whether the child is paired come from `child_list_facts()` for the
+/// page's children (migration `…0014`): in the page's query they were planned on every request
+/// and worked out for every row the offset skipped.
 pub async fn list(
     conn: &mut PgConnection,
     street: StreetId,
     f: &ListFilter,
 ) -> Result<Vec<ListRow>, sqlx::Error> {
-    filtered_children!(
-        fetch_all,
-        conn,
-        ListRow,
-        r#"SELECT c.id, c.name, c.gender AS "gender: Gender", c.birth_date, m.name AS community_name,
-                  c.grid_id, c.school, c.grade, c.status AS "status: ChildStatus",
-                  c.risk_level AS "risk_level: RiskLevel",
-                  (SELECT child_gaps(c, g.has_carer, g.has_parent_contact, g.has_consent)
-                   FROM child_file_facts(c.street_id, c.id) g) AS "missing!",
-                  EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id AND p.child_id = c.id
-                          AND p.ended_on IS NULL) AS "paired!",
-                  c.verified_on
-           FROM child c
-           JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id"#,
-        r#"
-           ORDER BY m.name, c.name, c.id
-           LIMIT $20 OFFSET $21"#,
-        street,
-        f,
-        f.limit,
-        f.offset
+    let mut q = QueryBuilder::new(
+        "SELECT c.id, c.name, c.gender, c.birth_date, m.name AS community_name, c.grid_id, \
+         c.school, c.grade, c.status, c.risk_level, c.verified_on",
+    );
+    push_filtered(&mut q, street, f, true);
+    q.push(" ORDER BY m.name, c.name, c.id LIMIT ")
+        .push_bind(f.limit);
+    q.push(" OFFSET ").push_bind(f.offset);
+    let mut rows: Vec<ListRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut facts: HashMap<Uuid, (Vec<String>, bool)> = sqlx::query!(
+        r#"SELECT id AS "id!", missing AS "missing!", paired AS "paired!"
+           FROM child_list_facts($1, $2)"#,
+        street.0,
+        &ids
     )
-}
-
-struct Count {
-    n: i64,
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, (r.missing, r.paired)))
+    .collect();
+    for row in &mut rows {
+        (row.missing, row.paired) = facts.remove(&row.id).unwrap_or_default();
+    }
+    Ok(rows)
 }
 
 /// How many children match the filter (its limit and offset aside).
@@ -432,16 +437,9 @@ pub async fn count(
     street: StreetId,
     f: &ListFilter,
 ) -> Result<i64, sqlx::Error> {
-    let row: Count = filtered_children!(
-        fetch_one,
-        conn,
-        Count,
-        r#"SELECT count(*) AS "n!" FROM child c"#,
-        "",
-        street,
-        f
-    )?;
-    Ok(row.n)
+    let mut q = QueryBuilder::new("SELECT count(*)");
+    push_filtered(&mut q, street, f, false);
+    q.build_query_scalar().fetch_one(conn).await
 }
 
 #[derive(Debug, Clone)]
