@@ -103,8 +103,14 @@ async fn begin_in(
     if reuse_plans {
         begin.push_str(", set_config('plan_cache_mode', 'force_generic_plan', true)");
     }
+    // The begin runs in a task of its own, so it always completes. sqlx 0.9.0 cannot be cut
+    // short while BEGIN is in flight (launchbadge/sqlx#4393): a request dropped then (its client
+    // went away) left the connection inside the transaction, this tenant set, and the pool gave
+    // it to the next request. Finished in its task, an unwanted transaction is dropped there and
+    // rolled back as any other.
+    let pool = pool.clone();
     crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
-    let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;
+    let tx = tokio::spawn(async move { pool.begin_with(sqlx::AssertSqlSafe(begin)).await }).await;
     crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
-    tx
+    tx.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
 }

@@ -341,3 +341,66 @@ async fn reused_plans_end_with_their_transaction(pool: PgPool) {
     assert_eq!(street, f.b.id.to_string());
     tx.rollback().await.unwrap();
 }
+
+/// A request dropped while its transaction is beginning (the client went away) must not leave
+/// the connection inside that transaction, with that tenant set, for the next request to use.
+/// sqlx 0.9.0 does (launchbadge/sqlx#4393): `db::begin` works around it. The database's answers
+/// pass through a proxy that holds them 20 ms, so each begin is dropped while BEGIN is on its way.
+#[sqlx::test]
+async fn a_begin_cut_short_leaves_no_tenant_on_the_connection(pool: PgPool) {
+    use shouhu::domain::ids::StreetId;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let f = Fixture::new(&pool).await;
+    let options = (*pool.connect_options()).clone();
+    let server = format!("{}:{}", options.get_host(), options.get_port());
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = proxy.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = proxy.accept().await {
+            let upstream = tokio::net::TcpStream::connect(&server).await.unwrap();
+            let (mut client_read, mut client_write) = client.into_split();
+            let (mut server_read, mut server_write) = upstream.into_split();
+            tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+            });
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                while let Ok(n) = server_read.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    if client_write.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    // Not pinged when taken from the pool, so BEGIN is the first thing each begin sends.
+    let one = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(false)
+        .connect_with(options.host("127.0.0.1").port(port))
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let cut = tokio::time::timeout(
+            Duration::from_millis(5),
+            shouhu::db::begin(&one, StreetId(f.a.id), None),
+        )
+        .await;
+        assert!(cut.is_err(), "the begin was meant to be cut short");
+        // The next use of the one connection, meant to be outside any transaction.
+        let ask = "SELECT nullif(current_setting('app.street_id', true), ''), txid_current()";
+        let (street, first): (Option<String>, i64) =
+            sqlx::query_as(ask).fetch_one(&one).await.unwrap();
+        let (_, second): (Option<String>, i64) = sqlx::query_as(ask).fetch_one(&one).await.unwrap();
+        assert_eq!(street, None, "the cut-short request's tenant is still set");
+        assert_ne!(
+            first, second,
+            "the connection is still inside a transaction"
+        );
+    }
+}
