@@ -107,10 +107,16 @@ async fn begin_in(
     // short while BEGIN is in flight (launchbadge/sqlx#4393): a request dropped then (its client
     // went away) left the connection inside the transaction, this tenant set, and the pool gave
     // it to the next request. Finished in its task, an unwanted transaction is dropped there and
-    // rolled back as any other.
+    // rolled back as any other. The count of requests waiting for a connection is kept in the
+    // task too: a dropped request used to leave it raised.
     let pool = pool.clone();
-    crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
-    let tx = tokio::spawn(async move { pool.begin_with(sqlx::AssertSqlSafe(begin)).await }).await;
-    crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
-    tx.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    let begun = tokio::spawn(async move {
+        crate::metrics::DB_WAITING.fetch_add(1, Ordering::Relaxed);
+        let tx = pool.begin_with(sqlx::AssertSqlSafe(begin)).await;
+        crate::metrics::DB_WAITING.fetch_sub(1, Ordering::Relaxed);
+        tx
+    });
+    begun
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
 }
