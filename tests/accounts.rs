@@ -269,6 +269,26 @@ async fn home_pages_per_role(pool: PgPool) {
     assert_eq!(cards.len(), 1);
     assert!(cards[0].contains(&f.a.child_name));
 
+    // Another volunteer's pairing in the same community never shows on this one's page.
+    let (other, child) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    for sql in [
+        "INSERT INTO volunteer (street_id, id, community_id, name, kind, phone) VALUES ($1, $2, $3, '别的志愿者', 'caring_mother', '13900000001')",
+        "INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation) VALUES ($1, $4, $3, '别人结对的孩子', 'male', '2015-01-01', 'father_away', 'relatives')",
+        "INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on) VALUES ($1, gen_random_uuid(), $3, $2, $4, '2026-09-01')",
+    ] {
+        sqlx::query(sql)
+            .bind(f.a.id)
+            .bind(other)
+            .bind(f.a.community)
+            .bind(child)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let home = volunteer.get("/").await;
+    assert_eq!(home.texts("#my-children li").len(), 1);
+    assert!(!home.body.contains("别人结对的孩子"));
+
     // An ended pairing disappears from the volunteer's page.
     sqlx::query("UPDATE pairing SET ended_on = started_on WHERE child_id = $1")
         .bind(f.a.child)

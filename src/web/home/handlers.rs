@@ -16,7 +16,7 @@ use crate::error::{AppError, Result};
 use crate::web::charts::{self, BarChart};
 use crate::web::communities::db::{CommunitySummary, summaries};
 use crate::web::context::PageCtx;
-use crate::web::pairings::db::{PairingRow, fulfilments, list as pairings};
+use crate::web::pairings::db::{PairingRow, active_of_volunteer, fulfilments, list as pairings};
 use crate::web::pairings::handlers::INACTIVE_DAYS;
 use crate::web::pairings::handlers::grid_rows;
 use crate::web::visits::db::{FollowUpRow, follow_ups, open_follow_ups_assigned};
@@ -220,7 +220,7 @@ async fn volunteer_home(
     me: &VolunteerUser,
     today: NaiveDate,
 ) -> Result<VolunteerHome> {
-    let mine = pairings(tx, user.street_id, None, Some(me.volunteer_id.0), true).await?;
+    let mine = active_of_volunteer(tx, user.street_id, me.volunteer_id.0).await?;
     // One query each for the grades and the semester's duties of every paired child, not one
     // per child: this page is the volunteer's most opened.
     let child_ids: Vec<uuid::Uuid> = mine.iter().map(|p| p.child_id).collect();
