@@ -104,7 +104,7 @@ async fn begin_in(
         begin.push_str(", set_config('plan_cache_mode', 'force_generic_plan', true)");
     }
     // The begin runs in a task of its own, so it always completes. sqlx 0.9.0 cannot be cut
-    // short while BEGIN is in flight (launchbadge/sqlx#4393): a request dropped then (its client
+    // short while BEGIN is in flight (transact-rs/sqlx#4393): a request dropped then (its client
     // went away) left the connection inside the transaction, this tenant set, and the pool gave
     // it to the next request. Finished in its task, an unwanted transaction is dropped there and
     // rolled back as any other. The count of requests waiting for a connection is kept in the

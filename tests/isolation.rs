@@ -344,7 +344,7 @@ async fn reused_plans_end_with_their_transaction(pool: PgPool) {
 
 /// A request dropped while its transaction is beginning (the client went away) must not leave
 /// the connection inside that transaction, with that tenant set, for the next request to use.
-/// sqlx 0.9.0 does (launchbadge/sqlx#4393): `db::begin` works around it. The database's answers
+/// sqlx 0.9.0 does (transact-rs/sqlx#4393): `db::begin` works around it. The database's answers
 /// pass through a proxy that holds them 20 ms, so each begin is dropped while BEGIN is on its way.
 #[sqlx::test]
 async fn a_begin_cut_short_leaves_no_tenant_on_the_connection(pool: PgPool) {
