@@ -324,10 +324,10 @@ async fn fill(
 pub const LARGE_ADMIN_LOGIN: &str = "admin@large.shouhu.cn";
 
 /// `shouhu demo --scale large`: 30 communities, 5,000 children with guardians and consent,
-/// 150 volunteers with 450 pairings, a year of visits (about 110,000), 1,200 activities with
-/// about 30,000 attendances, and aid: the tenant the speed targets are measured on. Logins:
-/// the admin, `staff01@large.shouhu.cn` … and `v001@large.shouhu.cn` …. Made with set-based SQL
-/// so it loads in seconds.
+/// 150 volunteers with 450 pairings, a year of visits (about 110,000) and some 930 follow-ups,
+/// 1,200 activities with about 30,000 attendances, and aid: the tenant the speed targets are
+/// measured on. Logins: the admin, `staff01@large.shouhu.cn` … and `v001@large.shouhu.cn` ….
+/// Made with set-based SQL so it loads in seconds.
 pub async fn load_large(
     pool: &PgPool,
     key: &DataKey,
@@ -411,6 +411,17 @@ pub async fn load_large(
                 current_date - (m * 21 + (abs(hashtext(k.id::text)) % 20)), 30
          FROM child k JOIN app_user u ON u.street_id = k.street_id AND u.community_id = k.community_id AND u.role = 'community_staff'
          CROSS JOIN generate_series(0, 16) m WHERE k.street_id = $1",
+        // About 930 follow-ups: one volunteer visit in twenty-five leaves one, assigned to the
+        // volunteer who logged it and due two weeks later; those of visits over a month old are
+        // done, the rest (about 80) open on the volunteers' home pages.
+        "INSERT INTO follow_up (street_id, id, child_id, visit_id, description, due_on, assignee_id, status,
+                                created_by, closed_at, closed_by, closing_note, created_at)
+         SELECT v.street_id, gen_random_uuid(), v.child_id, v.id, '回访后跟进：联系监护人', v.visited_on + 14, v.author_id,
+                (CASE WHEN old THEN 'done' ELSE 'open' END)::follow_up_status, v.author_id,
+                CASE WHEN old THEN (v.visited_on + 10)::timestamptz END, CASE WHEN old THEN v.author_id END,
+                CASE WHEN old THEN '已联系，情况稳定' ELSE '' END, v.visited_on::timestamptz
+         FROM visit v CROSS JOIN LATERAL (SELECT v.visited_on < current_date - 30 AS old) o
+         WHERE v.street_id = $1 AND v.pairing_id IS NOT NULL AND abs(hashtext(v.id::text)) % 25 = 0",
         // 1,200 activities: forty a community over the year.
         "INSERT INTO activity (street_id, id, community_id, kind, title, starts_at, ends_at, place, capacity, created_by, status)
          SELECT $1, gen_random_uuid(), c.id,
