@@ -50,7 +50,8 @@ macro_rules! pairings_where {
 }
 
 /// Pairings in scope: of a community, of a volunteer, or all of the street; active ones only
-/// when `active_only`.
+/// when `active_only`. Not for a transaction that reuses plans (`db::begin_keyed`): see
+/// [`active_of_volunteer`].
 pub async fn list(
     conn: &mut PgConnection,
     street: StreetId,
