@@ -1192,3 +1192,128 @@ async fn the_list_shows_each_childs_community_and_grid(pool: PgPool) {
     // Another street's grids never show.
     assert!(!list.body.contains(&f.b.community_name));
 }
+
+/// Completeness is counted in several places: per file (`child_missing()`), for a page of the
+/// list (`child_list_facts()`), for the "incomplete" filter, per community (the summaries behind
+/// the rates) and in the quarterly figures, the last two with the rules written out set-based.
+/// A complete file and eight files each lacking one thing must count the same everywhere.
+#[sqlx::test]
+async fn every_count_of_complete_files_follows_the_same_rules(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let (street, community) = (f.a.id, f.a.other_community);
+    let gaps = [
+        "",
+        "id_number",
+        "address",
+        "school",
+        "grade",
+        "parents_work_place",
+        "guardian",
+        "parent_contact",
+        "consent",
+    ];
+    for (n, gap) in gaps.iter().enumerate() {
+        let child = Uuid::now_v7();
+        let value = |field: &str, v: &'static str| if *gap == field { "" } else { v };
+        sqlx::query(
+            "INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind,
+                                care_situation, id_number_hash, address, school, grade, parents_work_place)
+             VALUES ($1, $2, $3, $4, 'male', '2015-01-01', 'both_parents_away', 'grandparents',
+                     CASE WHEN $5 THEN NULL ELSE '\\x01'::bytea END, $6, $7, $8, $9)",
+        )
+        .bind(street)
+        .bind(child)
+        .bind(community)
+        .bind(format!("规则童{n}"))
+        .bind(*gap == "id_number")
+        .bind(value("address", "演示路1号"))
+        .bind(value("school", "演示小学"))
+        .bind(value("grade", "三年级"))
+        .bind(value("parents_work_place", "东莞"))
+        .execute(&pool)
+        .await
+        .unwrap();
+        // The carer at home, and the father away with a phone; the one lacking a carer has
+        // only the father, the one lacking a parent contact has a father without a phone.
+        if *gap != "guardian" {
+            sqlx::query(
+                "INSERT INTO guardian (street_id, id, child_id, name, relation, phone)
+                 VALUES ($1, gen_random_uuid(), $2, '奶奶', 'paternal_grandmother', '13500000000')",
+            )
+            .bind(street)
+            .bind(child)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, family_phone)
+             VALUES ($1, gen_random_uuid(), $2, '爸爸', 'father', '', true, $3)",
+        )
+        .bind(street)
+        .bind(child)
+        .bind(value("parent_contact", "13600000000"))
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method,
+                                  notice_version, withdrawn_on)
+             VALUES ($1, gen_random_uuid(), $2, 'file', '奶奶', 'paternal_grandmother', '2026-09-01',
+                     'written', 'v1', CASE WHEN $3 THEN DATE '2026-10-01' END)",
+        )
+        .bind(street)
+        .bind(child)
+        .bind(*gap == "consent")
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    // Per file: each lacks exactly its own gap.
+    let mut tx = shouhu::db::begin(&pool, shouhu::domain::ids::StreetId(street), None)
+        .await
+        .unwrap();
+    let missing: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "SELECT name, child_missing(c) FROM child c WHERE community_id = $1 ORDER BY name",
+    )
+    .bind(community)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    for (n, gap) in gaps.iter().enumerate() {
+        let expected: Vec<String> = Some(gap.to_string())
+            .filter(|g| !g.is_empty())
+            .into_iter()
+            .collect();
+        assert_eq!(missing[n], (format!("规则童{n}"), expected));
+    }
+    // Per community, as the rates count them.
+    let summaries = shouhu::web::communities::db::summaries(
+        &mut tx,
+        shouhu::domain::ids::StreetId(street),
+        Some(community),
+    )
+    .await
+    .unwrap();
+    assert_eq!((summaries[0].complete, summaries[0].children), (1, 9));
+    tx.rollback().await.unwrap();
+
+    // The list, page and filter.
+    let mut admin = staff_client(&pool, &f.a.admin_login).await;
+    let page = admin.get(&format!("/children?community={community}")).await;
+    let rows = page.texts("#child-table tbody tr");
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.iter().filter(|r| r.contains("（1）")).count(), 8);
+    assert_eq!(rows.iter().filter(|r| r.contains("完整")).count(), 1);
+    let incomplete = admin
+        .get(&format!("/children?community={community}&incomplete=1"))
+        .await;
+    assert_eq!(incomplete.text("#child-total"), "共 8");
+
+    // The quarter's figures.
+    let report = admin.get(&format!("/reports/{community}/2026-Q4")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let completeness = report.text("dd[data-figure=completeness]");
+    assert!(completeness.ends_with("（1/9）"), "{completeness}");
+}
