@@ -70,6 +70,16 @@ impl TtlCache {
     }
 }
 
+impl TtlCache {
+    /// Drops everything kept for a street, after a change this process made to what it holds
+    /// (a new community or grid shows at once here; other app servers catch up within the TTL).
+    pub fn forget_street(&self, street: StreetId) {
+        let prefix = Self::key(street, "");
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|key, _| !key.starts_with(&prefix));
+    }
+}
+
 /// The cached value, or the one `make` computes (then kept).
 #[macro_export]
 macro_rules! cached {
@@ -123,6 +133,17 @@ mod tests {
             cache.get::<Vec<i32>>(a, "rates"),
             None,
             "past the grace: nobody recomputed, so nobody gets the old value"
+        );
+        cache.put(a, "rates", vec![5]);
+        cache.put(a, "grids", vec![6]);
+        cache.put(b, "rates", vec![7]);
+        cache.forget_street(a);
+        assert_eq!(cache.get::<Vec<i32>>(a, "rates"), None, "forgotten");
+        assert_eq!(cache.get::<Vec<i32>>(a, "grids"), None, "forgotten");
+        assert_eq!(
+            cache.get::<Vec<i32>>(b, "rates"),
+            Some(vec![7]),
+            "another street's values stay"
         );
         let off = TtlCache::new(Duration::ZERO);
         off.put(a, "rates", 1);

@@ -723,6 +723,14 @@ async fn fifty_a_page_with_the_total(pool: PgPool) {
         third.body.contains("批量120"),
         "the last page ends with the last child"
     );
+    // The count rides on the page's rows; the last page carries it too, and a page past the
+    // end, with no row to carry it, counts on its own.
+    assert_eq!(third.text("#child-total"), "共 121");
+    let past = staff.get(&next.replace("page=2", "page=4")).await;
+    assert_eq!(past.texts("#child-table tbody tr").len(), 0);
+    assert_eq!(past.text("#child-total"), "共 121");
+    let none = staff.get("/children?q=没有这个名字").await;
+    assert_eq!(none.text("#child-total"), "共 0");
 }
 
 /// Only the filters in use are written into the list's query: each one answers, keeps the child
@@ -1191,6 +1199,46 @@ async fn the_list_shows_each_childs_community_and_grid(pool: PgPool) {
     );
     // Another street's grids never show.
     assert!(!list.body.contains(&f.b.community_name));
+}
+
+/// The list's community and grid filters come from a cache (a minute); a grid or community added
+/// through this app server shows in them at once.
+#[sqlx::test]
+async fn a_new_grid_shows_in_the_list_filter_at_once_though_cached(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let state = common::test_state(&pool, false).with_cache_seconds(60);
+    let mut admin = TestClient::with_app(shouhu::app(state));
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    let options = |r: &common::TestResponse| r.texts("select[name=grid] option");
+    let before = admin.get("/children").await;
+    let label = format!("{} · 新建网格", f.a.community_name);
+    assert!(!options(&before).contains(&label));
+    let community = f.a.community;
+    admin.get(&format!("/communities/{community}")).await;
+    let r = admin
+        .post(
+            &format!("/communities/{community}/grids"),
+            &[("name", "新建网格")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = admin.get("/children").await;
+    assert!(
+        options(&after).contains(&label),
+        "the new grid is offered: {:?}",
+        options(&after)
+    );
+    admin.get("/communities").await;
+    let r = admin.post("/communities", &[("name", "新建社区")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = admin.get("/children").await;
+    assert!(
+        after
+            .texts("select[name=community] option")
+            .contains(&"新建社区".to_string()),
+        "the new community is offered: {:?}",
+        after.texts("select[name=community] option")
+    );
 }
 
 /// Completeness is counted in several places: per file (`child_missing()`), for a page of the

@@ -1,8 +1,6 @@
 //! Child file queries, each inside the request's tenant transaction. Every query filters on
 //! street_id explicitly (RLS is the backstop, and Citus routes on it).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -304,13 +302,12 @@ pub struct ListRow {
     pub grade: String,
     pub status: ChildStatus,
     pub risk_level: RiskLevel,
-    /// What the file lacks and whether the child is paired: filled in by [`list`] after the page
-    /// is chosen.
-    #[sqlx(default)]
+    /// What the file lacks and whether the child is paired, for the page's children only.
     pub missing: Vec<String>,
-    #[sqlx(default)]
     pub paired: bool,
     pub verified_on: Option<NaiveDate>,
+    /// How many children match the filter in all (the same on every row of a page).
+    pub total: i64,
 }
 
 /// Appends `FROM child c` (joined to its community `m` for a page, which is sorted by it) and
@@ -388,53 +385,49 @@ fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilte
     }
 }
 
-/// One page of the children matching the filter, by community and name. The grid's name comes
-/// from [`grids`], which the page loads for its filter anyway: one join less to plan on every
-/// list. The count is a separate query ([`count`]): a `count(*) OVER ()` here made the database
-/// build and sort every matching row (5,000 in a large street) to return fifty.
+/// One page of the children matching the filter, by community and name, and how many match
+/// in all (the limit and offset aside). The grid's name comes from [`grids`], which the page
+/// loads for its filter anyway: one join less to plan on every list.
 ///
-/// What each file lacks and whether the child is paired come from `child_list_facts()` for the
-/// page's children (migration `…0014`): in the page's query they were planned on every request
-/// and worked out for every row the offset skipped. In the large demo street the plain view's
-/// page query now plans in about 0.2 ms, where the former one took 0.7 ms, and the last of 100
-/// pages takes 7 ms where its query alone took 56 ms.
+/// One statement: the page (a `count(*) OVER ()` in it made the database build and sort every
+/// matching row, 5,000 in a large street, to return fifty), the count as a sub-query run once,
+/// and what each file lacks and whether the child is paired from `child_list_facts()` for the
+/// page's children only (migration `…0014`; written into the page's query, those sub-queries
+/// were planned on every request and worked out for every row an offset skips: the last of
+/// 100 pages took 56 ms of SQL, now 7 ms for the whole page). As three statements they cost two
+/// round trips more on every list, each a wake-up of the app and of its database backend.
 pub async fn list(
     conn: &mut PgConnection,
     street: StreetId,
     f: &ListFilter,
-) -> Result<Vec<ListRow>, sqlx::Error> {
+) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
     let mut q = QueryBuilder::new(
-        "SELECT c.id, c.name, c.gender, c.birth_date, m.name AS community_name, c.grid_id, \
-         c.school, c.grade, c.status, c.risk_level, c.verified_on",
+        "WITH page AS (SELECT c.id, c.name, c.gender, c.birth_date, m.name AS community_name, \
+         c.grid_id, c.school, c.grade, c.status, c.risk_level, c.verified_on",
     );
     push_filtered(&mut q, street, f, true);
     q.push(" ORDER BY m.name, c.name, c.id LIMIT ")
         .push_bind(f.limit);
     q.push(" OFFSET ").push_bind(f.offset);
-    let mut rows: Vec<ListRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    if rows.is_empty() {
-        return Ok(rows);
-    }
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut facts: HashMap<Uuid, (Vec<String>, bool)> = sqlx::query!(
-        r#"SELECT id AS "id!", missing AS "missing!", paired AS "paired!"
-           FROM child_list_facts($1, $2)"#,
-        street.0,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, (r.missing, r.paired)))
-    .collect();
-    for row in &mut rows {
-        (row.missing, row.paired) = facts.remove(&row.id).unwrap_or_default();
-    }
-    Ok(rows)
+    q.push(") SELECT page.*, coalesce(lf.missing, '{}') AS missing, coalesce(lf.paired, false) AS paired, (SELECT count(*)");
+    push_filtered(&mut q, street, f, false);
+    q.push(") AS total FROM page LEFT JOIN child_list_facts(")
+        .push_bind(street.0);
+    q.push(
+        ", ARRAY(SELECT id FROM page)) lf ON lf.id = page.id \
+         ORDER BY page.community_name, page.name, page.id",
+    );
+    let rows: Vec<ListRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // No row to carry the count: past the last page, or nothing matches.
+        None => count(conn, street, f).await?,
+    };
+    Ok((rows, total))
 }
 
 /// How many children match the filter (its limit and offset aside).
-pub async fn count(
+async fn count(
     conn: &mut PgConnection,
     street: StreetId,
     f: &ListFilter,

@@ -142,7 +142,7 @@ pub async fn export_children(
     filter.limit = 100_000;
     filter.offset = 0;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let rows = crate::web::children::db::list(&mut tx, user.street_id, &filter).await?;
+    let (rows, _) = crate::web::children::db::list(&mut tx, user.street_id, &filter).await?;
     let details = sqlx::query!(
         r#"SELECT c.id, c.id_number_enc, c.id_number_masked, c.address, c.class_name, c.class_teacher, c.class_teacher_phone,
                   c.left_behind::text AS "left_behind!", c.parents_work_place, c.parents_return_frequency,
