@@ -733,6 +733,108 @@ async fn fifty_a_page_with_the_total(pool: PgPool) {
     assert_eq!(none.text("#child-total"), "共 0");
 }
 
+/// The list as it opens takes `child_list_page()`, which walks the communities in name order and
+/// skips whole ones by their counts; the general statement, with one sort over all, must agree
+/// with it on every page: children, order, facts and total, for the street and for a community.
+#[sqlx::test]
+async fn the_opening_list_pages_like_the_general_statement(pool: PgPool) {
+    use shouhu::domain::child::ChildStatus;
+    use shouhu::domain::ids::StreetId;
+    use shouhu::web::children::db::{ListFilter, list};
+    let f = Fixture::new(&pool).await;
+    // A third community, made last but first by name, and 40 more children in the three, some
+    // with the same name, one moved away.
+    let third = Uuid::now_v7();
+    sqlx::query("INSERT INTO community (street_id, id, name) VALUES ($1, $2, 'A 翻页社区')")
+        .bind(f.a.id)
+        .bind(third)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation,
+                            status, school)
+         SELECT $1, gen_random_uuid(), CASE WHEN n % 5 < 2 THEN $2 WHEN n % 5 < 4 THEN $3 ELSE $4 END,
+                '翻页' || lpad((n % 13)::text, 2, '0'), 'female', '2014-03-01', 'both_parents_away', 'relatives',
+                CASE WHEN n = 7 THEN 'moved_away'::child_status ELSE 'active' END,
+                CASE WHEN n % 2 = 0 THEN '实验小学' ELSE '' END
+         FROM generate_series(1, 40) n",
+    )
+    .bind(f.a.id)
+    .bind(f.a.community)
+    .bind(f.a.other_community)
+    .bind(third)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let street = StreetId(f.a.id);
+    let mut tx = shouhu::db::begin(&pool, street, None).await.unwrap();
+    for community in [
+        None,
+        Some(f.a.community),
+        Some(f.a.other_community),
+        Some(third),
+    ] {
+        let filter = ListFilter {
+            community,
+            status: Some(ChildStatus::Active),
+            ..ListFilter::default()
+        };
+        // Over 200 a page goes the general way (a spreadsheet of the whole list).
+        let whole = ListFilter {
+            limit: 1_000,
+            ..filter.clone()
+        };
+        let (all, total) = list(&mut tx, street, &whole).await.unwrap();
+        assert!(all.len() > 7, "enough children to page: {}", all.len());
+        assert_eq!(total, all.len() as i64);
+        for (limit, offset) in [
+            (7, 0),
+            (7, 7),
+            (7, 14),
+            (5, 12),
+            (50, 0),
+            (3, all.len() as i64 - 2),
+        ] {
+            let page = ListFilter {
+                limit,
+                offset,
+                ..filter.clone()
+            };
+            let (rows, page_total) = list(&mut tx, street, &page).await.unwrap();
+            let expected: Vec<_> = all
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|r| {
+                    (
+                        r.id,
+                        r.community_name.clone(),
+                        r.missing.clone(),
+                        r.paired,
+                        r.school.clone(),
+                    )
+                })
+                .collect();
+            let got: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        r.community_name.clone(),
+                        r.missing.clone(),
+                        r.paired,
+                        r.school.clone(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, expected, "{community:?} limit {limit} offset {offset}");
+            assert_eq!(page_total, total);
+        }
+    }
+    tx.rollback().await.unwrap();
+}
+
 /// Only the filters in use are written into the list's query: each one answers, keeps the child
 /// that matches and drops one that matches every other filter but not this one, and the count
 /// follows the same filter.
