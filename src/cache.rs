@@ -68,9 +68,7 @@ impl TtlCache {
         }
         entries.insert(Self::key(street, what), (Instant::now(), Arc::new(value)));
     }
-}
 
-impl TtlCache {
     /// Drops everything kept for a street, after a change this process made to what it holds
     /// (a new community or grid shows at once here; other app servers catch up within the TTL).
     pub fn forget_street(&self, street: StreetId) {

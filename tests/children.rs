@@ -740,7 +740,7 @@ async fn fifty_a_page_with_the_total(pool: PgPool) {
 async fn the_opening_list_pages_like_the_general_statement(pool: PgPool) {
     use shouhu::domain::child::ChildStatus;
     use shouhu::domain::ids::StreetId;
-    use shouhu::web::children::db::{ListFilter, list};
+    use shouhu::web::children::db::{ListFilter, ListRow, list};
     let f = Fixture::new(&pool).await;
     // A third community, made last but first by name, and 40 more children in the three, some
     // with the same name, one moved away.
@@ -768,6 +768,11 @@ async fn the_opening_list_pages_like_the_general_statement(pool: PgPool) {
     .await
     .unwrap();
     let street = StreetId(f.a.id);
+    // What a row shows that the two ways could get wrong.
+    let shown = |r: &ListRow| {
+        let facts = (r.missing.clone(), r.paired);
+        (r.id, r.community_name.clone(), r.school.clone(), facts)
+    };
     let mut tx = shouhu::db::begin(&pool, street, None).await.unwrap();
     for community in [
         None,
@@ -806,28 +811,9 @@ async fn the_opening_list_pages_like_the_general_statement(pool: PgPool) {
                 .iter()
                 .skip(offset as usize)
                 .take(limit as usize)
-                .map(|r| {
-                    (
-                        r.id,
-                        r.community_name.clone(),
-                        r.missing.clone(),
-                        r.paired,
-                        r.school.clone(),
-                    )
-                })
+                .map(shown)
                 .collect();
-            let got: Vec<_> = rows
-                .iter()
-                .map(|r| {
-                    (
-                        r.id,
-                        r.community_name.clone(),
-                        r.missing.clone(),
-                        r.paired,
-                        r.school.clone(),
-                    )
-                })
-                .collect();
+            let got: Vec<_> = rows.iter().map(shown).collect();
             assert_eq!(got, expected, "{community:?} limit {limit} offset {offset}");
             assert_eq!(page_total, total);
         }

@@ -310,10 +310,6 @@ pub struct ListRow {
     pub total: i64,
 }
 
-/// Appends `FROM child c` (joined to its community `m` for a page, which is sorted by it) and
-/// the conditions of the filters in use, and only those: each combination of filters is a
-/// statement of its own, planned for what it asks. (Written as `$n IS NULL OR …` for all
-/// nineteen, one statement served every combination and carried them all into every plan.)
 impl ListFilter {
     /// The status asked for, when nothing narrows the list but it and the community: the list
     /// as it opens, a page at a time (a spreadsheet of the whole list goes the general way).
@@ -360,6 +356,10 @@ impl ListFilter {
     }
 }
 
+/// Appends `FROM child c` (joined to its community `m` for a page, which is sorted by it) and
+/// the conditions of the filters in use, and only those: each combination of filters is a
+/// statement of its own, planned for what it asks. (Written as `$n IS NULL OR …` for all
+/// nineteen, one statement served every combination and carried them all into every plan.)
 fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilter, page: bool) {
     q.push(" FROM child c");
     if page {
