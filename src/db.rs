@@ -1,7 +1,7 @@
 //! The pool, migrations, and the per-request transactions that carry the tenant.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -119,4 +119,18 @@ async fn begin_in(
     begun
         .await
         .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+}
+
+/// For the rest of this transaction, reuse plans (`plan_cache_mode=force_generic_plan`), for a
+/// bulk write. Every foreign key is checked by a query per written row, and under the
+/// connections' `force_custom_plan` each of those queries is planned afresh: for a roster of
+/// 10,000 children with two guardians and a consent each, some 110,000 plans of one primary-key
+/// lookup, which tripled the cost of each check. Only for transactions whose statements run once
+/// each or read no street table (the roster imports, the demo loaders): a generic plan for a
+/// list over a street is what `connect` guards against.
+pub async fn reuse_plans_for_bulk_write(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -1255,11 +1255,7 @@ async fn the_print_copy_is_a4_and_audited(pool: PgPool) {
 #[sqlx::test]
 async fn the_list_shows_each_childs_community_and_grid(pool: PgPool) {
     let f = Fixture::new(&pool).await;
-    let grid: String = sqlx::query_scalar("SELECT name FROM grid WHERE id = $1")
-        .bind(f.a.grid)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let grid = common::grid_name(&pool, f.a.grid).await;
     let mut staff = staff_client(&pool, &f.a.staff_login).await;
     let community = f.a.community.to_string();
     create(&mut staff, &child_form(&community, "周小禾", "")).await;

@@ -199,6 +199,169 @@ async fn an_error_in_row_9999_writes_nothing(pool: PgPool) {
     assert_eq!(children_named(&pool, "批量").await, 0, "all or nothing");
 }
 
+/// The import writes in batches of 2,000 rows, each column bound as one array: a roster longer
+/// than a batch lands whole, and every cell in its own column (a swapped array would put one
+/// column's values in another's, or fail on a foreign key).
+#[sqlx::test]
+async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let grid = common::grid_name(&pool, f.a.grid).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let mut csv = String::from(
+        "姓名,性别,出生日期,身份证号,网格,家庭住址,学校,年级,班级,班主任,班主任电话,留守类型,父母外出务工地,回家频率,监护情况,关注等级,监护人姓名,监护人关系,监护人电话,外出父母姓名,外出父母关系,亲情电话,建档同意日期\n",
+    );
+    const ROWS: usize = 2_101;
+    for i in 0..ROWS {
+        let birth = format!("2014-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28);
+        let id = id_for(&birth, true, (i / 336) as u32);
+        // The last row has no guardian at home: its consent is given by the parent away.
+        let guardian = if i == ROWS - 1 {
+            ",,".to_string()
+        } else {
+            format!("外婆{i},外祖母,1351234{i:04}")
+        };
+        csv.push_str(&format!(
+            "分批{i:04},男,{birth},{id},{grid},地址{i},学校{i},年级{i},班{i},老师{i},1371234{i:04},父亲外出,务工地{i},每年{i}次,亲属监护,特别关注,{guardian},妈妈{i},母亲,1361234{i:04},2026-08-{:02}\n",
+            1 + i % 28
+        ));
+    }
+    let r = upload(&mut staff, csv.as_bytes(), "long.csv", None).await;
+    let preview = staff.get(r.location().unwrap()).await;
+    assert_eq!(
+        preview.text("#preview-summary"),
+        format!("共 {ROWS} · 有错误的行 0")
+    );
+    let r = staff.post(r.location().unwrap(), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(children_named(&pool, "分批").await, ROWS as i64);
+
+    let key = test_key();
+    // The first row, the last of the first batch, the first of the second, the last.
+    for i in [0, 1_999, 2_000, ROWS - 1] {
+        let name = format!("分批{i:04}");
+        let birth = format!("2014-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28);
+        let id = id_for(&birth, true, (i / 336) as u32);
+        let child: (Uuid, Uuid, Option<Uuid>, Vec<u8>, Vec<u8>, Uuid, Uuid, Vec<String>) =
+            sqlx::query_as(
+                "SELECT id, community_id, grid_id, id_number_enc, id_number_hash, created_by, updated_by,
+                        ARRAY[gender::text, birth_date::text, address, school, grade, class_name, class_teacher,
+                              class_teacher_phone, left_behind::text, parents_work_place, parents_return_frequency,
+                              care_situation::text, risk_level::text, name_initials, id_number_masked]
+                 FROM child WHERE name = $1",
+            )
+            .bind(&name)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            (child.1, child.2),
+            (f.a.community, Some(f.a.grid)),
+            "{name}"
+        );
+        assert_eq!(key.decrypt(&child.3).unwrap(), id, "{name}");
+        assert_eq!(child.4, key.keyed_hash(&id), "{name}");
+        assert_eq!((child.5, child.6), (f.a.staff, f.a.staff), "{name}");
+        let masked = child.7.last().unwrap().clone();
+        assert!(
+            masked.contains("********") && masked.starts_with("3607"),
+            "{name}: {masked}"
+        );
+        assert_eq!(
+            child.7[..14],
+            [
+                "male".to_string(),
+                birth.clone(),
+                format!("地址{i}"),
+                format!("学校{i}"),
+                format!("年级{i}"),
+                format!("班{i}"),
+                format!("老师{i}"),
+                format!("1371234{i:04}"),
+                "father_away".to_string(),
+                format!("务工地{i}"),
+                format!("每年{i}次"),
+                "relatives".to_string(),
+                "high".to_string(),
+                format!("fp{i:04}"),
+            ],
+            "{name}"
+        );
+
+        let guardians: Vec<(String, String, String, bool, String, String, bool, Uuid)> = sqlx::query_as(
+            "SELECT name, relation::text, phone, is_parent_away, work_place, family_phone, is_entrusted, updated_by
+             FROM guardian WHERE child_id = $1 ORDER BY is_parent_away",
+        )
+        .bind(child.0)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let parent = (
+            format!("妈妈{i}"),
+            "mother".to_string(),
+            String::new(),
+            true,
+            format!("务工地{i}"),
+            format!("1361234{i:04}"),
+            false,
+            f.a.staff,
+        );
+        let mut expected = vec![parent.clone()];
+        if i != ROWS - 1 {
+            expected.insert(
+                0,
+                (
+                    format!("外婆{i}"),
+                    "maternal_grandmother".to_string(),
+                    format!("1351234{i:04}"),
+                    false,
+                    String::new(),
+                    String::new(),
+                    true,
+                    f.a.staff,
+                ),
+            );
+        }
+        assert_eq!(guardians, expected, "{name}");
+
+        let consent: (String, String, String, String, String, String, Uuid) = sqlx::query_as(
+            "SELECT scope::text, given_by, relation::text, given_on::text, method::text, notice_version, recorded_by
+             FROM consent WHERE child_id = $1",
+        )
+        .bind(child.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let (given_by, relation) = if i == ROWS - 1 {
+            (format!("妈妈{i}"), "mother")
+        } else {
+            (format!("外婆{i}"), "maternal_grandmother")
+        };
+        assert_eq!(
+            consent,
+            (
+                "file".to_string(),
+                given_by,
+                relation.to_string(),
+                format!("2026-08-{:02}", 1 + i % 28),
+                "written".to_string(),
+                "roster import".to_string(),
+                f.a.staff
+            ),
+            "{name}"
+        );
+    }
+    // Every child of the roster has its two people and its consent, in both batches.
+    let (people, consents): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM guardian g JOIN child c ON c.id = g.child_id WHERE c.name LIKE '分批%'),
+                (SELECT count(*) FROM consent k JOIN child c ON c.id = k.child_id WHERE c.name LIKE '分批%')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((people, consents), (2 * ROWS as i64 - 1, ROWS as i64));
+}
+
 #[sqlx::test]
 async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
     let f = Fixture::new(&pool).await;

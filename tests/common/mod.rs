@@ -530,3 +530,12 @@ pub async fn count_as_app(pool: &PgPool, street: Option<Uuid>, sql: &str) -> i64
     tx.rollback().await.unwrap();
     n
 }
+
+/// The name of a grid (as a roster or a list filter shows it).
+pub async fn grid_name(pool: &PgPool, grid: Uuid) -> String {
+    sqlx::query_scalar("SELECT name FROM grid WHERE id = $1")
+        .bind(grid)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::columns::{CHILD_COLUMNS, closed_value, map_headers, parse_date};
@@ -239,115 +239,176 @@ pub async fn check(
     Ok(out)
 }
 
-/// Write every checked row in the caller's transaction, in batches of multi-row inserts.
+/// Rows written by one statement of `insert_all`.
+const INSERT_BATCH: usize = 2_000;
+
+/// Write every checked row in the caller's transaction: for each batch, one statement per table,
+/// each column bound as one array and unnested (a handful of parameters instead of one per cell,
+/// so Postgres parses and plans a short statement instead of thousands of placeholders). Plans
+/// are reused for the rest of the transaction (`db::reuse_plans_for_bulk_write`).
 pub async fn insert_all(
     conn: &mut PgConnection,
     street: StreetId,
     rows: Vec<ImportChild>,
     by: UserId,
 ) -> Result<usize, sqlx::Error> {
-    let with_ids: Vec<(Uuid, ImportChild)> =
-        rows.into_iter().map(|r| (Uuid::now_v7(), r)).collect();
-    for chunk in with_ids.chunks(500) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO child (street_id, id, community_id, grid_id, name, name_initials, gender, birth_date, id_number_enc,
-                 id_number_hash, id_number_masked, address, school, grade, class_name, class_teacher, class_teacher_phone,
-                 left_behind, parents_work_place, parents_return_frequency, care_situation, risk_level, created_by, updated_by) ",
-        );
-        q.push_values(chunk, |mut b, (id, r)| {
-            let f = &r.fields;
-            b.push_bind(street.0)
-                .push_bind(*id)
-                .push_bind(f.community_id.0)
-                .push_bind(f.grid_id)
-                .push_bind(f.name.clone())
-                .push_bind(f.name_initials.clone())
-                .push_bind(f.gender)
-                .push_bind(f.birth_date)
-                .push_bind(r.id_number.as_ref().map(|n| n.0.clone()))
-                .push_bind(r.id_number.as_ref().map(|n| n.1.clone()))
-                .push_bind(
-                    r.id_number
-                        .as_ref()
-                        .map(|n| n.2.clone())
-                        .unwrap_or_default(),
-                )
-                .push_bind(f.address.clone())
-                .push_bind(f.school.clone())
-                .push_bind(f.grade.clone())
-                .push_bind(f.class_name.clone())
-                .push_bind(f.class_teacher.clone())
-                .push_bind(f.class_teacher_phone.clone())
-                .push_bind(f.left_behind)
-                .push_bind(f.parents_work_place.clone())
-                .push_bind(f.parents_return_frequency.clone())
-                .push_bind(f.care_situation)
-                .push_bind(f.risk_level)
-                .push_bind(by.0)
-                .push_bind(by.0);
-        });
-        q.build().execute(&mut *conn).await?;
+    crate::db::reuse_plans_for_bulk_write(conn).await?;
+    for chunk in rows.chunks(INSERT_BATCH) {
+        let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
+        let col = |f: fn(&ImportChild) -> String| chunk.iter().map(f).collect::<Vec<String>>();
+        let id_part = |part: fn(&(Vec<u8>, Vec<u8>, String)) -> Vec<u8>| {
+            chunk
+                .iter()
+                .map(|r| r.id_number.as_ref().map(part))
+                .collect::<Vec<Option<Vec<u8>>>>()
+        };
+        sqlx::query(
+            "INSERT INTO child (street_id, created_by, updated_by, id, community_id, grid_id, name, name_initials, gender,
+                 birth_date, id_number_enc, id_number_hash, id_number_masked, address, school, grade, class_name,
+                 class_teacher, class_teacher_phone, left_behind, parents_work_place, parents_return_frequency,
+                 care_situation, risk_level)
+             SELECT $1, $2, $2, t.id, t.community_id, t.grid_id, t.name, t.name_initials, t.gender::gender,
+                 t.birth_date, t.id_number_enc, t.id_number_hash, t.id_number_masked, t.address, t.school, t.grade,
+                 t.class_name, t.class_teacher, t.class_teacher_phone, t.left_behind::left_behind_kind,
+                 t.parents_work_place, t.parents_return_frequency, t.care_situation::care_situation,
+                 t.risk_level::risk_level
+             FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::date[],
+                 $10::bytea[], $11::bytea[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                 $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+               AS t (id, community_id, grid_id, name, name_initials, gender, birth_date, id_number_enc,
+                 id_number_hash, id_number_masked, address, school, grade, class_name, class_teacher,
+                 class_teacher_phone, left_behind, parents_work_place, parents_return_frequency,
+                 care_situation, risk_level)",
+        )
+        .bind(street.0)
+        .bind(by.0)
+        .bind(&ids)
+        .bind(chunk.iter().map(|r| r.fields.community_id.0).collect::<Vec<Uuid>>())
+        .bind(chunk.iter().map(|r| r.fields.grid_id).collect::<Vec<Option<Uuid>>>())
+        .bind(col(|r| r.fields.name.clone()))
+        .bind(col(|r| r.fields.name_initials.clone()))
+        .bind(col(|r| r.fields.gender.key().to_string()))
+        .bind(chunk.iter().map(|r| r.fields.birth_date).collect::<Vec<NaiveDate>>())
+        .bind(id_part(|n| n.0.clone()))
+        .bind(id_part(|n| n.1.clone()))
+        .bind(col(|r| r.id_number.as_ref().map(|n| n.2.clone()).unwrap_or_default()))
+        .bind(col(|r| r.fields.address.clone()))
+        .bind(col(|r| r.fields.school.clone()))
+        .bind(col(|r| r.fields.grade.clone()))
+        .bind(col(|r| r.fields.class_name.clone()))
+        .bind(col(|r| r.fields.class_teacher.clone()))
+        .bind(col(|r| r.fields.class_teacher_phone.clone()))
+        .bind(col(|r| r.fields.left_behind.key().to_string()))
+        .bind(col(|r| r.fields.parents_work_place.clone()))
+        .bind(col(|r| r.fields.parents_return_frequency.clone()))
+        .bind(col(|r| r.fields.care_situation.key().to_string()))
+        .bind(col(|r| r.fields.risk_level.key().to_string()))
+        .execute(&mut *conn)
+        .await?;
 
-        let people: Vec<(Uuid, &(String, Relation, String), bool, &str)> = chunk
-            .iter()
-            .flat_map(|(id, r)| {
-                let at_home = r.guardian.as_ref().map(|g| (*id, g, false, ""));
-                let away = r
-                    .parent
-                    .as_ref()
-                    .map(|p| (*id, p, true, r.fields.parents_work_place.as_str()));
-                at_home.into_iter().chain(away)
-            })
-            .collect();
-        if !people.is_empty() {
-            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-                "INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, work_place, family_phone, is_entrusted, updated_by) ",
-            );
-            q.push_values(
-                &people,
-                |mut b, (child, (name, relation, phone), away, work)| {
-                    b.push_bind(street.0)
-                        .push_bind(Uuid::now_v7())
-                        .push_bind(*child)
-                        .push_bind(name.clone())
-                        .push_bind(*relation)
-                        .push_bind(if *away { String::new() } else { phone.clone() })
-                        .push_bind(*away)
-                        .push_bind(work.to_string())
-                        .push_bind(if *away { phone.clone() } else { String::new() })
-                        .push_bind(!*away)
-                        .push_bind(by.0);
-                },
-            );
-            q.build().execute(&mut *conn).await?;
+        // Guardian at home and parent away, each with its phone in its own column.
+        let mut people = People::default();
+        for (id, r) in ids.iter().zip(chunk) {
+            if let Some((name, relation, phone)) = &r.guardian {
+                people.push(*id, name, *relation, false, "", phone);
+            }
+            if let Some((name, relation, phone)) = &r.parent {
+                people.push(
+                    *id,
+                    name,
+                    *relation,
+                    true,
+                    &r.fields.parents_work_place,
+                    phone,
+                );
+            }
         }
-        let consents: Vec<(Uuid, NaiveDate, String, Relation)> = chunk
+        if !people.child.is_empty() {
+            sqlx::query(
+                "INSERT INTO guardian (street_id, updated_by, id, child_id, name, relation, phone, is_parent_away,
+                     work_place, family_phone, is_entrusted)
+                 SELECT $1, $2, t.id, t.child_id, t.name, t.relation::guardian_relation, t.phone, t.away,
+                     t.work_place, t.family_phone, NOT t.away
+                 FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::text[], $10::text[])
+                   AS t (id, child_id, name, relation, phone, away, work_place, family_phone)",
+            )
+            .bind(street.0)
+            .bind(by.0)
+            .bind(people.child.iter().map(|_| Uuid::now_v7()).collect::<Vec<Uuid>>())
+            .bind(&people.child)
+            .bind(&people.name)
+            .bind(&people.relation)
+            .bind(&people.phone)
+            .bind(&people.away)
+            .bind(&people.work_place)
+            .bind(&people.family_phone)
+            .execute(&mut *conn)
+            .await?;
+        }
+
+        // Consent, given by the guardian at home or else the parent away.
+        let consents: Vec<(Uuid, NaiveDate, &str, Relation)> = ids
             .iter()
+            .zip(chunk)
             .filter_map(|(id, r)| {
                 let (name, relation, _) = r.guardian.as_ref().or(r.parent.as_ref())?;
-                r.consent_on.map(|on| (*id, on, name.clone(), *relation))
+                r.consent_on.map(|on| (*id, on, name.as_str(), *relation))
             })
             .collect();
         if !consents.is_empty() {
-            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-                "INSERT INTO consent (street_id, id, child_id, scope, given_by, relation, given_on, method, notice_version, recorded_by) ",
-            );
-            q.push_values(&consents, |mut b, (child, on, name, relation)| {
-                b.push_bind(street.0)
-                    .push_bind(Uuid::now_v7())
-                    .push_bind(*child)
-                    .push("'file'")
-                    .push_bind(name.clone())
-                    .push_bind(*relation)
-                    .push_bind(*on)
-                    .push("'written'")
-                    .push("'roster import'")
-                    .push_bind(by.0);
-            });
-            q.build().execute(&mut *conn).await?;
+            sqlx::query(
+                "INSERT INTO consent (street_id, recorded_by, id, child_id, scope, given_by, relation, given_on, method,
+                     notice_version)
+                 SELECT $1, $2, t.id, t.child_id, 'file', t.given_by, t.relation::guardian_relation, t.given_on,
+                     'written', 'roster import'
+                 FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::date[])
+                   AS t (id, child_id, given_by, relation, given_on)",
+            )
+            .bind(street.0)
+            .bind(by.0)
+            .bind(consents.iter().map(|_| Uuid::now_v7()).collect::<Vec<Uuid>>())
+            .bind(consents.iter().map(|c| c.0).collect::<Vec<Uuid>>())
+            .bind(consents.iter().map(|c| c.2).collect::<Vec<&str>>())
+            .bind(consents.iter().map(|c| c.3.key()).collect::<Vec<&str>>())
+            .bind(consents.iter().map(|c| c.1).collect::<Vec<NaiveDate>>())
+            .execute(&mut *conn)
+            .await?;
         }
     }
-    Ok(with_ids.len())
+    Ok(rows.len())
+}
+
+/// The guardian rows of one batch, column by column.
+#[derive(Default)]
+struct People<'a> {
+    child: Vec<Uuid>,
+    name: Vec<&'a str>,
+    relation: Vec<&'static str>,
+    phone: Vec<&'a str>,
+    away: Vec<bool>,
+    work_place: Vec<&'a str>,
+    family_phone: Vec<&'a str>,
+}
+
+impl<'a> People<'a> {
+    /// A guardian at home keeps their phone as `phone`; a parent away as the family phone.
+    fn push(
+        &mut self,
+        child: Uuid,
+        name: &'a str,
+        relation: Relation,
+        away: bool,
+        work_place: &'a str,
+        phone: &'a str,
+    ) {
+        self.child.push(child);
+        self.name.push(name);
+        self.relation.push(relation.key());
+        self.phone.push(if away { "" } else { phone });
+        self.away.push(away);
+        self.work_place.push(work_place);
+        self.family_phone.push(if away { phone } else { "" });
+    }
 }
 
 /// The template's headers, in order.
