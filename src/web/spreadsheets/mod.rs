@@ -240,8 +240,12 @@ impl Checked {
         }
     }
 
+    /// Whether any row has a faulty cell (without copying the rows, as `views` does).
     fn has_errors(&self) -> bool {
-        self.views().iter().any(|r| !r.errors.is_empty())
+        match self {
+            Checked::Children(rows) => rows.iter().any(|r| !r.errors.is_empty()),
+            Checked::Volunteers(rows) => rows.iter().any(|r| !r.errors.is_empty()),
+        }
     }
 }
 
