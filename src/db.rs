@@ -124,10 +124,12 @@ async fn begin_in(
 /// For the rest of this transaction, reuse plans (`plan_cache_mode=force_generic_plan`), for a
 /// bulk write. Every foreign key is checked by a query per written row, and under the
 /// connections' `force_custom_plan` each of those queries is planned afresh: for a roster of
-/// 10,000 children with two guardians and a consent each, some 110,000 plans of one primary-key
-/// lookup, which tripled the cost of each check. Only for transactions whose statements run once
-/// each or read no street table (the roster imports, the demo loaders): a generic plan for a
-/// list over a street is what `connect` guards against.
+/// 10,000 children with two guardians and a consent each, some 140,000 plans of one primary-key
+/// lookup, which tripled the cost of each check. Call it only where no statement after it reads
+/// over a street whose size its plan must know: a generic plan is planned without the
+/// parameters' values, the average-tenant plan `connect` guards against. The roster imports call
+/// it after their street-wide checks, before their writes (which read only what they are given);
+/// the demo loaders read a street they have just created, which has no statistics yet either way.
 pub async fn reuse_plans_for_bulk_write(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
         .execute(conn)

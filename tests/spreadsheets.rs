@@ -199,6 +199,55 @@ async fn an_error_in_row_9999_writes_nothing(pool: PgPool) {
     assert_eq!(children_named(&pool, "批量").await, 0, "all or nothing");
 }
 
+/// One row of the long roster: its cells as written in the file, and what each closed-list cell
+/// must be stored as. Values differ from row to row, so rows shifted inside one column show.
+struct LongRow {
+    name: String,
+    birth: String,
+    /// Row 5 has no ID number and no grid (both must be stored as NULL).
+    id: Option<String>,
+    gender: (&'static str, &'static str),
+    left_behind: (&'static str, &'static str),
+    care: (&'static str, &'static str),
+    risk: (&'static str, &'static str),
+    /// The guardian at home (the last row has none: its consent is given by the parent away).
+    guardian: Option<(&'static str, &'static str)>,
+}
+
+const LONG_ROWS: usize = 2_101;
+
+fn long_row(i: usize) -> LongRow {
+    let birth = format!("2014-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28);
+    let boy = i % 2 == 0;
+    LongRow {
+        name: format!("分批{i:04}"),
+        id: (i != 5).then(|| id_for(&birth, boy, (i / 336) as u32)),
+        birth,
+        gender: if boy {
+            ("男", "male")
+        } else {
+            ("女", "female")
+        },
+        left_behind: [
+            ("父亲外出", "father_away"),
+            ("母亲外出", "mother_away"),
+            ("父母均外出", "both_parents_away"),
+        ][i % 3],
+        care: [("亲属监护", "relatives"), ("隔代监护", "grandparents")][i % 2],
+        risk: [
+            ("一般关注", "low"),
+            ("重点关注", "medium"),
+            ("特别关注", "high"),
+        ][i % 3],
+        guardian: (i != LONG_ROWS - 1).then_some(
+            [
+                ("外祖母", "maternal_grandmother"),
+                ("祖母", "paternal_grandmother"),
+            ][i % 2],
+        ),
+    }
+}
+
 /// The import writes in batches of 2,000 rows, each column bound as one array: a roster longer
 /// than a batch lands whole, and every cell in its own column (a swapped array would put one
 /// column's values in another's, or fail on a foreign key).
@@ -211,18 +260,19 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
     let mut csv = String::from(
         "姓名,性别,出生日期,身份证号,网格,家庭住址,学校,年级,班级,班主任,班主任电话,留守类型,父母外出务工地,回家频率,监护情况,关注等级,监护人姓名,监护人关系,监护人电话,外出父母姓名,外出父母关系,亲情电话,建档同意日期\n",
     );
-    const ROWS: usize = 2_101;
-    for i in 0..ROWS {
-        let birth = format!("2014-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28);
-        let id = id_for(&birth, true, (i / 336) as u32);
-        // The last row has no guardian at home: its consent is given by the parent away.
-        let guardian = if i == ROWS - 1 {
-            ",,".to_string()
-        } else {
-            format!("外婆{i},外祖母,1351234{i:04}")
+    for i in 0..LONG_ROWS {
+        let r = long_row(i);
+        let guardian = match r.guardian {
+            Some((relation, _)) => format!("外婆{i},{relation},1351234{i:04}"),
+            None => ",,".to_string(),
+        };
+        let (id, grid) = match &r.id {
+            Some(id) => (id.as_str(), grid.as_str()),
+            None => ("", ""),
         };
         csv.push_str(&format!(
-            "分批{i:04},男,{birth},{id},{grid},地址{i},学校{i},年级{i},班{i},老师{i},1371234{i:04},父亲外出,务工地{i},每年{i}次,亲属监护,特别关注,{guardian},妈妈{i},母亲,1361234{i:04},2026-08-{:02}\n",
+            "{},{},{},{id},{grid},地址{i},学校{i},年级{i},班{i},老师{i},1371234{i:04},{},务工地{i},每年{i}次,{},{},{guardian},妈妈{i},母亲,1361234{i:04},2026-08-{:02}\n",
+            r.name, r.gender.0, r.birth, r.left_behind.0, r.care.0, r.risk.0,
             1 + i % 28
         ));
     }
@@ -230,19 +280,19 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(
         preview.text("#preview-summary"),
-        format!("共 {ROWS} · 有错误的行 0")
+        format!("共 {LONG_ROWS} · 有错误的行 0")
     );
     let r = staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(children_named(&pool, "分批").await, ROWS as i64);
+    assert_eq!(children_named(&pool, "分批").await, LONG_ROWS as i64);
 
     let key = test_key();
-    // The first row, the last of the first batch, the first of the second, the last.
-    for i in [0, 1_999, 2_000, ROWS - 1] {
-        let name = format!("分批{i:04}");
-        let birth = format!("2014-{:02}-{:02}", 1 + i % 12, 1 + (i / 12) % 28);
-        let id = id_for(&birth, true, (i / 336) as u32);
-        let child: (Uuid, Uuid, Option<Uuid>, Vec<u8>, Vec<u8>, Uuid, Uuid, Vec<String>) =
+    // The first rows, the one without ID number and grid, the last of the first batch, the first
+    // of the second, the last.
+    for i in [0, 1, 2, 5, 1_999, 2_000, LONG_ROWS - 1] {
+        let row = long_row(i);
+        let name = &row.name;
+        let child: (Uuid, Uuid, Option<Uuid>, Option<Vec<u8>>, Option<Vec<u8>>, Uuid, Uuid, Vec<String>) =
             sqlx::query_as(
                 "SELECT id, community_id, grid_id, id_number_enc, id_number_hash, created_by, updated_by,
                         ARRAY[gender::text, birth_date::text, address, school, grade, class_name, class_teacher,
@@ -250,39 +300,55 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
                               care_situation::text, risk_level::text, name_initials, id_number_masked]
                  FROM child WHERE name = $1",
             )
-            .bind(&name)
+            .bind(name)
             .fetch_one(&pool)
             .await
             .unwrap();
-        assert_eq!(
-            (child.1, child.2),
-            (f.a.community, Some(f.a.grid)),
-            "{name}"
-        );
-        assert_eq!(key.decrypt(&child.3).unwrap(), id, "{name}");
-        assert_eq!(child.4, key.keyed_hash(&id), "{name}");
         assert_eq!((child.5, child.6), (f.a.staff, f.a.staff), "{name}");
         let masked = child.7.last().unwrap().clone();
-        assert!(
-            masked.contains("********") && masked.starts_with("3607"),
-            "{name}: {masked}"
-        );
+        match &row.id {
+            Some(id) => {
+                assert_eq!(
+                    (child.1, child.2),
+                    (f.a.community, Some(f.a.grid)),
+                    "{name}"
+                );
+                assert_eq!(
+                    key.decrypt(child.3.as_deref().unwrap()).unwrap(),
+                    *id,
+                    "{name}"
+                );
+                assert_eq!(child.4, Some(key.keyed_hash(id)), "{name}");
+                assert!(
+                    masked.contains("********") && masked.starts_with("3607"),
+                    "{name}: {masked}"
+                );
+            }
+            None => {
+                assert_eq!((child.1, child.2), (f.a.community, None), "{name}");
+                assert_eq!(
+                    (child.3, child.4, masked.as_str()),
+                    (None, None, ""),
+                    "{name}"
+                );
+            }
+        }
         assert_eq!(
             child.7[..14],
             [
-                "male".to_string(),
-                birth.clone(),
+                row.gender.1.to_string(),
+                row.birth.clone(),
                 format!("地址{i}"),
                 format!("学校{i}"),
                 format!("年级{i}"),
                 format!("班{i}"),
                 format!("老师{i}"),
                 format!("1371234{i:04}"),
-                "father_away".to_string(),
+                row.left_behind.1.to_string(),
                 format!("务工地{i}"),
                 format!("每年{i}次"),
-                "relatives".to_string(),
-                "high".to_string(),
+                row.care.1.to_string(),
+                row.risk.1.to_string(),
                 format!("fp{i:04}"),
             ],
             "{name}"
@@ -306,13 +372,13 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
             false,
             f.a.staff,
         );
-        let mut expected = vec![parent.clone()];
-        if i != ROWS - 1 {
+        let mut expected = vec![parent];
+        if let Some((_, relation)) = row.guardian {
             expected.insert(
                 0,
                 (
                     format!("外婆{i}"),
-                    "maternal_grandmother".to_string(),
+                    relation.to_string(),
                     format!("1351234{i:04}"),
                     false,
                     String::new(),
@@ -332,10 +398,9 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-        let (given_by, relation) = if i == ROWS - 1 {
-            (format!("妈妈{i}"), "mother")
-        } else {
-            (format!("外婆{i}"), "maternal_grandmother")
+        let (given_by, relation) = match row.guardian {
+            Some((_, relation)) => (format!("外婆{i}"), relation),
+            None => (format!("妈妈{i}"), "mother"),
         };
         assert_eq!(
             consent,
@@ -351,7 +416,7 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
             "{name}"
         );
     }
-    // Every child of the roster has its two people and its consent, in both batches.
+    // Every child of the roster has its people and its consent, in both batches.
     let (people, consents): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM guardian g JOIN child c ON c.id = g.child_id WHERE c.name LIKE '分批%'),
                 (SELECT count(*) FROM consent k JOIN child c ON c.id = k.child_id WHERE c.name LIKE '分批%')",
@@ -359,7 +424,10 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!((people, consents), (2 * ROWS as i64 - 1, ROWS as i64));
+    assert_eq!(
+        (people, consents),
+        (2 * LONG_ROWS as i64 - 1, LONG_ROWS as i64)
+    );
 }
 
 #[sqlx::test]

@@ -145,7 +145,8 @@ pub async fn check(
     Ok(out)
 }
 
-/// Write every row in the caller's transaction; teams are found or made by name.
+/// Write every row in the caller's transaction; teams are found or made by name. Plans are
+/// reused for the rest of the transaction (`db::reuse_plans_for_bulk_write`).
 pub async fn insert_all(
     conn: &mut PgConnection,
     street: StreetId,
