@@ -192,7 +192,8 @@ async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
     let state = AppState::new(pool, args.secure_cookies, key)
         .with_data_dir(args.data_dir.clone())
         .with_metrics_token(args.metrics_token.clone())
-        .with_cache_seconds(args.cache_seconds);
+        .with_cache_seconds(args.cache_seconds)
+        .with_trusted_proxies(args.trusted_proxy.clone());
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(bind = %args.bind, "listening");
     axum::serve(

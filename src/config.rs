@@ -112,6 +112,11 @@ pub struct ServeArgs {
     /// Seconds the home dashboards and registration rates may be old (0: always fresh).
     #[arg(long, env = "SHOUHU_CACHE_SECONDS", default_value_t = 60)]
     pub cache_seconds: u64,
+    /// Reverse proxies (addresses or networks, comma-separated) whose `X-Forwarded-For` names
+    /// the client: sign-in limits and audit events then use the address the proxy appended.
+    /// Without it the header is ignored.
+    #[arg(long, env = "SHOUHU_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<crate::web::context::IpNet>,
     /// Maximum database connections in the pool.
     #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

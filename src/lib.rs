@@ -26,7 +26,7 @@ use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::auth::throttle::IpLimiter;
+use crate::auth::throttle::Throttle;
 use crate::domain::crypto::DataKey;
 use crate::error::AppError;
 
@@ -36,7 +36,10 @@ pub struct AppState {
     pub pool: PgPool,
     /// Mark cookies `Secure` (HTTPS).
     pub secure_cookies: bool,
-    pub ip_limiter: Arc<IpLimiter>,
+    /// Password and code guessing, per address and login.
+    pub throttle: Arc<Throttle>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<web::context::IpNet>>,
     /// Encrypts and hashes ID numbers; never stored in the database.
     pub data_key: Arc<DataKey>,
     /// Uploaded files (activity photos) live below this folder.
@@ -45,6 +48,8 @@ pub struct AppState {
     pub metrics_token: Option<Arc<String>>,
     /// Street-wide figures that may be a minute old (dashboards, registration rates).
     pub cache: Arc<cache::TtlCache>,
+    /// How long a request body may take.
+    pub body_timeouts: web::guard::BodyTimeouts,
 }
 
 impl AppState {
@@ -52,12 +57,24 @@ impl AppState {
         AppState {
             pool,
             secure_cookies,
-            ip_limiter: Arc::new(IpLimiter::default()),
+            throttle: Arc::new(Throttle::default()),
+            trusted_proxies: Arc::new(Vec::new()),
             data_key: Arc::new(data_key),
             data_dir: Arc::new(std::path::PathBuf::from("data")),
             metrics_token: None,
             cache: Arc::new(cache::TtlCache::new(std::time::Duration::from_secs(60))),
+            body_timeouts: web::guard::BodyTimeouts::default(),
         }
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<web::context::IpNet>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    pub fn with_body_timeouts(mut self, timeouts: web::guard::BodyTimeouts) -> AppState {
+        self.body_timeouts = timeouts;
+        self
     }
 
     /// How long dashboards and registration rates are kept (0: not at all).
@@ -124,6 +141,10 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(web::ops::router())
         .route("/metrics", axum::routing::get(metrics::endpoint))
+        .layer(axum::middleware::from_fn_with_state(
+            state.body_timeouts,
+            web::guard::body_deadline,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::map_response(
             |mut response: Response| async move {

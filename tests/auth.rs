@@ -126,18 +126,18 @@ async fn growing_delay_after_five_failures(pool: PgPool) {
         "the fifth failure starts a delay"
     );
 
-    // During the delay even the right password is refused, with the same message.
+    // The address that failed waits, even with the right password.
     let refused = client.try_login(&f.a.staff_login, PASSWORD).await;
-    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.location().is_none());
 
-    // After the delay the right password works and resets the count.
-    sqlx::query("UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1")
-        .bind(f.a.staff)
-        .execute(&pool)
-        .await
-        .unwrap();
-    client.login(&f.a.staff_login, PASSWORD).await;
+    // The owner, from another address, is not locked out: the right password works after the
+    // fixed delay, and resets the count.
+    let mut owner = client.fresh();
+    owner.addr = "198.51.100.20:6000".parse().unwrap();
+    let started = std::time::Instant::now();
+    owner.login(&f.a.staff_login, PASSWORD).await;
+    assert!(started.elapsed() >= shouhu::auth::throttle::UNDER_LOCK_DELAY);
     let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM app_user WHERE id = $1")
         .bind(f.a.staff)
         .fetch_one(&pool)
@@ -147,7 +147,7 @@ async fn growing_delay_after_five_failures(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn at_most_a_hundred_failures_an_hour(pool: PgPool) {
+async fn past_a_hundred_failures_an_hour_the_owner_still_signs_in_after_the_delay(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     // As if 100 failures had happened in the last half hour, with no delay pending.
     sqlx::query("UPDATE app_user SET fail_window_start = now() - interval '30 minutes', fail_window_count = 100 WHERE id = $1")
@@ -156,20 +156,152 @@ async fn at_most_a_hundred_failures_an_hour(pool: PgPool) {
         .await
         .unwrap();
     let mut client = TestClient::new(&pool);
-    let refused = client.try_login(&f.a.staff_login, PASSWORD).await;
-    assert_eq!(
-        refused.status,
-        StatusCode::OK,
-        "the right password is refused for the rest of the hour"
-    );
-    sqlx::query(
-        "UPDATE app_user SET fail_window_start = now() - interval '61 minutes' WHERE id = $1",
+    let started = std::time::Instant::now();
+    let wrong = client.try_login(&f.a.staff_login, "wrong").await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    assert!(started.elapsed() >= shouhu::auth::throttle::UNDER_LOCK_DELAY);
+    // Failing while the account is under attack: this address waits at once.
+    let r = client.try_login(&f.a.staff_login, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let mut owner = client.fresh();
+    owner.addr = "198.51.100.21:6000".parse().unwrap();
+    let started = std::time::Instant::now();
+    owner.login(&f.a.staff_login, PASSWORD).await;
+    assert!(started.elapsed() >= shouhu::auth::throttle::UNDER_LOCK_DELAY);
+}
+
+#[sqlx::test]
+async fn failed_sign_ins_take_as_long_whether_or_not_the_account_exists(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut client = TestClient::new(&pool);
+    for login in [f.a.staff_login.as_str(), "nobody-at-all@test.cn"] {
+        client.get("/login").await;
+        let started = std::time::Instant::now();
+        let r = client
+            .post("/login", &[("login", login), ("password", "wrong")])
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        // Both are held to the same floor, well above the work either does.
+        assert!(
+            started.elapsed() >= shouhu::auth::throttle::FAILED_FLOOR,
+            "{login}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[sqlx::test]
+async fn wrong_current_passwords_count_towards_the_throttle(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut client = TestClient::new(&pool);
+    client.login(&f.a.staff_login, PASSWORD).await;
+    client.get("/password").await;
+    let change = [
+        ("current", "not-my-password"),
+        ("new", "a-brand-new-pass-2026"),
+        ("confirm", "a-brand-new-pass-2026"),
+    ];
+    for i in 0..5 {
+        let r = client.post("/password", &change).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let r = client.post("/password", &change).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Refused without checking, even the right password, with the reason beside the field.
+    let mut right = change;
+    right[0].1 = PASSWORD;
+    let r = client.post("/password", &right).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("尝试次数过多"), "{}", r.body);
+    let (failures, events): (i32, i64) = sqlx::query_as(
+        "SELECT u.failed_logins, (SELECT count(*) FROM audit_event e WHERE e.action = 'password_check_failed' AND e.entity_id = u.id)
+         FROM app_user u WHERE u.id = $1",
     )
     .bind(f.a.staff)
-    .execute(&pool)
+    .fetch_one(&pool)
     .await
     .unwrap();
-    client.login(&f.a.staff_login, PASSWORD).await;
+    assert_eq!((failures, events), (5, 5));
+    // The password is unchanged.
+    let mut fresh = client.fresh();
+    fresh.addr = "198.51.100.30:6000".parse().unwrap();
+    fresh.login(&f.a.staff_login, PASSWORD).await;
+}
+
+/// A sign-in as it arrives through a reverse proxy at `peer`, which says the client is `xff`.
+async fn login_through(
+    client: &mut TestClient,
+    peer: &str,
+    xff: &str,
+    login: &str,
+    password: &str,
+) -> common::TestResponse {
+    client.addr = peer.parse().unwrap();
+    client.get("/login").await;
+    let body = serde_urlencoded::to_string([
+        ("login", login),
+        ("password", password),
+        ("csrf", &client.csrf.clone().unwrap()),
+    ])
+    .unwrap();
+    let req = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", xff)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    client.request(req).await
+}
+
+#[sqlx::test]
+async fn the_client_address_comes_from_the_trusted_proxy_only(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let state =
+        common::test_state(&pool, false).with_trusted_proxies(vec!["10.0.0.2".parse().unwrap()]);
+    let mut client = TestClient::with_app(shouhu::app(state));
+    let proxy = "10.0.0.2:443";
+    // Twenty failures of one client behind the proxy trip that client's limit only.
+    for i in 0..20 {
+        let login = format!("x{i}@test.cn");
+        let r = login_through(&mut client, proxy, "1.1.1.1, 198.51.100.1", &login, "x").await;
+        assert_eq!(r.status, StatusCode::OK, "attempt {i}");
+    }
+    let r = login_through(&mut client, proxy, "198.51.100.1", "y@test.cn", "x").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Everyone else behind the same proxy signs in.
+    let admin = f.a.admin_login.clone();
+    let r = login_through(&mut client, proxy, "198.51.100.2", &admin, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ip: String = sqlx::query_scalar(
+        "SELECT ip FROM audit_event WHERE action = 'login' AND entity_id = $1 ORDER BY at DESC LIMIT 1",
+    )
+    .bind(f.a.admin)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        ip, "198.51.100.2",
+        "the audit names the client, not the proxy"
+    );
+    // From anyone but the proxy the header is ignored: the peer is the client.
+    let mut direct = client.fresh();
+    let staff = f.a.staff_login.clone();
+    let r = login_through(
+        &mut direct,
+        "203.0.113.50:5000",
+        "198.51.100.3",
+        &staff,
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ip: String = sqlx::query_scalar(
+        "SELECT ip FROM audit_event WHERE action = 'login' AND entity_id = $1 ORDER BY at DESC LIMIT 1",
+    )
+    .bind(f.a.staff)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(ip, "203.0.113.50");
 }
 
 #[sqlx::test]

@@ -551,3 +551,75 @@ async fn every_out_of_scope_404_is_on_record(pool: PgPool) {
         assert_eq!(n, 1, "{path}");
     }
 }
+
+/// Events of reading street A's child from the test client's address.
+async fn reads_of(pool: &PgPool, a: &Street, ip: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event WHERE action IN ('child_viewed', 'child_printed')
+         AND entity_id = $1 AND street_id = $2 AND ip = $3",
+    )
+    .bind(a.child)
+    .bind(a.id)
+    .bind(ip)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// Every route that shows one child's file (every route naming a child: the staff's pages and
+/// forms, the volunteer's card and visit form, the API's child and visits, with a session or a
+/// token) leaves an event naming the child and the caller's address.
+#[sqlx::test]
+async fn every_read_of_a_childs_file_is_on_record(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let a = &f.a;
+    let mut staff = TestClient::new(&pool);
+    staff.login(&a.staff_login, PASSWORD).await;
+    let mut volunteer = TestClient::new(&pool);
+    volunteer.login(&a.volunteer_login, PASSWORD).await;
+    let ip = staff.addr.ip().to_string();
+    let reads: Vec<_> = ROUTES
+        .iter()
+        .filter(|(method, route, _)| {
+            *method == "GET" && (route.contains("children/{id}") || *route == "/api/v1/visits")
+        })
+        .collect();
+    assert!(reads.len() >= 10, "{reads:?}");
+    for (_, route, access) in reads {
+        let path = concrete(route, a);
+        let client = if *access == Access::PairedVolunteer {
+            &mut volunteer
+        } else {
+            &mut staff
+        };
+        let before = reads_of(&pool, a, &ip).await;
+        let r = client.get(&path).await;
+        assert_eq!(r.status, StatusCode::OK, "{route}: {}", r.body);
+        assert!(
+            reads_of(&pool, a, &ip).await > before,
+            "{route} shows the child's file and left no event"
+        );
+    }
+    // The API with a token: the same events, naming the token.
+    for path in [
+        format!("/api/v1/children/{}", a.child),
+        format!("/api/v1/visits?child_id={}", a.child),
+    ] {
+        let before = reads_of(&pool, a, &ip).await;
+        let req = axum::http::Request::get(&path)
+            .header("authorization", format!("Bearer {}", a.token_secret))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let r = TestClient::new(&pool).request(req).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert_eq!(reads_of(&pool, a, &ip).await, before + 1, "{path}");
+        let token: Option<String> = sqlx::query_scalar(
+            "SELECT detail->>'token' FROM audit_event WHERE entity_id = $1 ORDER BY at DESC LIMIT 1",
+        )
+        .bind(a.child)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(token, Some(a.token.to_string()), "{path}");
+    }
+}

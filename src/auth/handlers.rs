@@ -80,11 +80,15 @@ pub async fn login(
         next: next.clone(),
         error: Some(error),
     };
-    if !state.ip_limiter.allow(ip) {
-        let mut response = refuse(ctx, "login.error.too_many").into_response();
-        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(response);
-    }
+    let start = tokio::time::Instant::now();
+    let under_lock = match state.throttle.before(&form.login, ip) {
+        throttle::Before::Wait(_) => {
+            let mut response = refuse(ctx, "login.error.too_many").into_response();
+            *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            return Ok(response);
+        }
+        throttle::Before::Check { under_lock } => under_lock,
+    };
 
     let mut tx = db::begin_anonymous(&state.pool).await?;
     let account = sqlx::query!(
@@ -98,9 +102,15 @@ pub async fn login(
     tx.commit().await?;
 
     let Some(account) = account else {
-        // Same work as a real check, so timing does not reveal missing accounts.
+        // Same work as a real check, and the same time to the answer (`FAILED_FLOOR`), so
+        // nothing tells a missing account from a wrong password.
+        if under_lock {
+            tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
+        }
         password::verify(form.password.clone(), password::DUMMY_HASH.clone()).await;
+        state.throttle.failed(&form.login, ip, under_lock);
         tracing::info!("login failed: no such account");
+        throttle::answer_failure_at(start, under_lock).await;
         return Ok(refuse(ctx, LOGIN_FAILED).into_response());
     };
     let street = StreetId(account.street_id);
@@ -109,40 +119,36 @@ pub async fn login(
     let hour_ago = now - Duration::hours(1);
     let over_hourly = account.fail_window_start.is_some_and(|s| s > hour_ago)
         && account.fail_window_count >= throttle::PER_ACCOUNT_PER_HOUR;
-    let locked = account.locked_until.is_some_and(|t| t > now) || over_hourly;
-
-    let password_ok = if locked {
-        password::verify(form.password.clone(), password::DUMMY_HASH.clone()).await;
-        false
-    } else {
-        password::verify(form.password.clone(), account.password_hash.clone()).await
-    };
+    // The account's own lock (kept in the database, for every app server) does not close it:
+    // it makes every attempt wait the fixed delay first.
+    let under_lock = under_lock || account.locked_until.is_some_and(|t| t > now) || over_hourly;
+    if under_lock {
+        tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
+    }
+    let password_ok = password::verify(form.password.clone(), account.password_hash.clone()).await;
 
     let mut tx = db::begin(&state.pool, street, Some(user)).await?;
     let ip_text = ip.to_string();
     if !password_ok || account.disabled {
-        if !locked && !password_ok {
+        if !password_ok {
             record_failure(&mut tx, street, user).await?;
+            state.throttle.failed(&form.login, ip, under_lock);
         }
-        let reason = if locked {
-            "locked"
-        } else if !password_ok {
-            "password"
-        } else {
-            "disabled"
-        };
+        let reason = if !password_ok { "password" } else { "disabled" };
         audit::record(
             &mut tx,
             "login_failed",
             "app_user",
             Some(user.0),
             &ip_text,
-            json!({ "reason": reason }),
+            json!({ "reason": reason, "under_lock": under_lock }),
         )
         .await?;
         tx.commit().await?;
+        throttle::answer_failure_at(start, under_lock).await;
         return Ok(refuse(ctx, LOGIN_FAILED).into_response());
     }
+    state.throttle.succeeded(&form.login, ip);
 
     let account_state = sqlx::query!(
         r#"SELECT must_change_password, totp_enabled_at IS NOT NULL AS "totp!" FROM app_user
@@ -212,7 +218,6 @@ pub async fn login(
     Ok(response)
 }
 
-/// Count a failed password: a growing delay after five in a row, and at most 100 an hour.
 /// A full sign-in: the failure count is cleared and the time noted.
 pub async fn signed_in(tx: &mut db::Tx, street: StreetId, user: UserId) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -226,6 +231,8 @@ pub async fn signed_in(tx: &mut db::Tx, street: StreetId, user: UserId) -> Resul
     Ok(())
 }
 
+/// Count a failed password or code on the account: a growing delay after five in a row, and
+/// at most 100 an hour before every attempt waits (see `throttle`).
 pub async fn record_failure(
     tx: &mut db::Tx,
     street: StreetId,
@@ -320,20 +327,53 @@ pub async fn change_password(
     rctx: RequestContext,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response> {
-    let ip = rctx.ip.to_string();
+    let client = rctx.ip;
+    let ip = client.to_string();
     let ctx = PageCtx::from(rctx);
+    let start = tokio::time::Instant::now();
+    let mut errors = PasswordErrors::default();
+    // The current password is a password check like the sign-in's, with its throttle.
+    let under_lock = match state.throttle.before(&user.login, client) {
+        throttle::Before::Wait(_) => {
+            errors.current = Some("login.error.too_many");
+            let mut response = PasswordPage {
+                ctx,
+                forced: user.must_change_password,
+                errors,
+            }
+            .into_response();
+            *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            return Ok(response);
+        }
+        throttle::Before::Check { under_lock } => under_lock,
+    };
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
-    let stored = sqlx::query_scalar!(
-        "SELECT password_hash FROM app_user WHERE street_id = $1 AND id = $2",
+    let stored = sqlx::query!(
+        "SELECT password_hash, locked_until FROM app_user WHERE street_id = $1 AND id = $2",
         user.street_id.0,
         user.user_id.0,
     )
     .fetch_one(&mut *tx)
     .await?;
-
-    let mut errors = PasswordErrors::default();
-    if !password::verify(form.current.clone(), stored).await {
+    let under_lock = under_lock || stored.locked_until.is_some_and(|t| t > Utc::now());
+    if under_lock {
+        tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
+    }
+    if password::verify(form.current.clone(), stored.password_hash).await {
+        state.throttle.succeeded(&user.login, client);
+    } else {
         errors.current = Some("password.error.current_wrong");
+        record_failure(&mut tx, user.street_id, user.user_id).await?;
+        state.throttle.failed(&user.login, client, under_lock);
+        audit::record(
+            &mut tx,
+            "password_check_failed",
+            "app_user",
+            Some(user.user_id.0),
+            &ip,
+            json!({ "under_lock": under_lock }),
+        )
+        .await?;
     }
     errors.new = password::check_new(&form.new, &user.login);
     if errors.new.is_none() && form.new == form.current {
@@ -343,6 +383,10 @@ pub async fn change_password(
         errors.confirm = Some("password.error.mismatch");
     }
     if errors.current.is_some() || errors.new.is_some() || errors.confirm.is_some() {
+        tx.commit().await?;
+        if errors.current.is_some() {
+            throttle::answer_failure_at(start, under_lock).await;
+        }
         let mut response = PasswordPage {
             ctx,
             forced: user.must_change_password,

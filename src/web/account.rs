@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::audit;
 use crate::auth::extract::AnyUser;
 use crate::auth::handlers::{record_failure, signed_in};
+use crate::auth::throttle;
 use crate::auth::{SessionUser, session, totp};
 use crate::db::{self, Tx};
 use crate::domain::ids::{StreetId, UserId};
@@ -243,12 +244,14 @@ pub async fn check_code(
         return Ok(Redirect::to(links::LOGIN).into_response());
     };
     let (street, user) = (sign_in.street_id, sign_in.user_id);
-    let ip = rctx.ip.to_string();
+    let client = rctx.ip;
+    let ip = client.to_string();
     let ctx = PageCtx::from(rctx);
     let next = safe_next(&form.next);
+    let start = tokio::time::Instant::now();
     let mut tx = db::begin(&state.pool, street, Some(user)).await?;
     let account = sqlx::query!(
-        "SELECT locked_until, must_change_password FROM app_user WHERE street_id = $1 AND id = $2",
+        "SELECT login, locked_until, must_change_password FROM app_user WHERE street_id = $1 AND id = $2",
         street.0,
         user.0
     )
@@ -265,9 +268,21 @@ pub async fn check_code(
         )
             .into_response()
     };
-    if account.locked_until.is_some_and(|t| t > chrono::Utc::now()) {
-        tx.commit().await?;
-        return Ok(refuse(ctx, "totp.error.locked"));
+    // Codes share the sign-in's throttle: the address that guesses waits; the owner, elsewhere,
+    // waits only the fixed delay while the account is under attack.
+    let under_lock = match state.throttle.before(&account.login, client) {
+        throttle::Before::Wait(_) => {
+            tx.commit().await?;
+            let mut response = refuse(ctx, "totp.error.locked");
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return Ok(response);
+        }
+        throttle::Before::Check { under_lock } => {
+            under_lock || account.locked_until.is_some_and(|t| t > chrono::Utc::now())
+        }
+    };
+    if under_lock {
+        tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
     }
     let totp = totp_state(&mut tx, &state, street, user).await?;
     let Some(secret) = totp.secret else {
@@ -277,6 +292,7 @@ pub async fn check_code(
         check_second_factor(&mut tx, street, user, &secret, totp.last_step, &form.code).await?;
     let Some(how) = proved else {
         record_failure(&mut tx, street, user).await?;
+        state.throttle.failed(&account.login, client, under_lock);
         audit::record(
             &mut tx,
             "totp_failed",
@@ -287,8 +303,10 @@ pub async fn check_code(
         )
         .await?;
         tx.commit().await?;
+        throttle::answer_failure_at(start, under_lock).await;
         return Ok(refuse(ctx, "totp.error.wrong"));
     };
+    state.throttle.succeeded(&account.login, client);
     if how == "recovery_code" {
         audit::record(
             &mut tx,

@@ -70,6 +70,7 @@ pub const ACTIONS: &[&str] = &[
     "pairing_ended",
     "pairing_safeguarding_override",
     "password_changed",
+    "password_check_failed",
     "password_reset",
     "photo_uploaded",
     "recovery_code_used",

@@ -1,14 +1,117 @@
-//! Refuses a form or JSON body holding a NUL character or bytes that are not UTF-8 (raw or
+//! Guards on request bodies, before any handler sees them.
+//!
+//! Every body has a time limit (`body_deadline`): a client that stalls between two pieces of
+//! its body, or takes too long in all, gets an error from the body, which the upload reader
+//! turns into 408. Together with reading uploads before any transaction begins, a slow client
+//! holds only its own socket.
+//!
+//! `reject_nul` refuses a form or JSON body holding a NUL character or bytes that are not UTF-8 (raw or
 //! percent-encoded) before any handler sees it. Postgres cannot store a NUL in text (it would
 //! surface as a server error), and form decoding would quietly turn broken bytes into U+FFFD and
 //! save them. The answer is a 400 with a message (a page, or JSON for the API); nothing is
 //! written. Both were found by drill F1.
 
-use axum::body::{Body, Bytes, to_bytes};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+/// How long a request body may take: `idle` between two pieces, `total` in all.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeouts {
+    pub idle: Duration,
+    pub total: Duration,
+}
+
+impl Default for BodyTimeouts {
+    /// A 5 MB photo over a slow mobile link (about 30 KB/s) fits in three minutes; a link that
+    /// passes nothing for 30 s is gone.
+    fn default() -> BodyTimeouts {
+        BodyTimeouts {
+            idle: Duration::from_secs(30),
+            total: Duration::from_secs(180),
+        }
+    }
+}
+
+/// The error a body gives once its time is up.
+#[derive(Debug)]
+pub struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body took too long")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+/// A body that fails with `BodyTimedOut` when its time is up.
+struct DeadlineBody {
+    inner: Body,
+    idle_for: Duration,
+    idle: Pin<Box<tokio::time::Sleep>>,
+    total: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl HttpBody for DeadlineBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let next = tokio::time::Instant::now() + this.idle_for;
+                this.idle.as_mut().reset(next);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Pending => {
+                if this.total.as_mut().poll(cx).is_ready() || this.idle.as_mut().poll(cx).is_ready()
+                {
+                    Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))))
+                } else {
+                    Poll::Pending
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Give every request body the time limits of `AppState::body_timeouts`.
+pub async fn body_deadline(
+    State(timeouts): State<BodyTimeouts>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let req = req.map(|inner| {
+        Body::new(DeadlineBody {
+            inner,
+            idle_for: timeouts.idle,
+            idle: Box::pin(tokio::time::sleep(timeouts.idle)),
+            total: Box::pin(tokio::time::sleep(timeouts.total)),
+        })
+    });
+    next.run(req).await
+}
 
 /// The largest form or JSON body read (axum's own default for `Form` and `Json`).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -69,6 +172,13 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
+        Err(err) if crate::web::upload::timed_out(&err) => {
+            return refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                json,
+                "The request body took too long.",
+            );
+        }
         Err(_) => {
             return refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -97,10 +207,10 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
 
 fn refuse(status: StatusCode, json: bool, message: &'static str) -> Response {
     if json {
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "too_large"
-        } else {
-            "invalid"
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            StatusCode::REQUEST_TIMEOUT => "timeout",
+            _ => "invalid",
         };
         (
             status,

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod pairings;
 pub mod reports;
 pub mod spreadsheets;
+pub mod upload;
 pub mod users;
 pub mod visits;
 pub mod volunteers;

@@ -5,7 +5,7 @@ mod aid;
 mod attendance;
 pub mod db;
 pub mod handlers;
-mod photos;
+pub mod photos;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use image::ImageFormat;
@@ -27,6 +27,22 @@ pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 const THUMB_WIDTH: u32 = 320;
 /// Larger photos are scaled down: a report needs no more.
 const MAX_SIDE: u32 = 2400;
+/// The most pixels a photo may declare: a 40-megapixel camera. Checked from the header,
+/// before anything is decoded.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most the decoder may allocate: one 40-megapixel image with an alpha channel.
+const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 4 + 16 * 1024 * 1024;
+
+/// Photos are decoded one at a time, so that uploads at once cannot add up their memory.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// `clean` on a blocking thread, one photo at a time.
+async fn clean_one_at_a_time(bytes: Vec<u8>) -> Result<Result<CleanPhoto, &'static str>> {
+    let _permit = DECODING.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(move || clean(&bytes))
+        .await
+        .map_err(AppError::internal)
+}
 
 /// A photo made safe: fresh JPEG bytes (no metadata) and a thumbnail.
 pub struct CleanPhoto {
@@ -48,8 +64,24 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
     if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
         return Err("photo.error.format");
     }
-    let decoded =
-        image::load_from_memory_with_format(bytes, format).map_err(|_| "photo.error.broken")?;
+    let reader = || {
+        let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes));
+        reader.set_format(format);
+        reader
+    };
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|_| "photo.error.broken")?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err("photo.error.too_many_pixels");
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut decoder = reader();
+    decoder.limits(limits);
+    let decoded = decoder.decode().map_err(|_| "photo.error.broken")?;
     let decoded = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
         decoded.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
     } else {
@@ -93,31 +125,22 @@ pub async fn upload_photo(
     PathId(id): PathId<Uuid>,
     request: Request,
 ) -> Result<Response> {
+    // The body is read whole, and the photo decoded, before a transaction begins: neither a
+    // slow upload nor a slow decode holds a database connection.
+    let cleaned = match crate::web::upload::read_form(request, &state, "photo").await? {
+        None => None,
+        Some(form) => Some(match (form.too_big, form.file) {
+            (true, _) => Err("photo.error.too_big"),
+            (false, None) => Err("photo.error.empty"),
+            (false, Some(bytes)) => clean_one_at_a_time(bytes).await?,
+        }),
+    };
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
-    // Scope first: out of scope is 404 whatever the body is.
+    // Out of scope is 404 whatever the body was.
     let activity = load_managed(&mut tx, &staff, id).await?;
-    let mut multipart = Multipart::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::BadRequest)?;
-    let mut upload: Option<Vec<u8>> = None;
-    let mut too_big = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("photo") {
-            match field.bytes().await {
-                Ok(bytes) => upload = Some(bytes.to_vec()),
-                Err(_) => too_big = true,
-            }
-        }
-    }
-    let cleaned = match (too_big, upload) {
-        (true, _) => Err("photo.error.too_big"),
-        (false, None) => Err("photo.error.empty"),
-        (false, Some(bytes)) => tokio::task::spawn_blocking(move || clean(&bytes))
-            .await
-            .map_err(AppError::internal)?,
-    };
+    let cleaned = cleaned.ok_or(AppError::BadRequest)?;
     let photo = match cleaned {
         Ok(p) => p,
         Err(key) => {

@@ -51,6 +51,8 @@ pub struct ApiCaller {
     pub scope: CallerScope,
     pub can_write: bool,
     pub token: Option<Uuid>,
+    /// The client address, for audit events.
+    pub ip: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +75,11 @@ impl FromRequestParts<AppState> for ApiCaller {
                 "Log in or send a valid access token.",
             )
         };
+        let ip = parts
+            .extensions
+            .get::<RequestContext>()
+            .map(|ctx| ctx.ip.to_string())
+            .unwrap_or_default();
         if let Some(token) = bearer_token(&parts.headers) {
             let (street, hash) = parse_token(token).ok_or_else(unauthorised)?;
             let mut tx = db::begin(&state.pool, street, None).await?;
@@ -100,6 +107,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 scope: CallerScope::Staff(CommunityScope::All),
                 can_write: row.access == "read_write",
                 token: Some(row.id),
+                ip,
             });
         }
         let ctx = parts
@@ -123,6 +131,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             scope,
             can_write: true,
             token: None,
+            ip,
         })
     }
 }

@@ -131,7 +131,7 @@ pub async fn get_child(
         "child_viewed",
         "child",
         Some(id.0),
-        "",
+        &caller.ip,
         json!({ "api": true, "token": caller.token }),
     )
     .await?;
@@ -222,6 +222,16 @@ pub async fn list_visits(
                 needs: v.needs,
             })
             .collect();
+    // Visits carry notes, needs and mood scores: reading them is reading the child's file.
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(q.child_id),
+        &caller.ip,
+        json!({ "api": true, "token": caller.token, "part": "visits" }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(out))
 }
@@ -360,7 +370,7 @@ pub async fn create_visit(
         &mut tx,
         caller.street,
         caller.user,
-        "",
+        &caller.ip,
         &valid,
         &covered,
         true,

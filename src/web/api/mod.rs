@@ -76,6 +76,11 @@ impl From<AppError> for ApiError {
                 "too_many_requests",
                 "Too many requests.",
             ),
+            AppError::RequestTimeout => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "The request body took too long.",
+            ),
             other => {
                 tracing::error!(error = %other, "api request failed");
                 ApiError::new(

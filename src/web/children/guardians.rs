@@ -155,6 +155,16 @@ pub async fn new_guardian_form(
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
+    // The form names the child: a read of the file, like the edit form.
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(id.0),
+        &rctx.ip.to_string(),
+        json!({ "form": "guardian" }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(GuardianPage {
         ctx: PageCtx::from(rctx),

@@ -11,7 +11,7 @@ mod volunteers;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -137,7 +137,8 @@ pub async fn upload_volunteers(
     upload(state, rctx, staff, request, "volunteers").await
 }
 
-/// Keep the uploaded file (unapplied) and show its preview.
+/// Keep the uploaded file (unapplied) and show its preview. The whole body is read before a
+/// transaction begins, so a slow upload holds no database connection.
 async fn upload(
     state: AppState,
     rctx: RequestContext,
@@ -145,34 +146,21 @@ async fn upload(
     request: Request,
     kind: &'static str,
 ) -> Result<Response> {
+    let form = crate::web::upload::read_form(request, &state, "file").await?;
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let mut p = page(&mut tx, &staff, PageCtx::from(rctx), kind).await?;
-    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+    let Some(form) = form else {
         // Not an upload at all (a form without the file part): say so beside the field.
         tx.commit().await?;
         p.error = Some("import.error.empty");
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
-    let (mut file, mut name, mut community) = (None, String::new(), String::new());
-    let mut too_big = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("file") => {
-                name = field.file_name().unwrap_or("").to_string();
-                match field.bytes().await {
-                    Ok(b) => file = Some(b.to_vec()),
-                    Err(_) => too_big = true,
-                }
-            }
-            Some("community_id") => community = field.text().await.unwrap_or_default(),
-            _ => {}
-        }
-    }
+    let name = form.file_name.clone();
     let community = staff
         .scope
         .filter()
-        .or_else(|| community.parse().ok())
+        .or_else(|| form.field("community_id").and_then(|c| c.parse().ok()))
         .filter(|c| p.communities.iter().any(|(id, _)| id == c));
     let refuse = |mut p: ImportPage, key: &'static str| {
         p.error = Some(key);
@@ -182,7 +170,7 @@ async fn upload(
         tx.commit().await?;
         return Ok(refuse(p, "user.error.community_required"));
     };
-    let bytes = match (too_big, file) {
+    let bytes = match (form.too_big, form.file) {
         (true, _) => return Ok(refuse(p, "import.error.too_big")),
         (false, None) => return Ok(refuse(p, "import.error.empty")),
         (false, Some(b)) => b,

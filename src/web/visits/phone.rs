@@ -260,7 +260,9 @@ pub async fn visit_form(
     rctx: RequestContext,
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
+    headers: HeaderMap,
 ) -> Result<Response> {
+    let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
     require_pairing(&mut tx, &volunteer, child).await?;
@@ -274,6 +276,20 @@ pub async fn visit_form(
         today: today_in_china(),
         ctx: PageCtx::from(rctx),
     };
+    // The form names the child (and the siblings it may also cover): a read of the file.
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(child),
+        &ip,
+        if headers.contains_key("x-shouhu-prefetch") {
+            json!({ "role": "volunteer", "form": "visit", "kept_offline": true })
+        } else {
+            json!({ "role": "volunteer", "form": "visit" })
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(offline_page(page))
 }

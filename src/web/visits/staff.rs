@@ -51,6 +51,15 @@ pub async fn visit_form(
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
+    audit::record(
+        &mut tx,
+        "child_viewed",
+        "child",
+        Some(child.id),
+        &rctx.ip.to_string(),
+        json!({ "form": "visit" }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StaffVisitPage {
         ctx: PageCtx::from(rctx),
