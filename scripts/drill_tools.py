@@ -259,6 +259,146 @@ def c2(child, tag):
            and created > 0 and sum(kills) > 0, "C2")
 
 
+# ---- U1: a hostile uploader ----------------------------------------------------------------
+
+def png_of(width, height):
+    """A PNG of width x height black RGBA pixels: a few hundred KB that decode to width*height*4
+    bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + width * 4)
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def sparse_xlsx():
+    """The issue's 1.4 KB workbook: a cell in A1 and one in XFD1048576."""
+    import io
+    import zipfile
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>',
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def multipart(field, filename, data):
+    boundary = "----shouhu-drill-u1"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    return f"multipart/form-data; boundary={boundary}", head + data + f"\r\n--{boundary}--\r\n".encode()
+
+
+def rss_mb(pid, field):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def u1(pid, seconds, attacker, activity, reader_login):
+    """50 uploads that trickle their bodies, 5 sparse-sheet bombs, 5 image bombs and 5 photos of
+    40 megapixels from one street's staff, while another street's admin reads pages."""
+    import socket
+    import time
+    victim = Session(reader_login)
+    hostile = Session(attacker)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in hostile.jar)
+    host = BASE.split("//", 1)[1]
+    stop = threading.Event()
+    latencies, errors = [], []
+
+    def read_pages():
+        while not stop.is_set():
+            for path in ("/", "/children"):
+                started = time.monotonic()
+                try:
+                    status, _ = victim.get(path)
+                except Exception as e:  # a refused or dropped connection is an error too
+                    status = str(e)
+                latencies.append((time.monotonic() - started) * 1000)
+                if status != 200:
+                    errors.append(status)
+
+    def trickle(i):
+        # A 5 MB body announced, its head sent, then one byte every 2 s until the server gives up.
+        content_type, _ = multipart("file", "roster.xlsx", b"")
+        address, port = host.rsplit(":", 1)
+        s = socket.create_connection((address, int(port)))
+        s.sendall((f"POST /children/import?csrf={hostile.csrf} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                   f"Content-Type: {content_type}\r\nContent-Length: {5 * 1024 * 1024}\r\n\r\n"
+                   f"------shouhu-drill-u1\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.xlsx\"\r\n\r\nPK").encode())
+        s.settimeout(2)
+        answer = b""
+        while not stop.is_set():
+            try:
+                s.sendall(b"x")
+                answer += s.recv(4096)
+                if answer:
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+        s.close()
+        return answer.split(b"\r\n", 1)[0].decode(errors="replace")
+
+    def post_file(path, field, name, data):
+        content_type, body = multipart(field, name, data)
+        return hostile.request("POST", f"{path}?csrf={hostile.csrf}", body, {"content-type": content_type})[0]
+
+    rss_before = rss_mb(pid, "VmRSS")
+    readers = [threading.Thread(target=read_pages) for _ in range(2)]
+    for t in readers:
+        t.start()
+    with concurrent.futures.ThreadPoolExecutor(70) as pool:
+        slow = [pool.submit(trickle, i) for i in range(50)]
+        time.sleep(3)
+        bomb, image_bomb, big = sparse_xlsx(), png_of(12000, 12000), png_of(6000, 6600)
+        bombs = [pool.submit(post_file, "/children/import", "file", "bomb.xlsx", bomb) for _ in range(5)]
+        images = [pool.submit(post_file, f"/activities/{activity}/photos", "photo", "bomb.png", image_bomb)
+                  for _ in range(5)]
+        photos = [pool.submit(post_file, f"/activities/{activity}/photos", "photo", "big.png", big) for _ in range(5)]
+        bomb_answers = [f.result() for f in bombs]
+        image_answers = [f.result() for f in images]
+        photo_answers = [f.result() for f in photos]
+        time.sleep(max(0, seconds - 3))
+        stop.set()
+        slow_answers = [f.result() for f in slow]
+    for t in readers:
+        t.join()
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else 0
+    peak = rss_mb(pid, "VmHWM")
+    alive = os.path.exists(f"/proc/{pid}")
+    print(f"bomb_sizes_bytes {len(bomb)} {len(image_bomb)} {len(big)}")
+    print(f"slow_uploads 50 answered_while_running {sum(1 for a in slow_answers if a)}")
+    print(f"sheet_bomb_answers {' '.join(map(str, bomb_answers))}")
+    print(f"image_bomb_answers {' '.join(map(str, image_answers))}")
+    print(f"photo_40mp_answers {' '.join(map(str, photo_answers))}")
+    print(f"other_street_requests {len(latencies)}")
+    print(f"other_street_errors {len(errors)}")
+    print(f"other_street_p99_ms {p99:.1f}")
+    print(f"rss_before_mb {rss_before:.1f}")
+    print(f"rss_peak_mb {peak:.1f}")
+    print(f"app_alive {'yes' if alive else 'no'}")
+    result(alive and not errors and len(latencies) > 0 and peak < 300
+           and all(a == 422 for a in bomb_answers + image_answers), "U1")
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     if name == "F1":
@@ -267,3 +407,5 @@ if __name__ == "__main__":
         e1(sys.argv[2])
     elif name == "C2":
         c2(sys.argv[2], sys.argv[3])
+    elif name == "U1":
+        u1(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6])
