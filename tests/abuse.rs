@@ -102,9 +102,11 @@ fn a_sheet_with_a_cell_in_the_far_corner_is_refused_without_allocating_the_range
         "import.error.too_many_rows"
     );
     // Within them, the far cell is read.
-    let table = read::read(&sparse_xlsx(read::MAX_SHEET_ROWS as u32 - 1, 0)).unwrap();
-    assert_eq!(table.headers[0], "姓名");
-    assert_eq!(table.rows, vec![vec!["x".to_string()]]);
+    let book = read::read(&sparse_xlsx(read::MAX_SHEET_ROWS as u32 - 1, 0)).unwrap();
+    let rows = &book.sheets[0].rows;
+    assert_eq!(rows[0], vec!["姓名".to_string()]);
+    assert_eq!(rows.len(), read::MAX_SHEET_ROWS);
+    assert_eq!(rows.last(), Some(&vec!["x".to_string()]));
 }
 
 #[test]
@@ -128,7 +130,7 @@ fn a_cell_that_inflates_and_a_string_table_that_lies_are_refused() {
         "xl/sharedStrings.xml",
         strings("2", "张三").as_bytes(),
     );
-    assert_eq!(read::read(&fine).unwrap().rows[0][0], "张三");
+    assert_eq!(read::read(&fine).unwrap().sheets[0].rows[1][0], "张三");
     // One cell of 5 MB of text, compressed to a few KB.
     let long = replace_part(
         &base,
@@ -213,8 +215,10 @@ fn an_xls_that_declares_a_huge_sheet_is_refused_and_a_small_one_reads() {
     let book = <calamine::Xls<_> as calamine::Reader<_>>::new(Cursor::new(&bytes));
     assert!(book.is_ok(), "{:?}", book.err());
     let small = read::read(&bytes).expect("the small workbook reads");
-    assert_eq!(small.headers, vec!["name"]);
-    assert_eq!(small.rows, vec![vec!["7".to_string()]]);
+    assert_eq!(
+        small.sheets[0].rows,
+        vec![vec!["name".to_string()], vec!["7".to_string()]]
+    );
     // calamine reserves room for the declared box: 65,536 × 256 cells of 32 bytes each.
     assert_eq!(
         read::read(&xls(65_536, 256)).unwrap_err(),

@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::columns::{CHILD_COLUMNS, closed_value, map_headers, parse_date};
+use super::columns::{
+    CHILD_COLUMNS, closed_value, columns_of, is_exponent_number, missing_columns, parse_date,
+    split_grade_class,
+};
 use super::read::Table;
 use crate::domain::child::{CareSituation, Gender, LeftBehind, Relation, RiskLevel};
 use crate::domain::crypto::DataKey;
@@ -19,7 +22,7 @@ use crate::web::forms::normalise_phone;
 /// One checked row: the cells as read, the error of each faulty cell (column -> catalog key),
 /// and what would be written.
 pub struct RowCheck<T> {
-    /// The row's number in the file (the header is row 1).
+    /// The row's number in the file, as Excel shows it.
     pub number: usize,
     pub cells: Vec<String>,
     pub errors: BTreeMap<usize, &'static str>,
@@ -43,12 +46,14 @@ pub async fn check(
     key: &DataKey,
     today: NaiveDate,
 ) -> Result<Vec<RowCheck<ImportChild>>, crate::error::AppError> {
-    let columns: HashMap<&str, usize> = map_headers(&table.headers).into_iter().collect();
+    let columns: HashMap<&str, usize> = columns_of(&table.fields);
     if !columns.contains_key("name") {
         return Err(crate::error::AppError::Internal(
             "import.error.no_header".into(),
         ));
     }
+    // A required field with no column is said once above the table, not on every row.
+    let missing = missing_columns(&columns);
     let existing = sqlx::query!(
         "SELECT id_number_hash, name, birth_date FROM child WHERE street_id = $1",
         street.0
@@ -80,13 +85,57 @@ pub async fn check(
     for (i, cells) in table.rows.iter().enumerate() {
         let cell = |field: &str| columns.get(field).map(|c| cells[*c].as_str()).unwrap_or("");
         let mut errors: BTreeMap<usize, &'static str> = BTreeMap::new();
+        // A formula saved without its value is refused, never guessed.
+        for (c, text) in cells.iter().enumerate() {
+            if text.starts_with('=') {
+                errors.entry(c).or_insert("import.error.formula_text");
+            }
+        }
+        // An error goes beside the cell of its field; a field read from another column (gender
+        // and birth date from the ID number, the care situation from the guardian's relation,
+        // the left-behind kind from the parents' work places) beside that column.
         let mut flag = |field: &str, key: &'static str| {
-            if let Some(c) = columns.get(field) {
-                errors.entry(*c).or_insert(key);
-            } else if let Some(c) = columns.get("name") {
+            if missing.iter().any(|m| *m == field) {
+                return;
+            }
+            let source: &[&str] = match field {
+                "gender" | "birth_date" => &["id_number"],
+                "care_situation" => &["guardian_relation"],
+                "left_behind" => &["father_work_place", "mother_work_place"],
+                "grade" | "class_name" => &["grade_class"],
+                _ => &[],
+            };
+            if let Some(c) = std::iter::once(field)
+                .chain(source.iter().copied())
+                .chain(["name"])
+                .find_map(|f| columns.get(f))
+            {
                 errors.entry(*c).or_insert(key);
             }
         };
+        // An ID number Excel kept as a number has lost its last digits: said, not guessed.
+        let id_cell = cell("id_number");
+        let id_lost = columns
+            .get("id_number")
+            .is_some_and(|c| table.lossy.contains(&(i, *c)))
+            || is_exponent_number(id_cell);
+        if id_lost {
+            flag("id_number", "import.error.id_as_number");
+        }
+        let id_number = if id_lost || id_cell.starts_with('=') {
+            ""
+        } else {
+            id_cell
+        };
+        let id = crate::domain::id_number::IdNumber::parse_as_of(id_number, today).ok();
+        // Only children on the register are imported; the others are said, not dropped.
+        let status = cell("status");
+        if !status.is_empty()
+            && status != "active"
+            && status != crate::i18n::catalog(crate::i18n::Lang::Zh).t("child.status.active")
+        {
+            flag("status", "import.error.status_not_active");
+        }
         let mut closed = |field: &str, prefix: &str, keys: Vec<&'static str>| -> String {
             match closed_value(prefix, &keys, cell(field)) {
                 Some(v) => v,
@@ -96,16 +145,65 @@ pub async fn check(
                 }
             }
         };
-        let gender = closed("gender", "child.gender", Gender::keys());
-        let left_behind = closed("left_behind", "child.left_behind", LeftBehind::keys());
-        let care = closed("care_situation", "child.care", CareSituation::keys());
+        let mut gender = closed("gender", "child.gender", Gender::keys());
+        let mut left_behind = closed("left_behind", "child.left_behind", LeftBehind::keys());
+        let mut care = closed("care_situation", "child.care", CareSituation::keys());
         let risk = closed("risk_level", "child.risk", RiskLevel::keys());
         let guardian_relation = closed("guardian_relation", "guardian.relation", Relation::keys());
         let parent_relation = closed("parent_relation", "guardian.relation", Relation::keys());
-        let birth = match cell("birth_date") {
+        let mut birth = match cell("birth_date") {
             "" => String::new(),
             raw => parse_date(raw).unwrap_or_else(|| raw.to_string()),
         };
+        // Read from another column where the file has none of its own.
+        if let Some(id) = id.as_ref() {
+            if !columns.contains_key("gender") {
+                gender = match id.gender() {
+                    crate::domain::id_number::IdGender::Male => "male".into(),
+                    crate::domain::id_number::IdGender::Female => "female".into(),
+                };
+            }
+            if !columns.contains_key("birth_date") {
+                birth = id.birth_date().to_string();
+            }
+        }
+        let (father_away, mother_away) = (cell("father_work_place"), cell("mother_work_place"));
+        if !columns.contains_key("left_behind") {
+            left_behind = match (father_away.is_empty(), mother_away.is_empty()) {
+                (false, false) => "both_parents_away",
+                (false, true) => "father_away",
+                (true, false) => "mother_away",
+                (true, true) => "",
+            }
+            .to_string();
+        }
+        if !columns.contains_key("care_situation") {
+            care = match guardian_relation.as_str() {
+                "paternal_grandfather"
+                | "paternal_grandmother"
+                | "maternal_grandfather"
+                | "maternal_grandmother" => "grandparents",
+                "uncle" | "aunt" | "sibling" | "other_relative" => "relatives",
+                _ => "",
+            }
+            .to_string();
+        }
+        let parents_work_place = match (father_away, mother_away) {
+            _ if columns.contains_key("parents_work_place") => {
+                cell("parents_work_place").to_string()
+            }
+            ("", "") => String::new(),
+            (f, "") => format!("父亲：{f}"),
+            ("", m) => format!("母亲：{m}"),
+            (f, m) if f == m => f.to_string(),
+            (f, m) => format!("父亲：{f}；母亲：{m}"),
+        };
+        let (grade, class_name) =
+            if columns.contains_key("grade") || columns.contains_key("class_name") {
+                (cell("grade").to_string(), cell("class_name").to_string())
+            } else {
+                split_grade_class(cell("grade_class"))
+            };
         let grid_id = match cell("grid") {
             "" => String::new(),
             name => match grids.get(name) {
@@ -122,15 +220,15 @@ pub async fn check(
             name: cell("name").to_string(),
             gender,
             birth_date: birth,
-            id_number: cell("id_number").to_string(),
+            id_number: id_number.to_string(),
             address: cell("address").to_string(),
             school: cell("school").to_string(),
-            grade: cell("grade").to_string(),
-            class_name: cell("class_name").to_string(),
+            grade,
+            class_name,
             class_teacher: cell("class_teacher").to_string(),
             class_teacher_phone: cell("class_teacher_phone").to_string(),
             left_behind,
-            parents_work_place: cell("parents_work_place").to_string(),
+            parents_work_place,
             parents_return_frequency: cell("parents_return_frequency").to_string(),
             care_situation: care,
             risk_level: risk,
@@ -230,7 +328,7 @@ pub async fn check(
         }
         let valid = if errors.is_empty() { result } else { None };
         out.push(RowCheck {
-            number: i + 2,
+            number: table.row_numbers.get(i).copied().unwrap_or(i + 2),
             cells: cells.clone(),
             errors,
             valid,

@@ -3,8 +3,9 @@
 //! duty grid. Every export is audited.
 
 mod children;
-mod columns;
+pub mod columns;
 pub mod export;
+pub mod layout;
 pub mod read;
 mod volunteers;
 
@@ -61,14 +62,67 @@ pub struct ImportPage {
     batch: Option<Uuid>,
     file_name: String,
     headers: Vec<String>,
+    /// The Chinese name of each column's field, for its cells' messages.
+    field_names: Vec<&'static str>,
     rows: Vec<children::RowCheck<()>>,
     error_rows: usize,
+    /// Where the roster was found in the file.
+    found: Option<layout::Found>,
+    /// Required fields the file has no column for (their Chinese names).
+    missing: Vec<&'static str>,
 }
 
 impl ImportPage {
     fn cell_error(&self, row: &children::RowCheck<()>, column: &usize) -> Option<&'static str> {
         row.errors.get(column).copied()
     }
+
+    fn field_name(&self, column: &usize) -> &'static str {
+        self.field_names.get(*column).copied().unwrap_or("")
+    }
+
+    /// "3" or "3–4".
+    fn header_rows(&self) -> String {
+        self.found
+            .as_ref()
+            .map(|f| {
+                f.header_rows
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join("–")
+            })
+            .unwrap_or_default()
+    }
+
+    fn hidden_rows(&self) -> String {
+        self.found
+            .as_ref()
+            .map(|f| {
+                f.hidden_rows
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The roster in an uploaded file: every sheet read within bounds, then the header looked for.
+pub fn roster(bytes: &[u8], kind: &str) -> Result<(read::Table, layout::Found), &'static str> {
+    let recognise: layout::Recognise = if kind == "volunteers" {
+        volunteers::recognise
+    } else {
+        columns::recognise_child
+    };
+    layout::find(read::read(bytes)?, recognise)
+}
+
+/// Files refused by their name before they are read.
+fn refused_by_name(file_name: &str) -> Option<&'static str> {
+    let lower = file_name.to_lowercase();
+    (lower.ends_with(".et") || lower.ends_with(".ett")).then_some("import.error.et")
 }
 
 async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> Result<ImportPage> {
@@ -86,8 +140,11 @@ async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> R
         batch: None,
         file_name: String::new(),
         headers: Vec::new(),
+        field_names: Vec::new(),
         rows: Vec::new(),
         error_rows: 0,
+        found: None,
+        missing: Vec::new(),
     })
 }
 
@@ -175,10 +232,14 @@ async fn upload(
         (false, None) => return Ok(refuse(p, "import.error.empty")),
         (false, Some(b)) => b,
     };
+    if let Some(key) = refused_by_name(&name) {
+        tx.commit().await?;
+        return Ok(refuse(p, key));
+    }
     // Read it now, so a bad file is refused at once and nothing is kept.
     let parsed = tokio::task::spawn_blocking({
         let bytes = bytes.clone();
-        move || read::read(&bytes)
+        move || roster(&bytes, kind).map(|_| ())
     })
     .await
     .map_err(AppError::internal)?;
@@ -244,7 +305,7 @@ async fn checked(
     staff: &Staff,
     batch: Uuid,
     kind: &str,
-) -> Result<(String, CommunityId, read::Table, Checked)> {
+) -> Result<(String, CommunityId, read::Table, layout::Found, Checked)> {
     let user = &staff.user;
     let row = sqlx::query!(
         "SELECT community_id, file_name, content, kind FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3 AND kind = $4",
@@ -257,7 +318,7 @@ async fn checked(
     .await?
     .filter(|r| staff.scope.allows(CommunityId(r.community_id)))
     .ok_or(AppError::NotFound)?;
-    let table = read::read(&row.content).map_err(|_| AppError::NotFound)?;
+    let (table, found) = roster(&row.content, kind).map_err(|_| AppError::NotFound)?;
     let community = CommunityId(row.community_id);
     let rows = if row.kind == "volunteers" {
         Checked::Volunteers(volunteers::check(tx, user.street_id, &table, today_in_china()).await?)
@@ -274,7 +335,7 @@ async fn checked(
             .await?,
         )
     };
-    Ok((row.file_name, community, table, rows))
+    Ok((row.file_name, community, table, found, rows))
 }
 
 pub async fn preview(
@@ -291,12 +352,24 @@ pub async fn preview(
     };
     let mut p = page(&mut tx, &staff, ctx, kind).await?;
     match checked(&state, &mut tx, &staff, batch, kind).await {
-        Ok((file_name, _, table, checked)) => {
+        Ok((file_name, _, table, found, checked)) => {
             let rows = checked.views();
             p.error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
             p.batch = Some(batch);
             p.file_name = file_name;
+            if kind == "children" {
+                p.missing = columns::missing_columns(&columns::columns_of(&table.fields))
+                    .into_iter()
+                    .filter_map(columns::field_label)
+                    .collect();
+                p.field_names = table
+                    .fields
+                    .iter()
+                    .map(|f| f.and_then(columns::field_label).unwrap_or(""))
+                    .collect();
+            }
             p.headers = table.headers;
+            p.found = Some(found);
             p.rows = rows;
         }
         Err(AppError::Internal(key)) if key == "import.error.no_header" => {
@@ -323,12 +396,15 @@ pub async fn confirm(
         "children"
     };
     let back = format!("/{kind}/import/{batch}");
-    let (_, community, _, checked) = match checked(&state, &mut tx, &staff, batch, kind).await {
-        Ok(c) => c,
-        Err(AppError::Internal(_)) => return Ok(Redirect::to(&back).into_response()),
-        Err(e) => return Err(e),
-    };
-    if checked.has_errors() {
+    let (_, community, table, _, checked) =
+        match checked(&state, &mut tx, &staff, batch, kind).await {
+            Ok(c) => c,
+            Err(AppError::Internal(_)) => return Ok(Redirect::to(&back).into_response()),
+            Err(e) => return Err(e),
+        };
+    let missing = kind == "children"
+        && !columns::missing_columns(&columns::columns_of(&table.fields)).is_empty();
+    if missing || checked.has_errors() {
         tx.commit().await?;
         return Ok(Redirect::to(&back).into_response());
     }

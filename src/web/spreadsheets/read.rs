@@ -1,6 +1,7 @@
 //! Reading an uploaded roster: .xlsx, .xls or .csv (UTF-8 or GBK) into a header row and data
 //! rows of text, refusing what is not a plain spreadsheet of values.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
@@ -24,44 +25,70 @@ const MAX_TEXT_RUN_BYTES: usize = MAX_CELL_CHARS * 4 + 4096;
 /// The catalog key of every file over the limits, however it is over them.
 const OVER_LIMITS: &str = "import.error.too_many_rows";
 
-/// A sheet as text: the header row and the data rows (each padded to the header's width).
+/// The roster found in a workbook: the header's labels, the field of each column, and the data
+/// rows (each as wide as the header) with the row numbers Excel shows.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub headers: Vec<String>,
+    pub fields: Vec<Option<&'static str>>,
     pub rows: Vec<Vec<String>>,
+    pub row_numbers: Vec<usize>,
+    /// (row, column) of cells that held a number too long for Excel to keep (more than 15
+    /// digits): their digits are lost.
+    pub lossy: HashSet<(usize, usize)>,
 }
 
+/// One sheet as text, row by row (0-based, as in the file).
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+    /// Rows hidden in the file.
+    pub hidden_rows: HashSet<usize>,
+    /// Cells that held a number of more than 15 digits.
+    pub lossy: HashSet<(usize, usize)>,
+}
+
+/// Every sheet of a file (a .csv is one sheet).
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    pub sheets: Vec<Sheet>,
+}
+
+/// Sheets of a workbook read; a roster is in one of the first.
+pub const MAX_SHEETS: usize = 20;
+
 /// Read a file; the error is a catalog key. Nothing is allocated from what the file claims:
-/// an .xlsx is inflated part by part within bounds before it is parsed and its sheet is read
+/// an .xlsx is inflated part by part within bounds before it is parsed and its sheets are read
 /// cell by cell; an .xls has its records checked before it is parsed; a .csv is read row by
-/// row. A file over any limit gets the same message.
-pub fn read(bytes: &[u8]) -> Result<Table, &'static str> {
+/// row. A file over any limit gets the same message. All sheets together hold at most
+/// `MAX_SHEET_ROWS × MAX_COLUMNS` cells.
+pub fn read(bytes: &[u8]) -> Result<Workbook, &'static str> {
     if bytes.is_empty() {
         return Err("import.error.empty");
     }
     if bytes.len() > MAX_BYTES {
         return Err("import.error.too_big");
     }
-    let grid = if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(b"PK\x03\x04") {
         check_archive(bytes)?;
-        read_xlsx(bytes)?
+        read_xlsx(bytes)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE container: an old .xls, or an .xlsx protected by a password.
         check_ole(bytes)?;
         match calamine::Xls::new(Cursor::new(bytes)) {
-            Ok(book) => read_xls(book)?,
+            Ok(book) => read_xls(book),
             Err(e)
                 if e.to_string().to_lowercase().contains("password")
                     || e.to_string().to_lowercase().contains("encrypt") =>
             {
-                return Err("import.error.encrypted");
+                Err("import.error.encrypted")
             }
-            Err(_) => return Err("import.error.encrypted_or_unknown"),
+            Err(_) => Err("import.error.encrypted_or_unknown"),
         }
     } else {
-        read_csv(bytes)?
-    };
-    to_table(grid)
+        read_csv(bytes)
+    }
 }
 
 /// Inflate every part of the archive into nothing, counting: a part or the whole over its
@@ -136,40 +163,129 @@ fn declared_count(head: &[u8], name: &[u8]) -> Option<usize> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
-/// The first sheet of an .xlsx, cell by cell: a cell beyond the row or column limit stops the
-/// read before any room is made for it.
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+/// Every sheet of an .xlsx, cell by cell: a cell beyond the row or column limit stops the read
+/// before any room is made for it. A formula is read as the value Excel saved with it; one
+/// saved without a value is kept as its text ("=ROW()-1"), which the checks name.
+fn read_xlsx(bytes: &[u8]) -> Result<Workbook, &'static str> {
     let mut book: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| "import.error.not_spreadsheet")?;
-    let name = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or("import.error.empty")?;
-    let mut cells = book
-        .worksheet_cells_reader(&name)
-        .map_err(|_| "import.error.not_spreadsheet")?;
-    let mut grid = Grid::default();
-    while let Some(cell) = cells
-        .next_cell_with_formula()
-        .map_err(|_| "import.error.not_spreadsheet")?
-    {
-        if cell.formula.is_some_and(|f| !f.trim().is_empty()) {
-            return Err("import.error.formula");
+    let mut hidden = hidden_rows_xlsx(bytes);
+    let mut budget = Budget::default();
+    let mut sheets = Vec::new();
+    for name in book.sheet_names().into_iter().take(MAX_SHEETS) {
+        let mut cells = book
+            .worksheet_cells_reader(&name)
+            .map_err(|_| "import.error.not_spreadsheet")?;
+        let mut grid = Grid::default();
+        while let Some(cell) = cells
+            .next_cell_with_formula()
+            .map_err(|_| "import.error.not_spreadsheet")?
+        {
+            let value = Data::from(cell.value);
+            let value = match cell.formula {
+                Some(f) if !f.trim().is_empty() && cell_text(&value).is_empty() => {
+                    Data::String(format!("={}", f.trim()))
+                }
+                _ => value,
+            };
+            grid.put(cell.pos, value, &mut budget)?;
         }
-        grid.put(cell.pos, Data::from(cell.value))?;
+        sheets.push(Sheet {
+            hidden_rows: hidden.remove(&name).unwrap_or_default(),
+            name,
+            rows: grid.rows,
+            lossy: grid.lossy,
+        });
     }
-    Ok(grid.rows)
+    Ok(Workbook { sheets })
+}
+
+/// The rows each sheet of an .xlsx hides (`<row r="8" hidden="1">`), by sheet name. Read from
+/// the parts `check_archive` has already bounded; a part that cannot be read hides nothing.
+fn hidden_rows_xlsx(bytes: &[u8]) -> HashMap<String, HashSet<usize>> {
+    use quick_xml::events::Event;
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let mut part = |name: &str| -> Option<String> {
+        let mut text = String::new();
+        zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key || a.key.local_name().as_ref() == key)
+            .map(|a| a.value.into_owned())
+    };
+    let elements = |xml: &str, tag: &str| -> Vec<quick_xml::events::BytesStart<'static>> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut found = Vec::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == tag => {
+                    found.push(e.into_owned())
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        found
+    };
+    let (Some(workbook), Some(rels)) =
+        (part("xl/workbook.xml"), part("xl/_rels/workbook.xml.rels"))
+    else {
+        return out;
+    };
+    let targets: HashMap<String, String> = elements(&rels, "Relationship")
+        .iter()
+        .filter_map(|e| Some((attr(e, "Id")?, attr(e, "Target")?)))
+        .collect();
+    for sheet in elements(&workbook, "sheet") {
+        let (Some(name), Some(id)) = (attr(&sheet, "name"), attr(&sheet, "id")) else {
+            continue;
+        };
+        let Some(target) = targets.get(&id) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Some(xml) = part(&path) else { continue };
+        let rows: HashSet<usize> = elements(&xml, "row")
+            .iter()
+            .filter(|e| matches!(attr(e, "hidden").as_deref(), Some("1" | "true")))
+            .filter_map(|e| attr(e, "r")?.parse::<usize>().ok())
+            .filter(|r| *r >= 1)
+            .map(|r| r - 1)
+            .collect();
+        out.insert(name, rows);
+    }
+    out
+}
+
+/// Cells allocated across the sheets of one file.
+#[derive(Default)]
+struct Budget {
+    cells: usize,
 }
 
 /// Rows of text grown only as far as cells really are, within the limits.
 #[derive(Default)]
 struct Grid {
     rows: Vec<Vec<String>>,
+    lossy: HashSet<(usize, usize)>,
 }
 
 impl Grid {
-    fn put(&mut self, (row, col): (u32, u32), value: Data) -> Result<(), &'static str> {
+    fn put(
+        &mut self,
+        (row, col): (u32, u32),
+        value: Data,
+        budget: &mut Budget,
+    ) -> Result<(), &'static str> {
         let text = cell_text(&value);
         if text.is_empty() {
             return Ok(());
@@ -179,40 +295,73 @@ impl Grid {
             return Err(OVER_LIMITS);
         }
         if self.rows.len() <= row {
+            budget.cells += row + 1 - self.rows.len();
             self.rows.resize_with(row + 1, Vec::new);
         }
         let cells = &mut self.rows[row];
         if cells.len() <= col {
+            budget.cells += col + 1 - cells.len();
             cells.resize(col + 1, String::new());
+        }
+        if budget.cells > MAX_SHEET_ROWS * MAX_COLUMNS {
+            return Err(OVER_LIMITS);
+        }
+        // A number of more than 15 digits (an ID number typed into a General cell) has lost its
+        // last digits: the checks say so instead of trusting them.
+        if matches!(value, Data::Float(f) if f.abs() >= 1e15) {
+            self.lossy.insert((row, col));
         }
         cells[col] = text;
         Ok(())
     }
 }
 
-/// The first sheet of an .xls (whose records `check_ole` has already bounded).
+/// Every sheet of an .xls (whose records `check_ole` has already bounded). A formula is read
+/// as the value saved with it, or kept as its text when none was saved.
 fn read_xls<R: std::io::Read + std::io::Seek>(
     mut book: calamine::Xls<R>,
-) -> Result<Vec<Vec<String>>, &'static str> {
-    let name = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or("import.error.empty")?;
-    if let Ok(formulas) = book.worksheet_formula(&name) {
-        if formulas.used_cells().any(|(_, _, f)| !f.trim().is_empty()) {
-            return Err("import.error.formula");
+) -> Result<Workbook, &'static str> {
+    let mut budget = Budget::default();
+    let mut sheets = Vec::new();
+    for name in book.sheet_names().into_iter().take(MAX_SHEETS) {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|_| "import.error.not_spreadsheet")?;
+        let mut grid = Grid::default();
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        for (r, c, value) in range.used_cells() {
+            grid.put(
+                (row0 + r as u32, col0 + c as u32),
+                value.clone(),
+                &mut budget,
+            )?;
         }
+        if let Ok(formulas) = book.worksheet_formula(&name) {
+            let (row0, col0) = formulas.start().unwrap_or((0, 0));
+            for (r, c, f) in formulas.used_cells() {
+                let (row, col) = (row0 as usize + r, col0 as usize + c);
+                let saved = grid
+                    .rows
+                    .get(row)
+                    .and_then(|cells| cells.get(col))
+                    .is_some_and(|t| !t.is_empty());
+                if !f.trim().is_empty() && !saved {
+                    grid.put(
+                        (row as u32, col as u32),
+                        Data::String(format!("={}", f.trim())),
+                        &mut budget,
+                    )?;
+                }
+            }
+        }
+        sheets.push(Sheet {
+            name,
+            rows: grid.rows,
+            lossy: grid.lossy,
+            ..Sheet::default()
+        });
     }
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|_| "import.error.not_spreadsheet")?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut grid = Grid::default();
-    for (r, c, value) in range.used_cells() {
-        grid.put((row0 + r as u32, col0 + c as u32), value.clone())?;
-    }
-    Ok(grid.rows)
+    Ok(Workbook { sheets })
 }
 
 /// BIFF record types that place a cell, as calamine reads them.
@@ -322,11 +471,27 @@ fn check_biff(stream: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Text as typed, made plain: full-width digits and letters as ASCII, non-breaking and
+/// ideographic spaces as spaces, trimmed.
+pub fn normalise_cell(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}' => {
+                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+            }
+            '\u{a0}' | '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 /// A cell as the text a person would type (dates as YYYY-MM-DD, whole numbers without ".0").
 fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
+        Data::String(s) => normalise_cell(s),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
@@ -345,7 +510,7 @@ pub fn excel_date(serial: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30).map(|base| base + Duration::days(serial.floor() as i64))
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+fn read_csv(bytes: &[u8]) -> Result<Workbook, &'static str> {
     if bytes.contains(&0) {
         return Err("import.error.not_spreadsheet");
     }
@@ -353,8 +518,8 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
-            // Excel in China saves CSV as GBK.
-            let (decoded, _, had_errors) = encoding_rs::GBK.decode(bytes);
+            // Excel in China saves CSV as GBK; GB18030 is its superset (𠮷, 䶮).
+            let (decoded, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if had_errors {
                 return Err("import.error.not_spreadsheet");
             }
@@ -379,71 +544,60 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
         let row: Vec<String> = record
             .iter()
             .take(MAX_COLUMNS)
-            .map(|c| c.trim().to_string())
+            .map(normalise_cell)
             .collect();
         if row.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
             return Err(OVER_LIMITS);
-        }
-        if row.iter().any(|c| c.starts_with('=')) {
-            return Err("import.error.formula");
         }
         rows.push(row);
         if rows.len() > MAX_SHEET_ROWS {
             return Err(OVER_LIMITS);
         }
     }
-    Ok(rows)
-}
-
-fn to_table(grid: Vec<Vec<String>>) -> Result<Table, &'static str> {
-    let mut rows = grid.into_iter().filter(|r| r.iter().any(|c| !c.is_empty()));
-    let headers: Vec<String> = rows
-        .next()
-        .ok_or("import.error.empty")?
-        .into_iter()
-        .map(|h| normalise_header(&h))
-        .collect();
-    let data: Vec<Vec<String>> = rows
-        .map(|mut r| {
-            r.resize(headers.len(), String::new());
-            r
-        })
-        .collect();
-    if data.len() > MAX_ROWS {
-        return Err(OVER_LIMITS);
-    }
-    if data.is_empty() {
-        return Err("import.error.empty");
-    }
-    Ok(Table {
-        headers,
-        rows: data,
+    Ok(Workbook {
+        sheets: vec![Sheet {
+            rows,
+            ..Sheet::default()
+        }],
     })
-}
-
-/// Headers as people write them: without spaces, asterisks or "(必填)".
-pub fn normalise_header(h: &str) -> String {
-    h.chars()
-        .filter(|c| !c.is_whitespace() && *c != '*')
-        .collect::<String>()
-        .replace("（必填）", "")
-        .replace("(必填)", "")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::spreadsheets::columns::recognise_child;
+    use crate::web::spreadsheets::layout::find;
+
+    fn table(bytes: &[u8]) -> Result<Table, &'static str> {
+        find(read(bytes)?, recognise_child).map(|(t, _)| t)
+    }
 
     #[test]
-    fn csv_in_utf8_and_gbk() {
+    fn csv_in_utf8_gbk_and_gb18030() {
         let utf8 = "姓名,性别\n张小明,男\n".as_bytes();
-        let t = read(utf8).unwrap();
+        let t = table(utf8).unwrap();
         assert_eq!(t.headers, vec!["姓名", "性别"]);
         assert_eq!(t.rows, vec![vec!["张小明".to_string(), "男".to_string()]]);
         let (gbk, _, _) = encoding_rs::GBK.encode("姓名 *,性别\n李华,女\n");
-        let t = read(&gbk).unwrap();
+        let t = table(&gbk).unwrap();
         assert_eq!(t.headers, vec!["姓名", "性别"]);
         assert_eq!(t.rows[0][0], "李华");
+        let (gb18030, _, _) = encoding_rs::GB18030.encode("姓名,性别\n李𠮷,男\n王䶮,男\n");
+        let t = table(&gb18030).unwrap();
+        assert_eq!(t.rows[0][0], "李𠮷");
+        assert_eq!(t.rows[1][0], "王䶮");
+    }
+
+    #[test]
+    fn full_width_digits_and_odd_spaces_are_made_plain() {
+        assert_eq!(normalise_cell("１３８０００００００１"), "13800000001");
+        assert_eq!(normalise_cell("杨思琪\u{a0}"), "杨思琪");
+        assert_eq!(normalise_cell("\u{3000}ＡＢｃ "), "ABc");
+        assert_eq!(
+            normalise_cell("城关（东）"),
+            "城关（东）",
+            "punctuation is the user's"
+        );
     }
 
     #[test]
@@ -453,10 +607,20 @@ mod tests {
             read(b"\x00\x01\x02binary").unwrap_err(),
             "import.error.not_spreadsheet"
         );
-        assert_eq!(read("姓名\n".as_bytes()).unwrap_err(), "import.error.empty");
         assert_eq!(
-            read("姓名,出生日期\n张三,=TODAY()\n".as_bytes()).unwrap_err(),
-            "import.error.formula"
+            table("姓名\n".as_bytes()).unwrap_err(),
+            "import.error.no_header"
+        );
+        assert_eq!(
+            table("姓名,性别\n".as_bytes()).unwrap_err(),
+            "import.error.empty"
+        );
+        // A cell that begins with "=" is read as text; the checks name it.
+        assert_eq!(
+            table("姓名,出生日期\n张三,=TODAY()\n".as_bytes())
+                .unwrap()
+                .rows[0][1],
+            "=TODAY()"
         );
         assert_eq!(
             read(&vec![b'a'; MAX_BYTES + 1]).unwrap_err(),

@@ -28,6 +28,17 @@ pub const VOLUNTEER_COLUMNS: &[(&str, &str, &[&str])] = &[
     ("training", "培训日期", &["培训"]),
 ];
 
+/// The field a header cell of a volunteers' roster stands for.
+pub fn recognise(_group: Option<super::layout::Group>, header: &str) -> Option<&'static str> {
+    if header == "序号" || header == "编号" {
+        return Some("serial");
+    }
+    VOLUNTEER_COLUMNS
+        .iter()
+        .find(|(_, main, others)| *main == header || others.contains(&header))
+        .map(|(field, _, _)| *field)
+}
+
 pub struct ImportVolunteer {
     pub name: String,
     pub phone: String,
@@ -44,16 +55,7 @@ pub async fn check(
     table: &Table,
     today: NaiveDate,
 ) -> Result<Vec<RowCheck<ImportVolunteer>>, crate::error::AppError> {
-    let columns: HashMap<&str, usize> = VOLUNTEER_COLUMNS
-        .iter()
-        .filter_map(|(field, main, others)| {
-            table
-                .headers
-                .iter()
-                .position(|h| h == main || others.contains(&h.as_str()))
-                .map(|i| (*field, i))
-        })
-        .collect();
+    let columns: HashMap<&str, usize> = super::columns::columns_of(&table.fields);
     if !columns.contains_key("name") || !columns.contains_key("phone") {
         return Err(crate::error::AppError::Internal(
             "import.error.no_header".into(),
@@ -136,7 +138,7 @@ pub async fn check(
             training,
         });
         out.push(RowCheck {
-            number: i + 2,
+            number: table.row_numbers.get(i).copied().unwrap_or(i + 2),
             cells: cells.clone(),
             errors,
             valid,
