@@ -130,7 +130,12 @@ async fn begin_in(
 /// parameters' values, the average-tenant plan `connect` guards against. The roster imports call
 /// it after their street-wide checks, before their writes (which read only what they are given);
 /// the demo loaders read a street they have just created, which has no statistics yet either way.
+///
+/// The plans a connection kept from an earlier bulk write (the foreign-key checks' among them)
+/// were made for the tables as they were then; they are dropped first, so a large import that
+/// follows a small one on the same connection is planned for the tables as they are now.
 pub async fn reuse_plans_for_bulk_write(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DISCARD PLANS").execute(&mut *conn).await?;
     sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
         .execute(conn)
         .await

@@ -767,7 +767,10 @@ async fn a_big_roster_uploads_with_progress_and_imports(pool: PgPool) {
         .text()
         .await
         .unwrap();
-    assert_eq!(summary, "共 3000 · 有错误的行 0");
+    assert_eq!(
+        summary,
+        "共 3000 · 新建 3000 · 已在本街道 0（其中信息有变化 0） · 有错误的行 0"
+    );
     let shown = client
         .execute("return sessionStorage.getItem('progress-shown');", vec![])
         .await

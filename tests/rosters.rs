@@ -342,3 +342,80 @@ async fn a_missing_required_column_is_said_once_and_office_values_are_checked(po
     assert!(row5[0].contains("公式"), "{row5:?}");
     assert!(preview.texts("#confirm-import").is_empty());
 }
+
+#[sqlx::test]
+async fn the_children_export_imports_back(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    // Into the same street, with the masked numbers a staff member's export has: every row is
+    // a child already there, with nothing to change.
+    let mut client = staff(&pool, &f).await;
+    let (status, masked) = client.download("/children/export.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    client.get("/children/import").await;
+    let r = upload(&mut client, &masked, "children.xlsx").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let preview = client.get(r.location().unwrap()).await;
+    let rows = preview.texts("#preview-table tbody tr").len();
+    assert!(rows >= 1);
+    assert!(
+        preview.texts("tr.has-errors").is_empty(),
+        "{}",
+        preview.body
+    );
+    assert_eq!(preview.text("#new-rows"), "0");
+    assert_eq!(preview.text("#existing-rows"), rows.to_string());
+    assert_eq!(preview.text("#changed-rows"), "0", "{}", preview.body);
+    let tags = preview.texts(".existing-tag");
+    assert!(tags.iter().all(|t| t == "已在本街道，无变化"), "{tags:?}");
+
+    // Into a fresh street, with the full numbers a street admin exports (with a reason): every
+    // child is created with the same fields.
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    let (status, full) = admin
+        .download("/children/export.xlsx?full_ids=1&reason=%E6%A0%B8%E5%AF%B9")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Grids are the street's own: the fresh street has one of the same name.
+    sqlx::query("INSERT INTO grid (street_id, id, community_id, name) SELECT $1, gen_random_uuid(), $2, name FROM grid WHERE id = $3")
+        .bind(f.b.id)
+        .bind(f.b.community)
+        .bind(f.a.grid)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut other = TestClient::new(&pool);
+    other.login(&f.b.staff_login, PASSWORD).await;
+    other.get("/children/import").await;
+    let r = upload(&mut other, &full, "children.xlsx").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let batch = r.location().unwrap().to_string();
+    let preview = other.get(&batch).await;
+    assert!(
+        preview.texts("tr.has-errors").is_empty(),
+        "{}",
+        preview.body
+    );
+    let r = other.post(&batch, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let fields = "c.name, c.gender::text, c.birth_date::text, c.id_number_masked, c.address, c.school, c.grade,
+                  c.class_name, c.left_behind::text, c.parents_work_place, c.care_situation::text, c.risk_level::text,
+                  (SELECT string_agg(g.name || g.relation::text || g.phone || g.family_phone, ',' ORDER BY g.is_parent_away)
+                     FROM guardian g WHERE g.child_id = c.id)";
+    let of = |street: Uuid| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!(
+                "SELECT concat_ws('|', {fields}) FROM child c WHERE c.street_id = $1 AND c.status = 'active' ORDER BY c.name"
+            )))
+            .bind(street)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (a, b) = (of(f.a.id).await, of(f.b.id).await);
+    for child in &a {
+        assert!(b.contains(child), "{child} not recreated in {b:?}");
+    }
+}

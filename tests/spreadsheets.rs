@@ -86,7 +86,10 @@ async fn a_clean_roster_imports_with_guardians_and_consent(pool: PgPool) {
         r.texts("#import-error")
     );
     let preview = staff.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 2 · 新建 2 · 已在本街道 0（其中信息有变化 0） · 有错误的行 0"
+    );
     assert_eq!(
         children_named(&pool, "导入").await,
         0,
@@ -147,19 +150,30 @@ async fn every_faulty_cell_is_shown_and_nothing_is_written(pool: PgPool) {
     .replace("女,2016-13-40", "未知,2016-13-40");
     let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
     let preview = staff.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#preview-summary"), "共 5 · 有错误的行 4");
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 5 · 新建 1 · 已在本街道 1（其中信息有变化 1） · 有错误的行 3"
+    );
     let errors_of =
         |row: usize| preview.texts(&format!("tr[data-row='{row}'] td.cell-error .field-error"));
     assert!(errors_of(2).is_empty());
-    assert_eq!(errors_of(3), vec!["身份证号校验位不正确，请核对。"]);
+    // Each message names its field.
+    assert_eq!(
+        errors_of(3),
+        vec!["身份证号：身份证号校验位不正确，请核对。"]
+    );
     let row4 = errors_of(4);
     assert!(
-        row4.contains(&"不是可选的值，请从下拉列表中选择。".to_string())
-            && row4.contains(&"请填写有效日期（年-月-日）。".to_string()),
+        row4.contains(&"性别：不是可选的值，请从下拉列表中选择。".to_string())
+            && row4.contains(&"出生日期：请填写有效日期（年-月-日）。".to_string()),
         "{row4:?}"
     );
-    assert_eq!(errors_of(5), vec!["与文件中前面的行重复。"]);
-    assert_eq!(errors_of(6), vec!["本街道已有此儿童的档案。"]);
+    assert_eq!(errors_of(5), vec!["姓名：与文件中前面的行重复。"]);
+    // A child the street has (same ID number) is not an error: it is said, with what differs.
+    assert!(errors_of(6).is_empty());
+    let tag = preview.text("tr[data-row='6'] .existing-tag");
+    assert!(tag.starts_with("已在本街道，将变化："), "{tag}");
+    assert!(tag.contains("姓名") && tag.contains("家庭住址"), "{tag}");
     assert!(
         preview.texts("#confirm-import").is_empty(),
         "no confirm button while errors remain"
@@ -193,8 +207,25 @@ async fn an_error_in_row_9999_writes_nothing(pool: PgPool) {
     let started = std::time::Instant::now();
     let preview = staff.get(r.location().unwrap()).await;
     eprintln!("10,000-row preview (debug build): {:?}", started.elapsed());
-    assert_eq!(preview.text("#preview-summary"), "共 10000 · 有错误的行 1");
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 10000 · 新建 9999 · 已在本街道 0（其中信息有变化 0） · 有错误的行 1"
+    );
     assert_eq!(preview.texts("tr.has-errors td:first-child"), vec!["9999"]);
+    // The row with a problem, then one page of the others: a page, not megabytes.
+    assert_eq!(preview.texts("#preview-table tbody tr").len(), 101);
+    assert!(preview.body.len() < 300_000, "{} bytes", preview.body.len());
+    assert!(preview.text("#preview-pager").contains("1 / 100"));
+    let last = staff
+        .get(&format!("{}?page=100", r.location().unwrap()))
+        .await;
+    assert_eq!(
+        last.texts("#preview-table tbody tr td:first-child")
+            .last()
+            .map(String::as_str),
+        Some("10001"),
+        "the last page ends with the last row"
+    );
     staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(children_named(&pool, "批量").await, 0, "all or nothing");
 }
@@ -280,7 +311,9 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
     let preview = staff.get(r.location().unwrap()).await;
     assert_eq!(
         preview.text("#preview-summary"),
-        format!("共 {LONG_ROWS} · 有错误的行 0")
+        format!(
+            "共 {LONG_ROWS} · 新建 {LONG_ROWS} · 已在本街道 0（其中信息有变化 0） · 有错误的行 0"
+        )
     );
     let r = staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -504,7 +537,10 @@ async fn a_gbk_csv_from_excel_imports(pool: PgPool) {
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = upload(&mut staff, &gbk, "gbk.csv", None).await;
     let preview = staff.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#preview-summary"), "共 1 · 有错误的行 0");
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 1 · 新建 1 · 已在本街道 0（其中信息有变化 0） · 有错误的行 0"
+    );
     staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(children_named(&pool, "国标童").await, 1);
 }
@@ -603,7 +639,7 @@ async fn export_then_import_into_an_empty_community_gives_the_same_files(pool: P
     let preview = b.get(r.location().unwrap()).await;
     assert_eq!(
         preview.text("#preview-summary"),
-        "共 2 · 有错误的行 0",
+        "共 2 · 新建 2 · 已在本街道 0（其中信息有变化 0） · 有错误的行 0",
         "{:?}",
         preview.texts(".cell-error")
     );
@@ -739,7 +775,98 @@ async fn an_old_xls_roster_imports(pool: PgPool) {
         r.texts("#import-error")
     );
     let preview = staff.get(r.location().unwrap()).await;
-    assert_eq!(preview.text("#preview-summary"), "共 2 · 有错误的行 0");
+    assert_eq!(
+        preview.text("#preview-summary"),
+        "共 2 · 新建 2 · 已在本街道 0（其中信息有变化 0） · 有错误的行 0"
+    );
     staff.post(r.location().unwrap(), &[]).await;
     assert_eq!(children_named(&pool, "老格式").await, 2);
+}
+
+#[sqlx::test]
+async fn children_already_in_the_street_are_skipped_or_updated_as_chosen(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    staff.get("/children/import").await;
+    let first = id_for("2016-05-20", false, 3);
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("已有甲", "2016-05-20", &first),
+        row("已有乙", "2016-05-21", "")
+    );
+    let r = upload(&mut staff, csv.as_bytes(), "roster.csv", None).await;
+    let batch = r.location().unwrap().to_string();
+    staff.get(&batch).await;
+    staff.post(&batch, &[]).await;
+    assert_eq!(children_named(&pool, "已有").await, 2);
+    let version = |name: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (i32, String, String)>(
+                "SELECT version, address, school FROM child WHERE name = $1",
+            )
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = (version("已有甲").await, version("已有乙").await);
+
+    // The same roster next quarter: one moved house (matched by ID number), the other without
+    // an ID number is matched by name, birth date and guardian phone; the school cell is empty.
+    let next = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row("已有甲", "2016-05-20", &first)
+            .replace("幸福路1号", "和平路9号")
+            .replace("城关一小", ""),
+        row("已有乙", "2016-05-21", ""),
+        row("新来丙", "2017-01-02", "")
+    );
+    for (choice, moved) in [("skip", false), ("update", true)] {
+        staff.get("/children/import").await;
+        let r = upload(&mut staff, next.as_bytes(), "roster.csv", None).await;
+        let batch = r.location().unwrap().to_string();
+        let preview = staff.get(&batch).await;
+        assert_eq!(
+            preview.text("#new-rows"),
+            if moved { "0" } else { "1" },
+            "{choice}"
+        );
+        assert_eq!(
+            preview.text("#existing-rows"),
+            if moved { "3" } else { "2" },
+            "{choice}"
+        );
+        assert_eq!(preview.text("#changed-rows"), "1", "{choice}");
+        assert_eq!(
+            preview.text("tr[data-row='3'] .existing-tag"),
+            "已在本街道，无变化",
+            "{choice}"
+        );
+        let r = staff.post(&batch, &[("existing", choice)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{choice}: {}", r.body);
+        let (a, b) = (version("已有甲").await, version("已有乙").await);
+        assert_eq!(b, before.1, "{choice}: no change, nothing written");
+        if moved {
+            assert_eq!(a.0, before.0.0 + 1, "{choice}");
+            assert_eq!(a.1, "和平路9号");
+            assert_eq!(a.2, before.0.2, "an empty cell changes nothing");
+            let audited: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM audit_event WHERE action = 'child_updated' AND detail->>'import' = 'true'
+                   AND detail->'fields' ? 'address'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(audited, 1);
+        } else {
+            assert_eq!(a, before.0, "{choice}: skipped");
+        }
+        assert_eq!(
+            children_named(&pool, "新来丙").await,
+            1,
+            "{choice}: created once"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Checking and importing a roster of children with their guardians: every cell's error, the
 //! duplicates inside the file and against the street, and an all-or-nothing write.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -27,6 +27,102 @@ pub struct RowCheck<T> {
     pub cells: Vec<String>,
     pub errors: BTreeMap<usize, &'static str>,
     pub valid: Option<T>,
+    /// The child is already in the street: which one, and the fields the file would change.
+    pub existing: Option<Existing>,
+}
+
+/// A row that names a child the street already has (by ID number, or by name, birth date and
+/// a guardian's phone when one of the two has no ID number).
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub child: Uuid,
+    /// The fields whose value in the file differs from the child's on file.
+    pub changes: Vec<&'static str>,
+}
+
+/// A child of the street as the import compares it.
+#[derive(sqlx::FromRow)]
+struct StreetChild {
+    id: Uuid,
+    id_number_hash: Option<Vec<u8>>,
+    id_number_masked: String,
+    name: String,
+    birth_date: NaiveDate,
+    gender: String,
+    address: String,
+    school: String,
+    grade: String,
+    class_name: String,
+    class_teacher: String,
+    class_teacher_phone: String,
+    left_behind: String,
+    parents_work_place: String,
+    parents_return_frequency: String,
+    care_situation: String,
+    risk_level: String,
+    phones: Vec<String>,
+}
+
+impl StreetChild {
+    /// The fields the file holds (its column is there and the cell is not empty) whose value
+    /// differs from this child's.
+    fn changes(&self, f: &ChildFields, has: impl Fn(&str) -> bool) -> Vec<&'static str> {
+        let pairs: [(&'static str, String, &str); 14] = [
+            ("gender", f.gender.key().to_string(), &self.gender),
+            ("birth_date", f.birth_date.to_string(), ""),
+            ("address", f.address.clone(), &self.address),
+            ("school", f.school.clone(), &self.school),
+            ("grade", f.grade.clone(), &self.grade),
+            ("class_name", f.class_name.clone(), &self.class_name),
+            (
+                "class_teacher",
+                f.class_teacher.clone(),
+                &self.class_teacher,
+            ),
+            (
+                "class_teacher_phone",
+                f.class_teacher_phone.clone(),
+                &self.class_teacher_phone,
+            ),
+            (
+                "left_behind",
+                f.left_behind.key().to_string(),
+                &self.left_behind,
+            ),
+            (
+                "parents_work_place",
+                f.parents_work_place.clone(),
+                &self.parents_work_place,
+            ),
+            (
+                "parents_return_frequency",
+                f.parents_return_frequency.clone(),
+                &self.parents_return_frequency,
+            ),
+            (
+                "care_situation",
+                f.care_situation.key().to_string(),
+                &self.care_situation,
+            ),
+            (
+                "risk_level",
+                f.risk_level.key().to_string(),
+                &self.risk_level,
+            ),
+            ("name", f.name.clone(), &self.name),
+        ];
+        let mut changes: Vec<&'static str> = pairs
+            .iter()
+            .filter(|(field, file, ours)| {
+                has(field) && !file.is_empty() && *field != "birth_date" && file != ours
+            })
+            .map(|(field, _, _)| *field)
+            .collect();
+        if has("birth_date") && f.birth_date != self.birth_date {
+            changes.push("birth_date");
+        }
+        changes
+    }
 }
 
 pub struct ImportChild {
@@ -54,20 +150,31 @@ pub async fn check(
     }
     // A required field with no column is said once above the table, not on every row.
     let missing = missing_columns(&columns);
-    let existing = sqlx::query!(
-        "SELECT id_number_hash, name, birth_date FROM child WHERE street_id = $1",
-        street.0
+    // Every child of the street, to tell a row that is already there from a new one.
+    let street_children: Vec<StreetChild> = sqlx::query_as(
+        "SELECT c.id, c.id_number_hash, coalesce(c.id_number_masked, '') AS id_number_masked, c.name, c.birth_date, c.gender::text AS gender, c.address, c.school,
+                c.grade, c.class_name, c.class_teacher, c.class_teacher_phone, c.left_behind::text AS left_behind,
+                c.parents_work_place, c.parents_return_frequency, c.care_situation::text AS care_situation,
+                c.risk_level::text AS risk_level,
+                coalesce((SELECT array_agg(p) FROM guardian g, unnest(ARRAY[g.phone, g.family_phone]) AS p
+                           WHERE g.street_id = c.street_id AND g.child_id = c.id AND p <> ''), '{}') AS phones
+         FROM child c WHERE c.street_id = $1",
     )
+    .bind(street.0)
     .fetch_all(&mut *conn)
     .await?;
-    let existing_hashes: HashSet<Vec<u8>> = existing
+    let by_hash: HashMap<Vec<u8>, usize> = street_children
         .iter()
-        .filter_map(|r| r.id_number_hash.clone())
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.id_number_hash.clone()?, i)))
         .collect();
-    let existing_people: HashSet<(String, NaiveDate)> = existing
+    let by_person: HashMap<(String, NaiveDate), Vec<usize>> = street_children
         .iter()
-        .map(|r| (r.name.clone(), r.birth_date))
-        .collect();
+        .enumerate()
+        .fold(HashMap::new(), |mut m, (i, c)| {
+            m.entry((c.name.clone(), c.birth_date)).or_default().push(i);
+            m
+        });
     let grids: HashMap<String, Uuid> = sqlx::query!(
         "SELECT id, name FROM grid WHERE street_id = $1 AND community_id = $2",
         street.0,
@@ -122,7 +229,9 @@ pub async fn check(
         if id_lost {
             flag("id_number", "import.error.id_as_number");
         }
-        let id_number = if id_lost || id_cell.starts_with('=') {
+        // A masked number (from an export) names a child on file; it is never stored.
+        let masked = is_masked_id(id_cell);
+        let id_number = if id_lost || masked || id_cell.starts_with('=') {
             ""
         } else {
             id_cell
@@ -295,20 +404,54 @@ pub async fn check(
             }
         };
         let mut result = None;
+        let mut existing = None;
         if let Ok(v) = valid {
-            // Duplicates: inside the file (the later row is flagged) and against the street.
+            // Already in the street: by ID number, or by name, birth date and a guardian's
+            // phone when the row or the child on file has no ID number.
             let hash = v.id_number.as_ref().map(|n| key.keyed_hash(n.as_str()));
+            let phones: Vec<&str> = [&guardian, &parent]
+                .into_iter()
+                .flatten()
+                .map(|(_, _, phone)| phone.as_str())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let by_mask = || {
+                by_person
+                    .get(&(v.fields.name.clone(), v.fields.birth_date))?
+                    .iter()
+                    .find(|c| street_children[**c].id_number_masked == id_cell)
+            };
+            let found = if masked { by_mask() } else { None };
+            if masked && found.is_none() {
+                flag("id_number", "import.error.id_masked");
+            }
+            let found = found
+                .or_else(|| hash.as_ref().and_then(|h| by_hash.get(h)))
+                .or_else(|| {
+                    by_person
+                        .get(&(v.fields.name.clone(), v.fields.birth_date))?
+                        .iter()
+                        .find(|c| {
+                            let child = &street_children[**c];
+                            (hash.is_none() || child.id_number_hash.is_none())
+                                && child.phones.iter().any(|p| phones.contains(&p.as_str()))
+                        })
+                });
+            if let Some(c) = found {
+                let child = &street_children[*c];
+                existing = Some(Existing {
+                    child: child.id,
+                    changes: child.changes(&v.fields, |f| columns.contains_key(f)),
+                });
+            }
+            // Duplicates inside the file: the later row is flagged.
             if let Some(h) = &hash {
-                if existing_hashes.contains(h) {
-                    flag("id_number", "import.error.duplicate_in_street");
-                } else if seen_ids.insert(h.clone(), i).is_some() {
+                if seen_ids.insert(h.clone(), i).is_some() {
                     flag("id_number", "import.error.duplicate_in_file");
                 }
             }
             let person_key = (v.fields.name.clone(), v.fields.birth_date);
-            if existing_people.contains(&person_key) {
-                flag("name", "import.error.duplicate_in_street");
-            } else if seen_people.insert(person_key, i).is_some() {
+            if seen_people.insert(person_key, i).is_some() {
                 flag("name", "import.error.duplicate_in_file");
             }
             let id_number = v.id_number.as_ref().map(|n| {
@@ -332,9 +475,82 @@ pub async fn check(
             cells: cells.clone(),
             errors,
             valid,
+            existing,
         });
     }
     Ok(out)
+}
+
+/// `410105********8385`: a number with its middle eight digits hidden, as exports show it.
+fn is_masked_id(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    b.len() == 18
+        && b[..6].iter().all(u8::is_ascii_digit)
+        && b[6..14].iter().all(|c| *c == b'*')
+        && b[14..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+}
+
+/// Update the children already in the street with the fields their rows hold (a field left
+/// empty in the file, or without a column, keeps its value), each audited like a save of the
+/// form with the fields it changed.
+pub async fn update_existing(
+    conn: &mut PgConnection,
+    street: StreetId,
+    rows: &[(Uuid, &ImportChild, &[&'static str])],
+    by: UserId,
+    ip: &str,
+) -> Result<usize, sqlx::Error> {
+    for (child, row, changes) in rows {
+        let f = &row.fields;
+        // Only the fields that differ are written; every other keeps its value.
+        let set = |field: &str, value: String| changes.contains(&field).then_some(value);
+        sqlx::query(
+            "UPDATE child SET
+                 name = coalesce($3, name), name_initials = coalesce($4, name_initials),
+                 gender = coalesce($5::gender, gender), birth_date = coalesce($6::date, birth_date),
+                 address = coalesce($7, address), school = coalesce($8, school), grade = coalesce($9, grade),
+                 class_name = coalesce($10, class_name), class_teacher = coalesce($11, class_teacher),
+                 class_teacher_phone = coalesce($12, class_teacher_phone),
+                 left_behind = coalesce($13::left_behind_kind, left_behind),
+                 parents_work_place = coalesce($14, parents_work_place),
+                 parents_return_frequency = coalesce($15, parents_return_frequency),
+                 care_situation = coalesce($16::care_situation, care_situation),
+                 risk_level = coalesce($17::risk_level, risk_level),
+                 updated_by = $18, version = version + 1, updated_at = now()
+             WHERE street_id = $1 AND id = $2",
+        )
+        .bind(street.0)
+        .bind(child)
+        .bind(set("name", f.name.clone()))
+        .bind(set("name", f.name_initials.clone()))
+        .bind(set("gender", f.gender.key().to_string()))
+        .bind(set("birth_date", f.birth_date.to_string()))
+        .bind(set("address", f.address.clone()))
+        .bind(set("school", f.school.clone()))
+        .bind(set("grade", f.grade.clone()))
+        .bind(set("class_name", f.class_name.clone()))
+        .bind(set("class_teacher", f.class_teacher.clone()))
+        .bind(set("class_teacher_phone", f.class_teacher_phone.clone()))
+        .bind(set("left_behind", f.left_behind.key().to_string()))
+        .bind(set("parents_work_place", f.parents_work_place.clone()))
+        .bind(set("parents_return_frequency", f.parents_return_frequency.clone()))
+        .bind(set("care_situation", f.care_situation.key().to_string()))
+        .bind(set("risk_level", f.risk_level.key().to_string()))
+        .bind(by.0)
+        .execute(&mut *conn)
+        .await?;
+        crate::audit::record(
+            conn,
+            "child_updated",
+            "child",
+            Some(*child),
+            ip,
+            serde_json::json!({ "import": true, "fields": changes }),
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }
 
 /// Rows written by one statement of `insert_all`.

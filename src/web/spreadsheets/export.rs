@@ -162,14 +162,31 @@ pub async fn export_children(
     )
     .fetch_all(&mut *tx)
     .await?;
+    // The date the file consent was given (the newest not withdrawn), for 建档同意日期.
+    let consents: Vec<(uuid::Uuid, chrono::NaiveDate)> = sqlx::query_as(
+        "SELECT DISTINCT ON (child_id) child_id, given_on FROM consent
+         WHERE street_id = $1 AND child_id = ANY($2) AND scope = 'file' AND withdrawn_on IS NULL
+         ORDER BY child_id, given_on DESC",
+    )
+    .bind(user.street_id.0)
+    .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
     let zh = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet().set_name("儿童花名册")?;
         let headers = template_headers();
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
+        // Each column as wide as its longest value (a Chinese character counts two).
+        let width = |s: &str| {
+            s.chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum::<usize>()
+        };
+        let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
         for (i, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(0, i as u16, *h, &bold())?;
-            sheet.set_column_width(i as u16, 14)?;
         }
         for (r, row) in rows.iter().enumerate() {
             let d = details.iter().find(|d| d.id == row.id);
@@ -224,11 +241,40 @@ pub async fn export_children(
                     }
                 })
                 .unwrap_or_default(),
-                String::new(),
+                consents
+                    .iter()
+                    .find(|(child, _)| *child == row.id)
+                    .map(|(_, on)| on.to_string())
+                    .unwrap_or_default(),
             ];
             for (c, v) in values.iter().enumerate() {
-                sheet.write_string(1 + r as u32, c as u16, v)?;
+                widths[c] = widths[c].max(width(v));
+                // Dates as dates, so Excel sorts and filters them and they import back.
+                let date = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+                match date.filter(|_| headers[c] == "出生日期" || headers[c] == "建档同意日期")
+                {
+                    Some(d) => {
+                        use chrono::Datelike;
+                        let excel = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
+                        sheet.write_date_with_format(
+                            1 + r as u32,
+                            c as u16,
+                            &excel,
+                            &date_format,
+                        )?;
+                    }
+                    None => {
+                        sheet.write_string(1 + r as u32, c as u16, v)?;
+                    }
+                }
             }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, (*w as f64 + 2.0).clamp(8.0, 40.0))?;
         }
         sheet.set_freeze_panes(1, 1)?;
         book.save_to_buffer()

@@ -66,6 +66,14 @@ pub struct ImportPage {
     field_names: Vec<&'static str>,
     rows: Vec<children::RowCheck<()>>,
     error_rows: usize,
+    /// Rows that would create a child; rows of children already in the street, and of those
+    /// the ones whose file values differ.
+    new_rows: usize,
+    existing_rows: usize,
+    changed_rows: usize,
+    /// Rows without problems are shown a page at a time, after every row with one.
+    page: usize,
+    pages: usize,
     /// Where the roster was found in the file.
     found: Option<layout::Found>,
     /// Required fields the file has no column for (their Chinese names).
@@ -75,6 +83,20 @@ pub struct ImportPage {
 impl ImportPage {
     fn cell_error(&self, row: &children::RowCheck<()>, column: &usize) -> Option<&'static str> {
         row.errors.get(column).copied()
+    }
+
+    /// The Chinese names of the fields a row of a child on file would change.
+    fn changes(&self, row: &children::RowCheck<()>) -> String {
+        row.existing
+            .as_ref()
+            .map(|e| {
+                e.changes
+                    .iter()
+                    .filter_map(|f| columns::field_label(f))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default()
     }
 
     fn field_name(&self, column: &usize) -> &'static str {
@@ -143,6 +165,11 @@ async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> R
         field_names: Vec::new(),
         rows: Vec::new(),
         error_rows: 0,
+        new_rows: 0,
+        existing_rows: 0,
+        changed_rows: 0,
+        page: 1,
+        pages: 1,
         found: None,
         missing: Vec::new(),
     })
@@ -280,6 +307,7 @@ impl Checked {
                     cells: r.cells.clone(),
                     errors: r.errors.clone(),
                     valid: None,
+                    existing: r.existing.clone(),
                 })
                 .collect()
         }
@@ -338,12 +366,23 @@ async fn checked(
     Ok((row.file_name, community, table, found, rows))
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct PreviewQuery {
+    #[serde(default)]
+    page: Option<usize>,
+}
+
+/// Rows without problems shown on one page of the preview.
+const PREVIEW_PAGE: usize = 100;
+
 pub async fn preview(
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
     PathId(batch): PathId<Uuid>,
+    axum::extract::Query(query): axum::extract::Query<PreviewQuery>,
 ) -> Result<Response> {
+    let wanted_page = query.page.unwrap_or(1).max(1);
     let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
     let kind = if ctx.path.starts_with("/volunteers") {
         "volunteers"
@@ -355,6 +394,12 @@ pub async fn preview(
         Ok((file_name, _, table, found, checked)) => {
             let rows = checked.views();
             p.error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+            let fine = || rows.iter().filter(|r| r.errors.is_empty());
+            p.existing_rows = fine().filter(|r| r.existing.is_some()).count();
+            p.changed_rows = fine()
+                .filter(|r| r.existing.as_ref().is_some_and(|e| !e.changes.is_empty()))
+                .count();
+            p.new_rows = fine().count() - p.existing_rows;
             p.batch = Some(batch);
             p.file_name = file_name;
             if kind == "children" {
@@ -370,7 +415,17 @@ pub async fn preview(
             }
             p.headers = table.headers;
             p.found = Some(found);
-            p.rows = rows;
+            // Every row with a problem, then a page of the others: a preview of 10,000 rows
+            // stays a page, not megabytes.
+            let (problems, fine): (Vec<_>, Vec<_>) =
+                rows.into_iter().partition(|r| !r.errors.is_empty());
+            p.pages = fine.len().div_ceil(PREVIEW_PAGE).max(1);
+            p.page = wanted_page.min(p.pages);
+            let start = (p.page - 1) * PREVIEW_PAGE;
+            p.rows = problems
+                .into_iter()
+                .chain(fine.into_iter().skip(start).take(PREVIEW_PAGE))
+                .collect();
         }
         Err(AppError::Internal(key)) if key == "import.error.no_header" => {
             p.error = Some("import.error.no_header")
@@ -382,12 +437,21 @@ pub async fn preview(
 }
 
 /// Write every row in one transaction, or none: a single faulty row stops the whole import.
+#[derive(serde::Deserialize, Default)]
+pub struct ConfirmForm {
+    /// What happens to children already in the street: `skip` (the default) or `update`.
+    #[serde(default)]
+    existing: String,
+}
+
 pub async fn confirm(
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
     PathId(batch): PathId<Uuid>,
+    axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Result<Response> {
+    let update_existing = form.existing == "update";
     let user = &staff.user;
     let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let kind = if rctx.path.starts_with("/volunteers") {
@@ -410,9 +474,30 @@ pub async fn confirm(
     }
     let (count, action, next) = match checked {
         Checked::Children(rows) => {
-            let valid = rows.into_iter().filter_map(|r| r.valid).collect();
+            // Children already in the street are left as they are, or updated with the fields
+            // their rows hold when the user chose so.
+            let changed: Vec<(Uuid, &children::ImportChild, &[&'static str])> = rows
+                .iter()
+                .filter(|_| update_existing)
+                .filter_map(|r| {
+                    let existing = r.existing.as_ref()?;
+                    let valid = r.valid.as_ref()?;
+                    (!existing.changes.is_empty()).then_some((
+                        existing.child,
+                        valid,
+                        existing.changes.as_slice(),
+                    ))
+                })
+                .collect();
+            let ip = rctx.ip.to_string();
+            children::update_existing(&mut tx, user.street_id, &changed, user.user_id, &ip).await?;
+            let new = rows
+                .into_iter()
+                .filter(|r| r.existing.is_none())
+                .filter_map(|r| r.valid)
+                .collect();
             (
-                children::insert_all(&mut tx, user.street_id, valid, user.user_id).await?,
+                children::insert_all(&mut tx, user.street_id, new, user.user_id).await?,
                 "children_imported",
                 format!("/children?community={community}"),
             )

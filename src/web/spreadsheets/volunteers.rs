@@ -142,6 +142,7 @@ pub async fn check(
             cells: cells.clone(),
             errors,
             valid,
+            existing: None,
         });
     }
     Ok(out)
