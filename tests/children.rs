@@ -152,7 +152,7 @@ async fn all_errors_at_once_including_birth_date_and_gender_against_the_id(pool:
     let errors = r.texts(".field-error");
     for expected in [
         "此项必填。",
-        "出生日期与身份证号不一致。",
+        "出生日期与身份证号第 7–14 位的出生日期不一致，请核对两者。",
         "性别与身份证号不一致。",
         "请填写有效的手机号（11 位）或带区号的固定电话。",
     ] {

@@ -55,7 +55,7 @@ async fn staff(pool: &PgPool, f: &Fixture) -> TestClient {
 fn the_civil_affairs_layout_is_found_in_xlsx_and_xls() {
     for file in ["civil-affairs.xlsx", "civil-affairs.xls"] {
         let want = expected(file);
-        let (table, found) = roster(&fixture(file), "children").unwrap();
+        let (table, found) = roster(&fixture(file), "children", &Default::default()).unwrap();
         assert_eq!(found.sheet, want["sheet"].as_str().unwrap(), "{file}");
         let header_rows: Vec<usize> = serde_json::from_value(want["header_rows"].clone()).unwrap();
         assert_eq!(found.header_rows, header_rows, "{file}");
@@ -96,7 +96,12 @@ fn the_civil_affairs_layout_is_found_in_xlsx_and_xls() {
         );
         assert_eq!(table.lossy.len(), 1, "{file}");
     }
-    let (_, found) = roster(&fixture("civil-affairs.xlsx"), "children").unwrap();
+    let (_, found) = roster(
+        &fixture("civil-affairs.xlsx"),
+        "children",
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(found.hidden_rows, vec![8]);
 }
 
@@ -280,7 +285,6 @@ async fn files_that_cannot_be_read_say_why(pool: PgPool) {
     for (file, message) in [
         ("wps.et", "这是 WPS 表格的 .et 文件"),
         ("encrypted.xlsx", "文件设置了密码"),
-        ("unknown-columns.xlsx", "找不到表头"),
     ] {
         let r = upload(&mut client, &fixture(file), file).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{file}");
@@ -418,4 +422,86 @@ async fn the_children_export_imports_back(pool: PgPool) {
     for child in &a {
         assert!(b.contains(child), "{child} not recreated in {b:?}");
     }
+}
+
+#[sqlx::test]
+async fn unknown_columns_are_mapped_once_and_remembered_for_the_street(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut client = staff(&pool, &f).await;
+    let bytes = fixture("unknown-columns.xlsx");
+    let r = upload(&mut client, &bytes, "花名册.xlsx").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let batch = r.location().unwrap().to_string();
+    let preview = client.get(&batch).await;
+    // Every column with its first values; the ones not recognised marked.
+    let columns = preview.texts("#mapping-table tbody tr td:first-child");
+    assert_eq!(columns.len(), 9, "{columns:?}");
+    assert_eq!(columns[0], "小孩名字");
+    let unmapped = preview.texts("#mapping-table tbody tr.unmapped td:first-child");
+    assert!(unmapped.contains(&"小孩名字".to_string()), "{unmapped:?}");
+    assert!(
+        !unmapped.contains(&"生日".to_string()),
+        "生日 is a name of 出生日期: {unmapped:?}"
+    );
+    assert!(preview.texts("#confirm-import").is_empty());
+
+    // Two columns for one field are refused, and nothing is saved.
+    let path = format!("{batch}/mapping");
+    let r = client
+        .post(&path, &[("col_0", "name"), ("col_1", "name")])
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("{batch}?mapping_error=1").as_str())
+    );
+    let preview = client.get(r.location().unwrap()).await;
+    assert!(preview.text("#mapping-error").contains("同一项"));
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM import_mapping")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+
+    let choice = [
+        ("col_0", "name"),
+        ("col_1", "gender"),
+        ("col_2", "id_number"),
+        ("col_3", "birth_date"),
+        ("col_4", "address"),
+        ("col_5", "guardian_name"),
+        ("col_6", "guardian_relation"),
+        ("col_7", "guardian_phone"),
+        ("col_8", ""),
+    ];
+    let r = client.post(&path, &choice).await;
+    assert_eq!(r.location(), Some(batch.as_str()));
+    let preview = client.get(&batch).await;
+    assert!(
+        preview.texts("#mapping-table tbody tr.unmapped").is_empty(),
+        "{}",
+        preview.body
+    );
+    // The file has no work places: the left-behind kind is still said to be missing, once.
+    let missing = preview.texts(".missing-column");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].contains("留守类型"));
+    // The rows are read through the mapping: no cell of theirs is faulty.
+    assert!(
+        preview.texts("td.cell-error").is_empty(),
+        "{}",
+        preview.body
+    );
+
+    // Next quarter's file from the same office: the columns are known for the street.
+    client.get("/children/import").await;
+    let r = upload(&mut client, &bytes, "花名册.xlsx").await;
+    let preview = client.get(r.location().unwrap()).await;
+    assert!(preview.texts("#mapping-table tbody tr.unmapped").is_empty());
+    // Another street has its own mappings: all but 生日 (a name of 出生日期) to choose.
+    let mut other = TestClient::new(&pool);
+    other.login(&f.b.staff_login, PASSWORD).await;
+    other.get("/children/import").await;
+    let r = upload(&mut other, &bytes, "花名册.xlsx").await;
+    let preview = other.get(r.location().unwrap()).await;
+    assert_eq!(preview.texts("#mapping-table tbody tr.unmapped").len(), 8);
 }

@@ -195,6 +195,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/volunteers/import/{id}", Access::OwnStaff),
     ("GET", "/children/import/{id}", Access::OwnStaff),
     ("POST", "/children/import/{id}", Access::OwnStaff),
+    ("POST", "/volunteers/import/{id}/mapping", Access::OwnStaff),
+    ("POST", "/children/import/{id}/mapping", Access::OwnStaff),
 ];
 
 /// The route with street A's ids filled in.

@@ -496,7 +496,8 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
             r.text("#import-error")
         );
     }
-    // No header: the file reads, but no column is a name.
+    // No column is recognised as a name: the file is kept and its preview asks which column
+    // is what, writing nothing yet.
     let r = upload(
         &mut staff,
         "名字,生日\n张三,2015-01-01\n".as_bytes(),
@@ -504,12 +505,15 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
         None,
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let preview = staff.get(r.location().unwrap()).await;
     assert!(
-        r.text("#import-error").starts_with("找不到表头"),
+        preview.text("#import-error").contains("姓名"),
         "{}",
-        r.body
+        preview.body
     );
+    assert_eq!(preview.texts("#mapping-table tbody tr.unmapped").len(), 1);
+    assert!(preview.texts("#confirm-import").is_empty());
     let kept: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM import_batch WHERE file_name NOT IN ('r.csv', 'v.csv')",
     )
@@ -517,8 +521,8 @@ async fn bad_files_get_a_clear_message_and_write_nothing(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(
-        kept, 0,
-        "refused files, the one without a header too, are not kept"
+        kept, 1,
+        "only the file that waits for its columns is kept; refused files are not"
     );
 }
 

@@ -279,6 +279,17 @@ pub fn closed_value(prefix: &str, keys: &[&str], cell: &str) -> Option<String> {
         ("guardian.relation", "哥哥" | "姐姐") => "sibling",
         ("guardian.relation", "其他亲属" | "亲属" | "亲戚") => "other_relative",
         ("guardian.relation", "其他") => "other",
+        // Kinship words with an order in front (大姨, 二叔, 小舅, 表姐 …).
+        ("guardian.relation", word) => {
+            let last = word.chars().last().unwrap_or(' ');
+            match last {
+                '叔' | '伯' | '舅' => "uncle",
+                '姨' | '姑' | '婶' => "aunt",
+                '哥' | '姐' | '弟' | '妹' => "sibling",
+                _ if word.ends_with("舅妈") || word.ends_with("婶子") => "aunt",
+                _ => return None,
+            }
+        }
         _ => return None,
     };
     keys.contains(&key).then(|| key.to_string())
@@ -358,6 +369,9 @@ mod tests {
             ("姑姑", "aunt"),
             ("姐姐", "sibling"),
             ("其他亲属", "other_relative"),
+            ("大姨", "aunt"),
+            ("二叔", "uncle"),
+            ("表哥", "sibling"),
         ] {
             assert_eq!(
                 closed_value("guardian.relation", &relations, word).as_deref(),

@@ -4,7 +4,7 @@
 //! The header is looked for in the first rows of every sheet; the sheet whose header names the
 //! most fields is the roster.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::read::{Sheet, Table, Workbook};
 
@@ -51,6 +51,10 @@ pub fn normalise_header(h: &str) -> String {
 /// stands for. `"serial"` marks a 序号 column, read and ignored.
 pub type Recognise = fn(Option<Group>, &str) -> Option<&'static str>;
 
+/// Columns mapped by hand in the preview, by header label: the field, or `None` for a column
+/// not to import. They come before any recognised name.
+pub type Mapping = HashMap<String, Option<&'static str>>;
+
 /// Where the roster is, as the preview says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -61,6 +65,8 @@ pub struct Found {
     pub other_sheets: Vec<String>,
     /// Data rows hidden in the file (imported like the others), as Excel numbers them.
     pub hidden_rows: Vec<usize>,
+    /// Columns whose header is neither recognised nor mapped by hand.
+    pub unmapped: Vec<usize>,
 }
 
 /// First cells of rows below the data that are not children.
@@ -119,20 +125,27 @@ fn cell(row: Option<&Vec<String>>, col: usize) -> &str {
 /// The header starting at row `r`: one row, or two when the row below names fields under the
 /// groups of this one (a group cell spans, merged, the columns to its right until the next
 /// cell of the top row).
-fn candidates(sheet: &Sheet, r: usize, recognise: Recognise) -> Vec<Candidate> {
+fn candidates(sheet: &Sheet, r: usize, recognise: Recognise, mapping: &Mapping) -> Vec<Candidate> {
     let top = sheet.rows.get(r);
     let below = sheet.rows.get(r + 1);
     let width = top
         .map(Vec::len)
         .unwrap_or(0)
         .max(below.map(Vec::len).unwrap_or(0));
-    let one = Candidate {
-        rows: vec![r],
-        labels: (0..width).map(|c| normalise_header(cell(top, c))).collect(),
-        fields: (0..width)
-            .map(|c| recognise(None, &normalise_header(cell(top, c))))
-            .collect(),
+    let field_of = |label: &str, found: Option<&'static str>| match mapping.get(label) {
+        Some(mapped) => *mapped,
+        None => found,
     };
+    let mut one = Candidate {
+        rows: vec![r],
+        labels: Vec::with_capacity(width),
+        fields: Vec::with_capacity(width),
+    };
+    for c in 0..width {
+        let label = normalise_header(cell(top, c));
+        one.fields.push(field_of(&label, recognise(None, &label)));
+        one.labels.push(label);
+    }
     let mut two = Candidate {
         rows: vec![r, r + 1],
         labels: Vec::with_capacity(width),
@@ -160,8 +173,8 @@ fn candidates(sheet: &Sheet, r: usize, recognise: Recognise) -> Vec<Candidate> {
             };
             (label, field)
         };
+        two.fields.push(field_of(&label, field));
         two.labels.push(label);
-        two.fields.push(field);
     }
     vec![one, two]
 }
@@ -170,11 +183,18 @@ fn candidates(sheet: &Sheet, r: usize, recognise: Recognise) -> Vec<Candidate> {
 /// labels, the field of each column, and every row that is neither blank nor a footer, with
 /// the row number Excel shows. `Err`: no sheet has a header naming at least `name` and one
 /// other field within its first rows.
-pub fn find(book: Workbook, recognise: Recognise) -> Result<(Table, Found), &'static str> {
+///
+/// When no row names `name`, the first row of at least two cells is taken as the header, so
+/// that the preview can ask which field each column is (`Found::unmapped`).
+pub fn find(
+    book: Workbook,
+    recognise: Recognise,
+    mapping: &Mapping,
+) -> Result<(Table, Found), &'static str> {
     let mut best: Option<(usize, usize, Candidate)> = None;
     for (s, sheet) in book.sheets.iter().enumerate() {
         for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
-            for candidate in candidates(sheet, r, recognise) {
+            for candidate in candidates(sheet, r, recognise, mapping) {
                 let names = candidate.fields.contains(&Some("name"));
                 let score = candidate.score();
                 // Two rows must name more than the top row alone to count as one header.
@@ -184,6 +204,14 @@ pub fn find(book: Workbook, recognise: Recognise) -> Result<(Table, Found), &'st
             }
         }
     }
+    let best = best.or_else(|| {
+        book.sheets.iter().enumerate().find_map(|(s, sheet)| {
+            let r = (0..sheet.rows.len().min(HEADER_SEARCH_ROWS))
+                .find(|r| sheet.rows[*r].iter().filter(|c| !c.is_empty()).count() >= 2)?;
+            let one = candidates(sheet, r, recognise, mapping).swap_remove(0);
+            Some((s, r, one))
+        })
+    });
     let Some((s, _, header)) = best else {
         return Err("import.error.no_header");
     };
@@ -235,11 +263,23 @@ pub fn find(book: Workbook, recognise: Recognise) -> Result<(Table, Found), &'st
     if table.rows.len() > super::read::MAX_ROWS {
         return Err("import.error.too_many_rows");
     }
+    // Columns with a header that is neither recognised nor mapped by hand.
+    let unmapped = table
+        .headers
+        .iter()
+        .zip(&table.fields)
+        .enumerate()
+        .filter(|(_, (label, field))| {
+            !label.is_empty() && field.is_none() && !mapping.contains_key(*label)
+        })
+        .map(|(i, _)| i)
+        .collect();
     let found = Found {
         sheet: sheet.name,
         header_rows: header.rows.iter().map(|r| r + 1).collect(),
         other_sheets,
         hidden_rows,
+        unmapped,
     };
     Ok((table, found))
 }
@@ -293,7 +333,7 @@ mod tests {
                 ),
             ],
         };
-        let (table, found) = find(book, recognise).unwrap();
+        let (table, found) = find(book, recognise, &Mapping::new()).unwrap();
         assert_eq!(found.sheet, "登记表");
         assert_eq!(found.header_rows, vec![4, 5]);
         assert_eq!(found.other_sheets, vec!["说明".to_string()]);
@@ -322,12 +362,34 @@ mod tests {
         let book = Workbook {
             sheets: vec![sheet("S", &[&["姓名", "性别"], &["张三", "男"]])],
         };
-        let (table, found) = find(book, recognise).unwrap();
+        let (table, found) = find(book, recognise, &Mapping::new()).unwrap();
         assert_eq!(found.header_rows, vec![1]);
         assert_eq!(table.rows, vec![vec!["张三".to_string(), "男".to_string()]]);
-        let none = Workbook {
-            sheets: vec![sheet("S", &[&["甲", "乙"], &["张三", "男"]])],
+        assert!(found.unmapped.is_empty());
+        // Nothing recognised: the first row of two cells, every column to be mapped.
+        let unknown = || Workbook {
+            sheets: vec![sheet("S", &[&["说明"], &["小孩", "男女"], &["张三", "男"]])],
         };
-        assert_eq!(find(none, recognise).unwrap_err(), "import.error.no_header");
+        let (table, found) = find(unknown(), recognise, &Mapping::new()).unwrap();
+        assert_eq!(found.header_rows, vec![2]);
+        assert_eq!(found.unmapped, vec![0, 1]);
+        assert_eq!(table.fields, vec![None, None]);
+        // Mapped by hand: the fields as chosen, a column left out on purpose.
+        let mapping: Mapping = [
+            ("小孩".to_string(), Some("name")),
+            ("男女".to_string(), None),
+        ]
+        .into_iter()
+        .collect();
+        let (table, found) = find(unknown(), recognise, &mapping).unwrap();
+        assert_eq!(table.fields, vec![Some("name"), None]);
+        assert!(found.unmapped.is_empty());
+        let empty = Workbook {
+            sheets: vec![sheet("S", &[&["只有一格"]])],
+        };
+        assert_eq!(
+            find(empty, recognise, &Mapping::new()).unwrap_err(),
+            "import.error.no_header"
+        );
     }
 }

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)),
         )
         .route("/children/import/{id}", get(preview).post(confirm))
+        .route("/children/import/{id}/mapping", post(save_mapping))
         .route(
             "/volunteers/import",
             get(import_volunteers_form)
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(read::MAX_BYTES + 64 * 1024)),
         )
         .route("/volunteers/import/{id}", get(preview).post(confirm))
+        .route("/volunteers/import/{id}/mapping", post(save_mapping))
 }
 
 #[derive(Template, WebTemplate)]
@@ -78,9 +80,28 @@ pub struct ImportPage {
     found: Option<layout::Found>,
     /// Required fields the file has no column for (their Chinese names).
     missing: Vec<&'static str>,
+    /// The mapping step: every column, when one needs a field chosen.
+    mapping_step: Vec<MappingColumn>,
+    field_options: Vec<(&'static str, &'static str)>,
+    mapping_error: bool,
+}
+
+/// A column of the file in the mapping step.
+pub struct MappingColumn {
+    index: usize,
+    label: String,
+    /// Its first values.
+    samples: String,
+    /// The field it is read as now ("": not imported).
+    selected: &'static str,
+    unmapped: bool,
 }
 
 impl ImportPage {
+    fn is_selected(&self, column: &MappingColumn, key: &&'static str) -> bool {
+        column.selected == *key
+    }
+
     fn cell_error(&self, row: &children::RowCheck<()>, column: &usize) -> Option<&'static str> {
         row.errors.get(column).copied()
     }
@@ -131,14 +152,74 @@ impl ImportPage {
     }
 }
 
-/// The roster in an uploaded file: every sheet read within bounds, then the header looked for.
-pub fn roster(bytes: &[u8], kind: &str) -> Result<(read::Table, layout::Found), &'static str> {
+/// The roster in an uploaded file: every sheet read within bounds, then the header looked for,
+/// with the columns mapped by hand first.
+pub fn roster(
+    bytes: &[u8],
+    kind: &str,
+    mapping: &layout::Mapping,
+) -> Result<(read::Table, layout::Found), &'static str> {
     let recognise: layout::Recognise = if kind == "volunteers" {
         volunteers::recognise
     } else {
         columns::recognise_child
     };
-    layout::find(read::read(bytes)?, recognise)
+    layout::find(read::read(bytes)?, recognise, mapping)
+}
+
+/// The fields a column of this kind of roster may be mapped to: (key, Chinese name).
+fn known_fields(kind: &str) -> Vec<(&'static str, &'static str)> {
+    let lists: &[&[(&'static str, &'static str, &'static [&'static str])]] = if kind == "volunteers"
+    {
+        &[volunteers::VOLUNTEER_COLUMNS]
+    } else {
+        &[columns::CHILD_COLUMNS, columns::EXTRA_COLUMNS]
+    };
+    lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|(key, label, _)| (*key, *label))
+        .collect()
+}
+
+/// The street's remembered mapping of this kind, then the batch's own over it.
+async fn mapping_of(
+    tx: &mut Tx,
+    street: crate::domain::ids::StreetId,
+    kind: &str,
+    batch: Option<&serde_json::Value>,
+) -> Result<layout::Mapping> {
+    let known = known_fields(kind);
+    let resolve = |field: &str| -> Option<Option<&'static str>> {
+        if field.is_empty() {
+            return Some(None);
+        }
+        known
+            .iter()
+            .find(|(k, _)| *k == field)
+            .map(|(k, _)| Some(*k))
+    };
+    let mut mapping = layout::Mapping::new();
+    let remembered: Vec<(String, String)> = sqlx::query_as(
+        "SELECT header, field FROM import_mapping WHERE street_id = $1 AND kind = $2",
+    )
+    .bind(street.0)
+    .bind(kind)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (header, field) in remembered {
+        if let Some(f) = resolve(&field) {
+            mapping.insert(header, f);
+        }
+    }
+    if let Some(serde_json::Value::Object(own)) = batch {
+        for (header, field) in own {
+            if let Some(f) = field.as_str().and_then(resolve) {
+                mapping.insert(header.clone(), f);
+            }
+        }
+    }
+    Ok(mapping)
 }
 
 /// Files refused by their name before they are read.
@@ -172,6 +253,9 @@ async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> R
         pages: 1,
         found: None,
         missing: Vec::new(),
+        mapping_step: Vec::new(),
+        field_options: Vec::new(),
+        mapping_error: false,
     })
 }
 
@@ -264,9 +348,10 @@ async fn upload(
         return Ok(refuse(p, key));
     }
     // Read it now, so a bad file is refused at once and nothing is kept.
+    let mapping = mapping_of(&mut tx, user.street_id, kind, None).await?;
     let parsed = tokio::task::spawn_blocking({
         let bytes = bytes.clone();
-        move || roster(&bytes, kind).map(|_| ())
+        move || roster(&bytes, kind, &mapping).map(|_| ())
     })
     .await
     .map_err(AppError::internal)?;
@@ -326,6 +411,32 @@ impl Checked {
     }
 }
 
+/// A kept upload: only the uploader's own, of this kind, in their scope.
+#[derive(sqlx::FromRow)]
+struct BatchRow {
+    community_id: Uuid,
+    file_name: String,
+    content: Vec<u8>,
+    kind: String,
+    mapping: serde_json::Value,
+}
+
+async fn batch_row(tx: &mut Tx, staff: &Staff, batch: Uuid, kind: &str) -> Result<BatchRow> {
+    let user = &staff.user;
+    sqlx::query_as::<_, BatchRow>(
+        "SELECT community_id, file_name, content, kind, mapping FROM import_batch
+         WHERE street_id = $1 AND id = $2 AND created_by = $3 AND kind = $4",
+    )
+    .bind(user.street_id.0)
+    .bind(batch)
+    .bind(user.user_id.0)
+    .bind(kind)
+    .fetch_optional(&mut **tx)
+    .await?
+    .filter(|r| staff.scope.allows(CommunityId(r.community_id)))
+    .ok_or(AppError::NotFound)
+}
+
 /// The batch, checked: every row with its cell errors. Only the uploader's own batch.
 async fn checked(
     state: &AppState,
@@ -333,35 +444,39 @@ async fn checked(
     staff: &Staff,
     batch: Uuid,
     kind: &str,
-) -> Result<(String, CommunityId, read::Table, layout::Found, Checked)> {
+) -> Result<(
+    String,
+    CommunityId,
+    read::Table,
+    layout::Found,
+    Option<Checked>,
+)> {
     let user = &staff.user;
-    let row = sqlx::query!(
-        "SELECT community_id, file_name, content, kind FROM import_batch WHERE street_id = $1 AND id = $2 AND created_by = $3 AND kind = $4",
-        user.street_id.0,
-        batch,
-        user.user_id.0,
-        kind
-    )
-    .fetch_optional(&mut **tx)
-    .await?
-    .filter(|r| staff.scope.allows(CommunityId(r.community_id)))
-    .ok_or(AppError::NotFound)?;
-    let (table, found) = roster(&row.content, kind).map_err(|_| AppError::NotFound)?;
+    let row = batch_row(tx, staff, batch, kind).await?;
+    let mapping = mapping_of(tx, user.street_id, kind, Some(&row.mapping)).await?;
+    let (table, found) = roster(&row.content, kind, &mapping).map_err(|_| AppError::NotFound)?;
     let community = CommunityId(row.community_id);
     let rows = if row.kind == "volunteers" {
-        Checked::Volunteers(volunteers::check(tx, user.street_id, &table, today_in_china()).await?)
+        volunteers::check(tx, user.street_id, &table, today_in_china())
+            .await
+            .map(Checked::Volunteers)
     } else {
-        Checked::Children(
-            children::check(
-                tx,
-                user.street_id,
-                community,
-                &table,
-                &state.data_key,
-                today_in_china(),
-            )
-            .await?,
+        children::check(
+            tx,
+            user.street_id,
+            community,
+            &table,
+            &state.data_key,
+            today_in_china(),
         )
+        .await
+        .map(Checked::Children)
+    };
+    // Without a column for each required name, there is nothing to check until it is mapped.
+    let rows = match rows {
+        Ok(rows) => Some(rows),
+        Err(AppError::Internal(key)) if key == "import.error.no_header" => None,
+        Err(e) => return Err(e),
     };
     Ok((row.file_name, community, table, found, rows))
 }
@@ -370,6 +485,9 @@ async fn checked(
 pub struct PreviewQuery {
     #[serde(default)]
     page: Option<usize>,
+    /// The mapping just submitted named one field for two columns.
+    #[serde(default)]
+    mapping_error: Option<String>,
 }
 
 /// Rows without problems shown on one page of the preview.
@@ -392,7 +510,8 @@ pub async fn preview(
     let mut p = page(&mut tx, &staff, ctx, kind).await?;
     match checked(&state, &mut tx, &staff, batch, kind).await {
         Ok((file_name, _, table, found, checked)) => {
-            let rows = checked.views();
+            let rows = checked.as_ref().map(Checked::views).unwrap_or_default();
+            let named = checked.is_some();
             p.error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
             let fine = || rows.iter().filter(|r| r.errors.is_empty());
             p.existing_rows = fine().filter(|r| r.existing.is_some()).count();
@@ -413,6 +532,31 @@ pub async fn preview(
                     .map(|f| f.and_then(columns::field_label).unwrap_or(""))
                     .collect();
             }
+            // The mapping step: every column with its first values and the field it is read as,
+            // when one is not recognised or a required field has no column.
+            if !found.unmapped.is_empty() || !p.missing.is_empty() || !named {
+                p.mapping_step = (0..table.headers.len())
+                    .map(|i| MappingColumn {
+                        index: i,
+                        label: table.headers[i].clone(),
+                        samples: table
+                            .rows
+                            .iter()
+                            .map(|r| r[i].as_str())
+                            .filter(|c| !c.is_empty())
+                            .take(3)
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        selected: table.fields[i].unwrap_or(""),
+                        unmapped: found.unmapped.contains(&i),
+                    })
+                    .collect();
+                p.field_options = known_fields(kind);
+                if !named {
+                    p.error = Some("import.mapping.name_needed");
+                }
+            }
+            p.mapping_error = query.mapping_error.is_some();
             p.headers = table.headers;
             p.found = Some(found);
             // Every row with a problem, then a page of the others: a preview of 10,000 rows
@@ -427,9 +571,6 @@ pub async fn preview(
                 .chain(fine.into_iter().skip(start).take(PREVIEW_PAGE))
                 .collect();
         }
-        Err(AppError::Internal(key)) if key == "import.error.no_header" => {
-            p.error = Some("import.error.no_header")
-        }
         Err(e) => return Err(e),
     }
     tx.commit().await?;
@@ -437,6 +578,90 @@ pub async fn preview(
 }
 
 /// Write every row in one transaction, or none: a single faulty row stops the whole import.
+/// Save the fields chosen for the file's columns: for this upload, and for the street, so the
+/// next roster with the same headers needs no step. `col_N` is the field of column N ("": not
+/// imported).
+pub async fn save_mapping(
+    State(state): State<AppState>,
+    rctx: RequestContext,
+    staff: Staff,
+    PathId(batch): PathId<Uuid>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let user = &staff.user;
+    let kind = if rctx.path.starts_with("/volunteers") {
+        "volunteers"
+    } else {
+        "children"
+    };
+    let back = format!("/{kind}/import/{batch}");
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let row = batch_row(&mut tx, &staff, batch, kind).await?;
+    let mapping = mapping_of(&mut tx, user.street_id, kind, Some(&row.mapping)).await?;
+    let (table, _) = roster(&row.content, kind, &mapping).map_err(|_| AppError::NotFound)?;
+    let known = known_fields(kind);
+    let mut chosen: Vec<(String, &'static str)> = Vec::new();
+    for (name, value) in &form {
+        let Some(index) = name
+            .strip_prefix("col_")
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let label = table.headers.get(index).ok_or(AppError::BadRequest)?;
+        let field = if value.is_empty() {
+            ""
+        } else {
+            known
+                .iter()
+                .find(|(k, _)| k == value)
+                .map(|(k, _)| *k)
+                .ok_or(AppError::BadRequest)?
+        };
+        if !label.is_empty() {
+            chosen.push((label.clone(), field));
+        }
+    }
+    // One field, one column.
+    let mut fields: Vec<&str> = chosen
+        .iter()
+        .map(|(_, f)| *f)
+        .filter(|f| !f.is_empty())
+        .collect();
+    fields.sort_unstable();
+    if fields.windows(2).any(|w| w[0] == w[1]) {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("{back}?mapping_error=1")).into_response());
+    }
+    let mut own = match row.mapping {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    for (label, field) in &chosen {
+        own.insert(label.clone(), json!(field));
+        sqlx::query(
+            "INSERT INTO import_mapping (street_id, kind, header, field, updated_by) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (street_id, kind, header) DO UPDATE SET field = EXCLUDED.field,
+                 updated_by = EXCLUDED.updated_by, updated_at = now()",
+        )
+        .bind(user.street_id.0)
+        .bind(kind)
+        .bind(label)
+        .bind(field)
+        .bind(user.user_id.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE import_batch SET mapping = $3 WHERE street_id = $1 AND id = $2")
+        .bind(user.street_id.0)
+        .bind(batch)
+        .bind(serde_json::Value::Object(own))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct ConfirmForm {
     /// What happens to children already in the street: `skip` (the default) or `update`.
@@ -460,12 +685,17 @@ pub async fn confirm(
         "children"
     };
     let back = format!("/{kind}/import/{batch}");
-    let (_, community, table, _, checked) =
+    let (_, community, table, found, checked) =
         match checked(&state, &mut tx, &staff, batch, kind).await {
             Ok(c) => c,
             Err(AppError::Internal(_)) => return Ok(Redirect::to(&back).into_response()),
             Err(e) => return Err(e),
         };
+    // Nothing is imported while a column is neither recognised nor mapped.
+    let Some(checked) = checked.filter(|_| found.unmapped.is_empty()) else {
+        tx.commit().await?;
+        return Ok(Redirect::to(&back).into_response());
+    };
     let missing = kind == "children"
         && !columns::missing_columns(&columns::columns_of(&table.fields)).is_empty();
     if missing || checked.has_errors() {

@@ -569,7 +569,7 @@ mod tests {
     use crate::web::spreadsheets::layout::find;
 
     fn table(bytes: &[u8]) -> Result<Table, &'static str> {
-        find(read(bytes)?, recognise_child).map(|(t, _)| t)
+        find(read(bytes)?, recognise_child, &Default::default()).map(|(t, _)| t)
     }
 
     #[test]
