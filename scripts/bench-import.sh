@@ -9,8 +9,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shouhu-target}" SQLX_OFFLI
 cargo build --release --locked --quiet
 BIN="$CARGO_TARGET_DIR/release/shouhu"
 KEY="$(head -c 32 /dev/urandom | base64)"
-"$BIN" demo --scale large --no-serve --database-url "$DB" --data-key "$KEY" >/dev/null
-COMMUNITY="$(psql "$DB" -tAc "SELECT c.id FROM community c JOIN street s ON s.id = c.street_id WHERE s.name = '大型演示街道' ORDER BY c.name LIMIT 1")"
+# BENCH_SCALE=small: into the small demo street (60 children), where the tables are small when
+# the first plans are made.
+SCALE="${BENCH_SCALE:-large}"
+if [ "$SCALE" = small ]; then STREET='城关街道（演示）'; ADMIN=admin@demo.shouhu.cn; else STREET='大型演示街道'; ADMIN=admin@large.shouhu.cn; fi
+"$BIN" demo --scale "$SCALE" --no-serve --database-url "$DB" --data-key "$KEY" >/dev/null
+COMMUNITY="$(psql "$DB" -tAc "SELECT c.id FROM community c JOIN street s ON s.id = c.street_id WHERE s.name = '$STREET' ORDER BY c.name LIMIT 1")"
 CSV="$(mktemp --suffix .csv)"
 python3 - "$CSV" <<'PY'
 import sys, random, datetime
@@ -27,13 +31,14 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
         f.write(f"导入{tag}-{i},女,{birth},{idn(birth, seq % 1000)},演示路,演示小学,四年级,父母均外出,东莞,隔代监护,奶奶{i},奶奶,13512345678,爸爸{i},父亲,13612345678,2026-09-01\n")
 PY
 PORT="${BENCH_PORT:-18092}"
-"$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB" --data-key "$KEY" >/dev/null 2>&1 &
+# BENCH_POOL=1: one database connection, so the large import runs on the small one's.
+"$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB" --data-key "$KEY" --db-pool-size "${BENCH_POOL:-10}" >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -f "$CSV"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 JAR="$(mktemp)"
 CSRF="$(curl -s -c "$JAR" -b "$JAR" "http://127.0.0.1:$PORT/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
-curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "login=admin@large.shouhu.cn&password=shouhu-demo-2026&csrf=$CSRF" "http://127.0.0.1:$PORT/login"
+curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "login=$ADMIN&password=shouhu-demo-2026&csrf=$CSRF" "http://127.0.0.1:$PORT/login"
 CSRF="$(curl -s -b "$JAR" "http://127.0.0.1:$PORT/children/import" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
 import() {
   local csv="$1"

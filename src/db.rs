@@ -122,8 +122,8 @@ async fn begin_in(
 }
 
 /// For the rest of this transaction, reuse plans (`plan_cache_mode=force_generic_plan`), for a
-/// bulk write. Every foreign key is checked by a query per written row, and under the
-/// connections' `force_custom_plan` each of those queries is planned afresh: for a roster of
+/// bulk write of `rows` rows. Every foreign key is checked by a query per written row, and under
+/// the connections' `force_custom_plan` each of those queries is planned afresh: for a roster of
 /// 10,000 children with two guardians and a consent each, some 140,000 plans of one primary-key
 /// lookup, which tripled the cost of each check. Call it only where no statement after it reads
 /// over a street whose size its plan must know: a generic plan is planned without the
@@ -131,13 +131,23 @@ async fn begin_in(
 /// it after their street-wide checks, before their writes (which read only what they are given);
 /// the demo loaders read a street they have just created, which has no statistics yet either way.
 ///
-/// The plans a connection kept from an earlier bulk write (the foreign-key checks' among them)
-/// were made for the tables as they were then; they are dropped first, so a large import that
-/// follows a small one on the same connection is planned for the tables as they are now.
-pub async fn reuse_plans_for_bulk_write(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("DISCARD PLANS").execute(&mut *conn).await?;
+/// A write of fewer than `BULK_ROWS` rows keeps custom plans: the foreign-key checks' generic
+/// plans outlive the transaction on its connection, and made while the tables are small they
+/// scan them whole; a 10,000-row import that followed a 20-row one on the same connection took
+/// 8.7 s instead of 2.4 s (`BENCH_SCALE=small BENCH_POOL=1 BENCH_IMPORT_FIRST_SMALL=1 bash
+/// scripts/bench-import.sh`). `DISCARD PLANS` does not reach those plans.
+pub async fn reuse_plans_for_bulk_write(
+    conn: &mut PgConnection,
+    rows: usize,
+) -> Result<(), sqlx::Error> {
+    if rows < BULK_ROWS {
+        return Ok(());
+    }
     sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
         .execute(conn)
         .await
         .map(|_| ())
 }
+
+/// The smallest write that reuses plans (`reuse_plans_for_bulk_write`).
+pub const BULK_ROWS: usize = 1_000;

@@ -358,7 +358,8 @@ pub async fn load_large(
     .await?;
     let _ = key;
     let mut tx = db::begin(pool, street, Some(admin)).await?;
-    db::reuse_plans_for_bulk_write(&mut tx).await?;
+    // Thousands of children, guardians and visits.
+    db::reuse_plans_for_bulk_write(&mut tx, db::BULK_ROWS).await?;
     let hash = password::hash(PASSWORD.to_string()).await?;
     let statements = [
         "INSERT INTO community (street_id, id, name, address)
@@ -481,7 +482,7 @@ pub async fn load_large(
 pub async fn load_tenants(pool: &PgPool, tenants: u32) -> CliResult<u64> {
     let hash = password::hash(PASSWORD.to_string()).await?;
     let mut tx = pool.begin().await?;
-    db::reuse_plans_for_bulk_write(&mut tx).await?;
+    db::reuse_plans_for_bulk_write(&mut tx, tenants as usize * 200).await?;
     sqlx::query(
         "CREATE TEMP TABLE new_street ON COMMIT DROP AS
          SELECT gen_random_uuid() AS id, n, lpad(n::text, 4, '0') AS tag FROM generate_series(1, $1) n

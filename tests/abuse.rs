@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
-use common::{Fixture, PASSWORD, TestClient, TestResponse, test_state};
+use common::{Fixture, PASSWORD, TestClient, TestResponse, multipart, test_state};
 use shouhu::web::guard::BodyTimeouts;
 use shouhu::web::spreadsheets::read;
 use sqlx::PgPool;
@@ -20,23 +20,10 @@ use uuid::Uuid;
 /// The message of every spreadsheet over the limits, bomb or not.
 const OVER_LIMITS: &str = "超过 20000 行";
 
-fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----shouhu-abuse";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload_roster(client: &mut TestClient, bytes: &[u8], name: &str) -> TestResponse {
-    let (content_type, body) = multipart("file", name, bytes);
-    let csrf = client.csrf.clone().unwrap();
-    let req = Request::post(format!("/children/import?csrf={csrf}"))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    client.request(req).await
+    client
+        .upload_file("/children/import", "file", name, bytes)
+        .await
 }
 
 async fn staff(pool: &PgPool, f: &Fixture) -> TestClient {
@@ -324,13 +311,14 @@ async fn an_image_bomb_uploaded_is_refused_beside_the_field(pool: PgPool) {
     let mut client = TestClient::new(&pool);
     client.login(&f.a.staff_login, PASSWORD).await;
     client.get(&format!("/activities/{}", f.a.activity)).await;
-    let (content_type, body) = multipart("photo", "bomb.png", &png_header(12_000, 12_000));
-    let csrf = client.csrf.clone().unwrap();
-    let req = Request::post(format!("/activities/{}/photos?csrf={csrf}", f.a.activity))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    let r = client.request(req).await;
+    let r = client
+        .upload_file(
+            &format!("/activities/{}/photos", f.a.activity),
+            "photo",
+            "bomb.png",
+            &png_header(12_000, 12_000),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("4000 万像素"), "{}", r.body);
 }

@@ -5,8 +5,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient, TestResponse};
 use serde_json::Value;
 use shouhu::web::spreadsheets::roster;
@@ -28,20 +27,9 @@ fn expected(name: &str) -> Value {
 }
 
 async fn upload(client: &mut TestClient, bytes: &[u8], file_name: &str) -> TestResponse {
-    let boundary = "----shouhu-roster";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let csrf = client.csrf.clone().unwrap();
-    let req = Request::post(format!("/children/import?csrf={csrf}"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    client.request(req).await
+    client
+        .upload_file("/children/import", "file", file_name, bytes)
+        .await
 }
 
 async fn staff(pool: &PgPool, f: &Fixture) -> TestClient {
@@ -103,6 +91,13 @@ fn the_civil_affairs_layout_is_found_in_xlsx_and_xls() {
     )
     .unwrap();
     assert_eq!(found.hidden_rows, vec![8]);
+    let (_, found) = roster(
+        &fixture("civil-affairs.xls"),
+        "children",
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(found.hidden_rows, vec![8], "hidden in the .xls too");
 }
 
 #[sqlx::test]

@@ -208,11 +208,39 @@ impl TestClient {
         response
     }
 
+    /// POST a file as `multipart/form-data` (field `field`), with the CSRF token in the query as
+    /// upload forms send it.
+    pub async fn upload_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let (content_type, body) = multipart(field, file_name, bytes);
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let req = Request::post(format!("{path}?csrf={csrf}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        self.request(req).await
+    }
+
     pub async fn try_login(&mut self, login: &str, password: &str) -> TestResponse {
         self.get("/login").await;
         self.post("/login", &[("login", login), ("password", password)])
             .await
     }
+}
+
+/// A `multipart/form-data` body of one file part: its content type and bytes.
+pub fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----shouhu-test-upload";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// One street office with two communities and users of every role.

@@ -566,7 +566,7 @@ pub async fn insert_all(
     rows: Vec<ImportChild>,
     by: UserId,
 ) -> Result<usize, sqlx::Error> {
-    crate::db::reuse_plans_for_bulk_write(conn).await?;
+    crate::db::reuse_plans_for_bulk_write(conn, rows.len()).await?;
     for chunk in rows.chunks(INSERT_BATCH) {
         let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
         let col = |f: fn(&ImportChild) -> String| chunk.iter().map(f).collect::<Vec<String>>();

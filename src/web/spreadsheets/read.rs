@@ -75,9 +75,9 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, &'static str> {
         read_xlsx(bytes)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE container: an old .xls, or an .xlsx protected by a password.
-        check_ole(bytes)?;
+        let hidden = check_ole(bytes)?;
         match calamine::Xls::new(Cursor::new(bytes)) {
-            Ok(book) => read_xls(book),
+            Ok(book) => read_xls(book, hidden),
             Err(e)
                 if e.to_string().to_lowercase().contains("password")
                     || e.to_string().to_lowercase().contains("encrypt") =>
@@ -320,6 +320,7 @@ impl Grid {
 /// as the value saved with it, or kept as its text when none was saved.
 fn read_xls<R: std::io::Read + std::io::Seek>(
     mut book: calamine::Xls<R>,
+    mut hidden: HashMap<String, HashSet<usize>>,
 ) -> Result<Workbook, &'static str> {
     let mut budget = Budget::default();
     let mut sheets = Vec::new();
@@ -355,10 +356,10 @@ fn read_xls<R: std::io::Read + std::io::Seek>(
             }
         }
         sheets.push(Sheet {
+            hidden_rows: hidden.remove(&name).unwrap_or_default(),
             name,
             rows: grid.rows,
             lossy: grid.lossy,
-            ..Sheet::default()
         });
     }
     Ok(Workbook { sheets })
@@ -378,7 +379,8 @@ const XLS_CELL_RECORDS: [u16; 8] = [
 
 /// An .xls is parsed whole by calamine, which makes room for the dimensions each sheet declares
 /// and for the box around its cells: check both against the limits first, record by record.
-fn check_ole(bytes: &[u8]) -> Result<(), &'static str> {
+/// Returns the rows each sheet hides, by sheet name.
+fn check_ole(bytes: &[u8]) -> Result<HashMap<String, HashSet<usize>>, &'static str> {
     let mut ole = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|_| "import.error.encrypted_or_unknown")?;
     if ole.exists("/EncryptedPackage") || ole.exists("/EncryptionInfo") {
@@ -395,7 +397,7 @@ fn check_ole(bytes: &[u8]) -> Result<(), &'static str> {
     check_biff(&workbook)
 }
 
-fn check_biff(stream: &[u8]) -> Result<(), &'static str> {
+fn check_biff(stream: &[u8]) -> Result<HashMap<String, HashSet<usize>>, &'static str> {
     let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
     let u32_at = |d: &[u8], i: usize| {
         d.get(i..i + 4)
@@ -404,8 +406,13 @@ fn check_biff(stream: &[u8]) -> Result<(), &'static str> {
     // The box around every sheet's cells, and the sum of their areas.
     let mut area = 0usize;
     let mut sheet_box: Option<(usize, usize)> = None;
+    // Where each sheet's records begin (BoundSheet8), and the rows hidden in each.
+    let mut sheet_at: HashMap<usize, String> = HashMap::new();
+    let mut hidden: HashMap<String, HashSet<usize>> = HashMap::new();
+    let mut current: Option<String> = None;
     let mut at = 0;
     while at + 4 <= stream.len() {
+        let record_at = at;
         let typ = u16_at(stream, at).unwrap_or(0);
         let len = u16_at(stream, at + 2).unwrap_or(0) as usize;
         let data = stream
@@ -415,10 +422,46 @@ fn check_biff(stream: &[u8]) -> Result<(), &'static str> {
         match typ {
             // FilePass: the workbook is encrypted.
             0x002F => return Err("import.error.encrypted"),
+            // BoundSheet8: a sheet's name and where its records begin (BIFF8 names).
+            0x0085 => {
+                if let (Some(pos), Some(&cch), Some(&high)) =
+                    (u32_at(data, 0), data.get(6), data.get(7))
+                {
+                    let chars = data.get(8..).unwrap_or(&[]);
+                    let name = if high & 1 == 1 {
+                        let units: Vec<u16> = chars
+                            .chunks_exact(2)
+                            .take(cch as usize)
+                            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                            .collect();
+                        String::from_utf16_lossy(&units)
+                    } else {
+                        chars
+                            .iter()
+                            .take(cch as usize)
+                            .map(|b| *b as char)
+                            .collect()
+                    };
+                    sheet_at.insert(pos as usize, name);
+                }
+            }
             // BOF of a sheet: a new box.
             0x0809 => {
                 if let Some((rows, cols)) = sheet_box.take() {
                     area += rows * cols;
+                }
+                if let Some(name) = sheet_at.get(&record_at) {
+                    current = Some(name.clone());
+                }
+            }
+            // Row: bit 5 of its flags hides it.
+            0x0208 => {
+                if let (Some(row), Some(flags), Some(name)) =
+                    (u16_at(data, 0), u16_at(data, 12), current.as_ref())
+                {
+                    if flags & 0x20 != 0 {
+                        hidden.entry(name.clone()).or_default().insert(row as usize);
+                    }
                 }
             }
             // Dimensions: the rows and columns the sheet says it spans.
@@ -468,7 +511,7 @@ fn check_biff(stream: &[u8]) -> Result<(), &'static str> {
     if area > MAX_SHEET_ROWS * MAX_COLUMNS {
         return Err(OVER_LIMITS);
     }
-    Ok(())
+    Ok(hidden)
 }
 
 /// Text as typed, made plain: full-width digits and letters as ASCII, non-breaking and

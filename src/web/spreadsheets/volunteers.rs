@@ -156,7 +156,7 @@ pub async fn insert_all(
     community: CommunityId,
     rows: Vec<ImportVolunteer>,
 ) -> Result<usize, sqlx::Error> {
-    crate::db::reuse_plans_for_bulk_write(conn).await?;
+    crate::db::reuse_plans_for_bulk_write(conn, rows.len()).await?;
     let mut teams: HashMap<String, Option<Uuid>> = HashMap::new();
     for r in &rows {
         if !teams.contains_key(&r.team) {

@@ -160,6 +160,26 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
+/// A volunteer's view of a child (the card, or a form naming the child), on record. The home
+/// page keeps these pages on the phone for use without a signal: a copy, recorded as such.
+async fn record_view(
+    tx: &mut Tx,
+    child: Uuid,
+    ip: &str,
+    headers: &HeaderMap,
+    form: Option<&str>,
+) -> Result<()> {
+    let mut detail = json!({ "role": "volunteer" });
+    if let Some(form) = form {
+        detail["form"] = json!(form);
+    }
+    if headers.contains_key("x-shouhu-prefetch") {
+        detail["kept_offline"] = json!(true);
+    }
+    audit::record(tx, "child_viewed", "child", Some(child), ip, detail).await?;
+    Ok(())
+}
+
 pub async fn child_card(
     State(state): State<AppState>,
     rctx: RequestContext,
@@ -186,21 +206,7 @@ pub async fn child_card(
         ctx: PageCtx::from(rctx),
     };
     // Last: the audit chain's lock is held from here to the commit (see children::child_page).
-    audit::record(
-        &mut tx,
-        "child_viewed",
-        "child",
-        Some(child),
-        &ip,
-        // The home page keeps the card on the phone for use without a signal: a copy, recorded
-        // as such.
-        if headers.contains_key("x-shouhu-prefetch") {
-            json!({ "role": "volunteer", "kept_offline": true })
-        } else {
-            json!({ "role": "volunteer" })
-        },
-    )
-    .await?;
+    record_view(&mut tx, child, &ip, &headers, None).await?;
     tx.commit().await?;
     Ok(offline_page(page))
 }
@@ -277,19 +283,7 @@ pub async fn visit_form(
         ctx: PageCtx::from(rctx),
     };
     // The form names the child (and the siblings it may also cover): a read of the file.
-    audit::record(
-        &mut tx,
-        "child_viewed",
-        "child",
-        Some(child),
-        &ip,
-        if headers.contains_key("x-shouhu-prefetch") {
-            json!({ "role": "volunteer", "form": "visit", "kept_offline": true })
-        } else {
-            json!({ "role": "volunteer", "form": "visit" })
-        },
-    )
-    .await?;
+    record_view(&mut tx, child, &ip, &headers, Some("visit")).await?;
     tx.commit().await?;
     Ok(offline_page(page))
 }
