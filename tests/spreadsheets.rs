@@ -534,7 +534,7 @@ async fn a_gbk_csv_from_excel_imports(pool: PgPool) {
     let text = format!(
         "{}\n{}\n",
         HEADER
-            .replace("姓名", "儿童姓名")
+            .replacen("姓名", "儿童姓名", 1)
             .replace("身份证号", "身份证号码"),
         row("国标童", "2016-01-02", "")
     );
