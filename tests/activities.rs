@@ -276,7 +276,20 @@ async fn an_activity_credited_to_a_duty_shows_in_the_grid(pool: PgPool) {
             &[(&sc, "1"), (&sv, "1"), (&c, "on"), (&v, "on")],
         )
         .await;
-    staff.get(&format!("/activities/{activity}")).await;
+    // No duty is chosen for the user: one quick click must not record a visit that never was.
+    let page = staff.get(&format!("/activities/{activity}")).await;
+    assert_eq!(
+        page.attr("#credits select[name=duty] option[selected]", "value")
+            .as_deref(),
+        Some("")
+    );
+    let r = staff
+        .post(
+            &format!("/activities/{activity}/credits"),
+            &[("pairing_id", &pairing), ("duty", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = staff
         .post(
             &format!("/activities/{activity}/credits"),

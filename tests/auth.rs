@@ -645,3 +645,19 @@ async fn login_redirects_only_to_local_paths(pool: PgPool) {
         "a tab that browsers drop cannot make //evil.example.com"
     );
 }
+
+#[sqlx::test]
+async fn pages_name_an_icon_and_the_old_icon_address_answers(pool: PgPool) {
+    let mut client = TestClient::new(&pool);
+    let page = client.get("/login").await;
+    assert_eq!(
+        page.attr("link[rel=icon]", "href").as_deref(),
+        Some("/static/icon.svg")
+    );
+    for path in ["/static/icon.svg", "/favicon.ico"] {
+        let r = client.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.header("content-type"), Some("image/svg+xml"), "{path}");
+        assert!(r.body.starts_with("<svg"), "{path}");
+    }
+}

@@ -238,3 +238,83 @@ fn templates_hold_no_hard_coded_chinese() {
         );
     }
 }
+
+/// A child file's timeline names each of its events through `timeline.<action>`: every action
+/// the code records against a child (outside the views it leaves out) has that key in both
+/// catalogs, so no page shows a raw key such as `timeline.visit_logged`.
+#[test]
+fn every_action_recorded_against_a_child_has_a_timeline_label() {
+    let mut sources = Vec::new();
+    files(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        "rs",
+        &mut sources,
+    );
+    let mut actions = std::collections::BTreeSet::new();
+    for path in sources {
+        let source = std::fs::read_to_string(&path).unwrap();
+        // `audit::record(tx, "action", "child", …)`, however rustfmt wraps it.
+        for call in source.split("audit::record(").skip(1) {
+            let quoted: Vec<&str> = call.split('"').skip(1).step_by(2).take(2).collect();
+            if let [action, "child"] = quoted.as_slice() {
+                actions.insert(action.to_string());
+            }
+        }
+    }
+    assert!(actions.len() >= 15, "{actions:?}");
+    // Left out of the timeline (src/web/children/db.rs, `timeline`).
+    for hidden in ["child_viewed", "child_printed", "id_number_revealed"] {
+        actions.remove(hidden);
+    }
+    for lang in [Lang::Zh, Lang::En] {
+        for action in &actions {
+            assert!(
+                catalog(lang).has(&format!("timeline.{action}")),
+                "{lang:?}: timeline.{action} is missing"
+            );
+        }
+    }
+}
+
+/// The audit page names what each event is about through `audit.entity_kind.<entity>`: every
+/// entity the code records has that key in both catalogs (not `app_user` on the page).
+#[test]
+fn every_audited_entity_has_a_label() {
+    let mut sources = Vec::new();
+    files(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        "rs",
+        &mut sources,
+    );
+    let zh = catalog(Lang::Zh);
+    let mut entities = std::collections::BTreeSet::new();
+    for path in sources {
+        let source = std::fs::read_to_string(&path).unwrap();
+        for call in source.split("audit::record(").skip(1) {
+            // The action and the entity come before the entity's id (`Some(…)` or `None`); the
+            // action may be a variable: whichever quoted word is not an action is the entity.
+            let head = call.split(");").next().unwrap_or("");
+            let head = head.split("Some(").next().unwrap_or("");
+            let head = head.split("None").next().unwrap_or("");
+            for quoted in head.split('"').skip(1).step_by(2).take(2) {
+                let is_word = !quoted.is_empty()
+                    && quoted.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                if is_word && !zh.has(&format!("audit.action.{quoted}")) {
+                    entities.insert(quoted.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        entities.contains("app_user") && entities.contains("child"),
+        "{entities:?}"
+    );
+    for lang in [Lang::Zh, Lang::En] {
+        for entity in &entities {
+            assert!(
+                catalog(lang).has(&format!("audit.entity_kind.{entity}")),
+                "{lang:?}: audit.entity_kind.{entity} is missing"
+            );
+        }
+    }
+}

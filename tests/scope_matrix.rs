@@ -44,6 +44,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/metrics", Access::Public),
     ("GET", "/static/{name}", Access::Public),
     ("GET", "/sw.js", Access::Public),
+    ("GET", "/favicon.ico", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/locale", Access::Public),

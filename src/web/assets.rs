@@ -31,12 +31,19 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/import.js"),
     ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_bytes!("../../static/icon.svg"),
+    ),
 ];
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/{name}", get(asset))
         .route("/sw.js", get(service_worker))
+        // Pages name /static/icon.svg; a client that asks for the old name gets it too, not a 404.
+        .route("/favicon.ico", get(|| asset(Path("icon.svg".to_string()))))
 }
 
 /// The volunteers' service worker, served from the root so its scope covers every page. Browsers

@@ -52,6 +52,18 @@ impl std::fmt::Display for BodyTimedOut {
 
 impl std::error::Error for BodyTimedOut {}
 
+/// Whether an error came from the body's time limit (anywhere down its chain of sources).
+pub fn timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<BodyTimedOut>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
 /// A body that fails with `BodyTimedOut` when its time is up.
 struct DeadlineBody {
     inner: Body,
@@ -172,7 +184,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
-        Err(err) if crate::web::upload::timed_out(&err) => {
+        Err(err) if timed_out(&err) => {
             return refuse(
                 StatusCode::REQUEST_TIMEOUT,
                 json,

@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::web::guard::BodyTimedOut;
+use crate::web::guard::timed_out;
 
 /// The fields of an upload form.
 #[derive(Debug, Default)]
@@ -66,16 +66,4 @@ pub async fn read_form(
         }
     }
     Ok(Some(form))
-}
-
-/// Whether an error came from the body's time limit.
-pub fn timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        if e.is::<BodyTimedOut>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
