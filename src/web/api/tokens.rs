@@ -35,6 +35,14 @@ pub struct TokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+impl TokenRow {
+    /// When it was last used, in Beijing time.
+    pub fn last_used(&self) -> Option<DateTime<chrono::FixedOffset>> {
+        self.last_used_at
+            .map(|t| t.with_timezone(&crate::domain::semester::china_offset()))
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "api/tokens.html")]
 pub struct TokensPage {

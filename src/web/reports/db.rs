@@ -140,6 +140,14 @@ pub struct TransitionRow {
     pub created_at: DateTime<Utc>,
 }
 
+impl TransitionRow {
+    /// When it happened, in Beijing time (as the timeline and the audit log show times).
+    pub fn at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.created_at
+            .with_timezone(&crate::domain::semester::china_offset())
+    }
+}
+
 pub async fn transitions(
     conn: &mut PgConnection,
     street: StreetId,
