@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 println!("created database");
             }
             let key = demo::data_key(args.data_key.as_deref())?;
-            let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
+            let pool = db::connect_for_loading(&args.db.database_url, args.db_pool_size).await?;
             db::migrate(&pool).await?;
             let started = std::time::Instant::now();
             let logins = if demo_args.scale == "large" {
@@ -79,6 +79,8 @@ pub async fn run(cli: Cli) -> CliResult {
                 return Ok(());
             }
             println!("  open http://{}/\n", args.bind);
+            pool.close().await;
+            let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
             serve_with(pool, args, key).await
         }
     }

@@ -1,5 +1,6 @@
 //! The pool, migrations, and the per-request transactions that carry the tenant.
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::str::FromStr;
@@ -16,6 +17,20 @@ pub const APP_ROLE: &str = "shouhu_app";
 pub type Tx = Transaction<'static, Postgres>;
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    connect_with_slow_log(url, max_connections, log::LevelFilter::Warn).await
+}
+
+/// A pool for loading data in bulk (the demo): its statements are slow by design, so they are
+/// logged as slow only at debug level instead of filling the console with warnings.
+pub async fn connect_for_loading(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    connect_with_slow_log(url, max_connections, log::LevelFilter::Debug).await
+}
+
+async fn connect_with_slow_log(
+    url: &str,
+    max_connections: u32,
+    slow: log::LevelFilter,
+) -> Result<PgPool, sqlx::Error> {
     // Custom plans for every execution: one prepared statement serves a street of 5,000 children
     // and one of 200, and a generic plan fitted to the average tenant can be catastrophic for the
     // large one (the street view went from milliseconds to 28 s). Planning costs well under a
@@ -26,7 +41,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
         // Room for every query the app has (about 200) on each connection; at the default of
         // 100 a busy connection would evict and re-prepare statements.
         .statement_cache_capacity(400)
-        .options([("plan_cache_mode", "force_custom_plan"), ("jit", "off")]);
+        .options([("plan_cache_mode", "force_custom_plan"), ("jit", "off")])
+        .log_slow_statements(slow, Duration::from_secs(1));
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
