@@ -576,6 +576,10 @@ async fn duties_follow_the_semester_boundaries_in_the_grid(pool: PgPool) {
     );
     let now = staff.get("/pairings/duties?semester=2026-autumn").await;
     assert_eq!(state(&now, "teacher_contact").as_deref(), Some("done"));
+    // The semester is named as people name it, never by its key.
+    let chosen = now.text("select[name=semester] option[selected]");
+    assert_eq!(chosen, "2026年秋季学期");
+    assert!(!now.body.contains(">2026-autumn<"), "a raw key is shown");
     // Months without a talk are shown for the spring (only February had one).
     let months = spring.text(&format!("tr[data-pairing='{}'] td:last-child", f.a.pairing));
     assert_eq!(months, "2026-03、2026-04、2026-05、2026-06、2026-07");

@@ -173,12 +173,11 @@ async fn approval_freezes_the_report(pool: PgPool) {
     assert_eq!(history.len(), 3);
     assert!(history[2].contains("补录九月走访"));
     // Times in Beijing time, as the timeline and the audit log show them.
-    let last: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
-        "SELECT max(created_at) FROM report_transition",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let last: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT max(created_at) FROM report_transition")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let beijing = last.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
     assert!(
         history[2].starts_with(&beijing.format("%Y-%m-%d %H:%M").to_string()),

@@ -97,6 +97,16 @@ impl Semester {
         )
     }
 
+    /// The semester as people name it: 2026年秋季学期, Autumn 2026.
+    pub fn label(self, lang: impl std::borrow::Borrow<crate::i18n::Lang>) -> String {
+        match (*lang.borrow(), self.term) {
+            (crate::i18n::Lang::En, Term::Spring) => format!("Spring {}", self.year),
+            (crate::i18n::Lang::En, Term::Autumn) => format!("Autumn {}", self.year),
+            (_, Term::Spring) => format!("{}年春季学期", self.year),
+            (_, Term::Autumn) => format!("{}年秋季学期", self.year),
+        }
+    }
+
     pub fn parse(key: &str) -> Option<Semester> {
         let (year, term) = key.split_once('-')?;
         let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
@@ -147,6 +157,15 @@ impl Quarter {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn semesters_are_labelled_as_people_name_them() {
+        let autumn = Semester::parse("2026-autumn").unwrap();
+        assert_eq!(autumn.label(crate::i18n::Lang::Zh), "2026年秋季学期");
+        assert_eq!(autumn.label(crate::i18n::Lang::En), "Autumn 2026");
+        assert_eq!(autumn.next().label(crate::i18n::Lang::Zh), "2027年春季学期");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
