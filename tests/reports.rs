@@ -396,3 +396,48 @@ async fn the_data_quality_view_groups_what_is_missing(pool: PgPool) {
         "no visit for over 30 days"
     );
 }
+
+#[sqlx::test]
+async fn an_activity_counts_in_its_quarter_once_it_has_taken_place(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    use chrono::Datelike;
+    let path = format!(
+        "/reports/{}/{}-Q{}",
+        f.a.community,
+        today.year(),
+        (today.month() - 1) / 3 + 1
+    );
+    let before: i64 = figure(&staff.get(&path).await, "activities")
+        .parse()
+        .unwrap();
+    // A lecture later today, still planned: not counted yet.
+    let lecture: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO activity SELECT (jsonb_populate_record(a, jsonb_build_object(
+             'id', gen_random_uuid(), 'community_id', $2::uuid, 'status', 'planned',
+             'starts_at', now() + interval '1 minute', 'ends_at', now() + interval '2 minutes'))).*
+         FROM activity a WHERE a.id = $1 RETURNING id",
+    )
+    .bind(f.a.activity)
+    .bind(f.a.community)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let planned: i64 = figure(&staff.get(&path).await, "activities")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        planned, before,
+        "a planned activity still to come is not counted"
+    );
+    sqlx::query("UPDATE activity SET starts_at = now() - interval '2 minutes', ends_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(lecture)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let held: i64 = figure(&staff.get(&path).await, "activities")
+        .parse()
+        .unwrap();
+    assert_eq!(held, before + 1, "once it has taken place it counts");
+}

@@ -210,12 +210,14 @@ pub async fn compute_many(
             f.visits_by_kind[i] = r.n;
         }
     }
+    // Activities that have taken place: one still to come in the quarter is not yet a figure.
     let activities = sqlx::query!(
         r#"SELECT a.community_id AS "community_id!", count(DISTINCT a.id) AS "n!", count(t.id) AS "people!"
            FROM activity a
            LEFT JOIN attendance t ON t.street_id = a.street_id AND t.activity_id = a.id
            WHERE a.street_id = $1 AND a.community_id IS NOT NULL AND ($2::uuid IS NULL OR a.community_id = $2)
              AND a.status <> 'cancelled' AND (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $3 AND $4
+             AND a.starts_at <= now()
            GROUP BY a.community_id"#,
         street.0,
         only,
