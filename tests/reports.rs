@@ -441,3 +441,37 @@ async fn an_activity_counts_in_its_quarter_once_it_has_taken_place(pool: PgPool)
         .unwrap();
     assert_eq!(held, before + 1, "once it has taken place it counts");
 }
+
+#[sqlx::test]
+async fn a_quarter_is_submitted_only_once_it_has_ended(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    use chrono::Datelike;
+    let current = format!(
+        "/reports/{}/{}-Q{}",
+        f.a.community,
+        today.year(),
+        (today.month() - 1) / 3 + 1
+    );
+    staff.get(&current).await;
+    let r = staff
+        .post(&format!("{current}/transition"), &[("action", "submit")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("还没有结束"), "{}", r.body);
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status::text FROM report WHERE community_id = $1")
+            .bind(f.a.community)
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+    assert_ne!(status.as_deref(), Some("submitted"));
+    // A quarter that has ended is submitted as before.
+    let past = format!("/reports/{}/2026-Q3", f.a.community);
+    staff.get(&past).await;
+    let r = staff
+        .post(&format!("{past}/transition"), &[("action", "submit")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}

@@ -279,6 +279,9 @@ pub async fn transition(
         ("reopen", "approved", true) if !comment.is_empty() => Some("returned"),
         _ => None,
     };
+    // A quarter is reported once it has ended: approving partial figures would freeze them.
+    let not_ended = target == Some("submitted") && today_in_china() <= q.end();
+    let target = target.filter(|_| !not_ended);
     let Some(target) = target else {
         // A role asking for a move it may not make learns nothing more than a 404 would say.
         let allowed_action = matches!(
@@ -291,7 +294,9 @@ pub async fn transition(
         let mut e = FieldErrors::default();
         e.add(
             "transition",
-            if comment.is_empty() && matches!(form.action.as_str(), "return" | "reopen") {
+            if not_ended {
+                "report.error.not_ended"
+            } else if comment.is_empty() && matches!(form.action.as_str(), "return" | "reopen") {
                 "report.error.comment_required"
             } else {
                 "report.error.transition"
