@@ -568,3 +568,32 @@ async fn broken_or_oversized_photos_are_refused_and_nothing_is_stored(pool: PgPo
     );
     assert_eq!(count().await, before + 1);
 }
+
+#[sqlx::test]
+async fn an_activity_whose_time_has_passed_is_not_still_planned(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    let path = format!("/activities/{}", f.a.activity);
+    let set = |hours: i32| {
+        let pool = pool.clone();
+        let id = f.a.activity;
+        async move {
+            sqlx::query(
+                "UPDATE activity SET status = 'planned', starts_at = now() + make_interval(hours => $2),
+                     ends_at = now() + make_interval(hours => $2 + 1) WHERE id = $1",
+            )
+            .bind(id)
+            .bind(hours)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    set(24).await;
+    assert_eq!(staff.get(&path).await.text("#activity-status"), "计划中");
+    set(-24).await;
+    assert_eq!(
+        staff.get(&path).await.text("#activity-status"),
+        "已结束，待填写总结"
+    );
+}

@@ -50,6 +50,16 @@ impl ActivityRow {
         self.children + self.volunteers
     }
 
+    /// The status as the page says it: a planned activity whose time has passed is over and
+    /// waits for its summary (saving the summary marks it held), not still "planned".
+    pub fn shown_status(&self) -> &str {
+        if self.status == "planned" && self.ends_at < chrono::Utc::now() {
+            "ended"
+        } else {
+            &self.status
+        }
+    }
+
     pub fn over_capacity(&self) -> bool {
         self.capacity
             .is_some_and(|c| self.person_times() > i64::from(c))
