@@ -371,3 +371,56 @@ async fn a_server_error_shows_no_internals(pool: PgPool) {
         assert!(!r.body.contains(internal), "500 page shows {internal}");
     }
 }
+
+#[sqlx::test]
+async fn a_volunteer_login_is_linked_only_within_the_chosen_community(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let volunteer = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind) VALUES ($1, $2, $3, '别社区志愿者', '13700000009', 'caring_mother')",
+    )
+    .bind(f.a.id)
+    .bind(volunteer)
+    .bind(f.a.other_community)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    let (id, mine, theirs) = (
+        volunteer.to_string(),
+        f.a.community.to_string(),
+        f.a.other_community.to_string(),
+    );
+    let link = |community: &str| {
+        [
+            ("display_name", "别社区志愿者"),
+            ("login", "13700000009"),
+            ("role", "volunteer"),
+            ("community_id", community),
+            ("volunteer_id", id.as_str()),
+        ]
+        .map(|(k, v)| (k, v.to_string()))
+    };
+    admin.get("/users/new").await;
+    let fields = link(&mine);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post("/users", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("属于另一个社区"), "{}", r.body);
+    admin.get("/users/new").await;
+    let fields = link(&theirs);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post("/users", &fields).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    let linked: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user WHERE volunteer_id = $1")
+        .bind(volunteer)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(linked, 1);
+}

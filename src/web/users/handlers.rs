@@ -191,6 +191,11 @@ pub async fn create_user(
         Some(Role::Volunteer) => {
             if let Ok(id) = form.volunteer_id.parse::<VolunteerId>() {
                 match queries::free_volunteer_community(&mut tx, street, id).await? {
+                    // A volunteer of another community than the one chosen is refused, not
+                    // moved over silently.
+                    Some(c) if community.is_some_and(|chosen| chosen != c) => {
+                        errors.community_id = Some("user.error.volunteer_other_community")
+                    }
                     Some(c) => volunteer = Some((id, c)),
                     None => errors.community_id = Some("user.error.volunteer_taken"),
                 }
