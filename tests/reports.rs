@@ -475,3 +475,20 @@ async fn a_quarter_is_submitted_only_once_it_has_ended(pool: PgPool) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+#[sqlx::test]
+async fn the_report_page_prints(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut staff = client(&pool, &f.a.staff_login).await;
+    let page = staff
+        .get(&format!("/reports/{}/2026-Q3", f.a.community))
+        .await;
+    assert_eq!(page.text("#print-report"), "打印");
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/print.js" defer></script>"#)
+    );
+    let script = staff.get("/static/print.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.body.contains("window.print()"));
+}

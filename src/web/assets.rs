@@ -32,6 +32,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/import.js"),
     ),
     (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/print.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_bytes!("../../static/icon.svg"),
