@@ -626,3 +626,94 @@ async fn every_read_of_a_childs_file_is_on_record(pool: PgPool) {
         assert_eq!(token, Some(a.token.to_string()), "{path}");
     }
 }
+
+/// The visible text of a page: what a person reads, not attribute values.
+fn visible_text(body: &str) -> String {
+    let html = scraper::Html::parse_document(body);
+    let mut out = String::new();
+    for node in html.root_element().descendants() {
+        if let Some(text) = node.value().as_text() {
+            let hidden = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "title"))
+            });
+            if !hidden {
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Every page each role opens reads as words: no message key (a missing catalog entry shows as
+/// itself), no semester key such as 2026-autumn, no stored key of a closed list.
+#[sqlx::test]
+async fn no_page_shows_a_raw_key(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let a = &f.a;
+    let zh = shouhu::i18n::catalog(shouhu::i18n::Lang::Zh);
+    let message_keys: Vec<&str> = zh
+        .keys()
+        .filter(|k| k.contains('.') && k.len() > 6)
+        .collect();
+    let stored_keys: Vec<&str> = [
+        shouhu::domain::child::Relation::keys(),
+        shouhu::domain::child::LeftBehind::keys(),
+        shouhu::domain::child::CareSituation::keys(),
+        shouhu::domain::child::ChildStatus::keys(),
+    ]
+    .concat()
+    .into_iter()
+    .filter(|k| k.contains('_'))
+    .chain([
+        "home_visit",
+        "phone_call",
+        "teacher_contact",
+        "app_user",
+        "street_admin",
+        "community_staff",
+    ])
+    .collect();
+    let semester = |text: &str| {
+        text.match_indices("-autumn")
+            .chain(text.match_indices("-spring"))
+            .any(|(i, _)| i >= 4 && text[i - 4..i].bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut found = Vec::new();
+    for login in [&a.admin_login, &a.staff_login, &a.volunteer_login] {
+        let mut client = TestClient::new(&pool);
+        client.login(login, PASSWORD).await;
+        for (method, route, _) in ROUTES {
+            if *method != "GET" || route.contains("export") || route.contains("photos") {
+                continue;
+            }
+            let r = call(&mut client, method, &concrete(route, a), a).await;
+            let html = r
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("text/html"));
+            if r.status != StatusCode::OK || !html {
+                continue;
+            }
+            let text = visible_text(&r.body);
+            for key in &message_keys {
+                if text.contains(key) {
+                    found.push(format!("{login} {route}: message key {key}"));
+                }
+            }
+            for key in &stored_keys {
+                if text
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|w| w == *key)
+                {
+                    found.push(format!("{login} {route}: stored key {key}"));
+                }
+            }
+            if semester(&text) {
+                found.push(format!("{login} {route}: a semester key"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
