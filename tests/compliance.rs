@@ -1,4 +1,4 @@
-//! Issue 9: the audit viewer and chain check, retention, the compliance export, and strong
+//! The audit viewer and chain check, retention, the compliance export, and strong
 //! sign-in with an authenticator app.
 
 mod common;

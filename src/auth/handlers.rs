@@ -332,18 +332,22 @@ pub async fn change_password(
     let ctx = PageCtx::from(rctx);
     let start = tokio::time::Instant::now();
     let mut errors = PasswordErrors::default();
+    let forced = user.must_change_password;
+    let page = move |errors: PasswordErrors, status: axum::http::StatusCode| {
+        let mut response = PasswordPage {
+            ctx,
+            forced,
+            errors,
+        }
+        .into_response();
+        *response.status_mut() = status;
+        response
+    };
     // The current password is a password check like the sign-in's, with its throttle.
     let under_lock = match state.throttle.before(&user.login, client) {
         throttle::Before::Wait(_) => {
             errors.current = Some("login.error.too_many");
-            let mut response = PasswordPage {
-                ctx,
-                forced: user.must_change_password,
-                errors,
-            }
-            .into_response();
-            *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-            return Ok(response);
+            return Ok(page(errors, axum::http::StatusCode::TOO_MANY_REQUESTS));
         }
         throttle::Before::Check { under_lock } => under_lock,
     };
@@ -355,11 +359,15 @@ pub async fn change_password(
     )
     .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
+    // The delay and the hash are waited out without a database connection.
     let under_lock = under_lock || stored.locked_until.is_some_and(|t| t > Utc::now());
     if under_lock {
         tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
     }
-    if password::verify(form.current.clone(), stored.password_hash).await {
+    let current_ok = password::verify(form.current.clone(), stored.password_hash).await;
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    if current_ok {
         state.throttle.succeeded(&user.login, client);
     } else {
         errors.current = Some("password.error.current_wrong");
@@ -387,14 +395,7 @@ pub async fn change_password(
         if errors.current.is_some() {
             throttle::answer_failure_at(start, under_lock).await;
         }
-        let mut response = PasswordPage {
-            ctx,
-            forced: user.must_change_password,
-            errors,
-        }
-        .into_response();
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        return Ok(page(errors, axum::http::StatusCode::UNPROCESSABLE_ENTITY));
     }
 
     let hash = password::hash(form.new).await?;

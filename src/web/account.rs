@@ -282,7 +282,10 @@ pub async fn check_code(
         }
     };
     if under_lock {
+        // Waited out without holding a database connection.
+        tx.commit().await?;
         tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
+        tx = db::begin(&state.pool, street, Some(user)).await?;
     }
     let totp = totp_state(&mut tx, &state, street, user).await?;
     let Some(secret) = totp.secret else {

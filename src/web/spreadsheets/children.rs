@@ -67,9 +67,8 @@ impl StreetChild {
     /// The fields the file holds (its column is there and the cell is not empty) whose value
     /// differs from this child's.
     fn changes(&self, f: &ChildFields, has: impl Fn(&str) -> bool) -> Vec<&'static str> {
-        let pairs: [(&'static str, String, &str); 14] = [
+        let pairs: [(&'static str, String, &str); 13] = [
             ("gender", f.gender.key().to_string(), &self.gender),
-            ("birth_date", f.birth_date.to_string(), ""),
             ("address", f.address.clone(), &self.address),
             ("school", f.school.clone(), &self.school),
             ("grade", f.grade.clone(), &self.grade),
@@ -113,9 +112,7 @@ impl StreetChild {
         ];
         let mut changes: Vec<&'static str> = pairs
             .iter()
-            .filter(|(field, file, ours)| {
-                has(field) && !file.is_empty() && *field != "birth_date" && file != ours
-            })
+            .filter(|(field, file, ours)| has(field) && !file.is_empty() && file != ours)
             .map(|(field, _, _)| *field)
             .collect();
         if has("birth_date") && f.birth_date != self.birth_date {

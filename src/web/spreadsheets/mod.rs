@@ -347,8 +347,10 @@ async fn upload(
         tx.commit().await?;
         return Ok(refuse(p, key));
     }
-    // Read it now, so a bad file is refused at once and nothing is kept.
+    // Read it now, so a bad file is refused at once and nothing is kept; without holding a
+    // database connection while a large file is read.
     let mapping = mapping_of(&mut tx, user.street_id, kind, None).await?;
+    tx.commit().await?;
     let parsed = tokio::task::spawn_blocking({
         let bytes = bytes.clone();
         move || roster(&bytes, kind, &mapping).map(|_| ())
@@ -356,10 +358,10 @@ async fn upload(
     .await
     .map_err(AppError::internal)?;
     if let Err(key) = parsed {
-        tx.commit().await?;
         p.error = Some(key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }
+    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
     let batch = Uuid::now_v7();
     sqlx::query!(
         "INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, $7, $4, $5, $6)",

@@ -203,65 +203,77 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, &'static str> {
 /// The rows each sheet of an .xlsx hides (`<row r="8" hidden="1">`), by sheet name. Read from
 /// the parts `check_archive` has already bounded; a part that cannot be read hides nothing.
 fn hidden_rows_xlsx(bytes: &[u8]) -> HashMap<String, HashSet<usize>> {
-    use quick_xml::events::Event;
     let mut out = HashMap::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
-    let mut part = |name: &str| -> Option<String> {
-        let mut text = String::new();
-        zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
-        Some(text)
-    };
-    let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == key || a.key.local_name().as_ref() == key)
-            .map(|a| a.value.into_owned())
-    };
-    let elements = |xml: &str, tag: &str| -> Vec<quick_xml::events::BytesStart<'static>> {
-        let mut reader = quick_xml::Reader::from_str(xml);
-        let mut found = Vec::new();
+    // The elements named `tag` of one part, read as a stream (a sheet may inflate to 128 MB),
+    // each kept as its attributes when `keep` wants it.
+    let mut elements = |part: &str,
+                        tag: &str,
+                        keep: &dyn Fn(&HashMap<String, String>) -> bool|
+     -> Vec<HashMap<String, String>> {
+        let Ok(file) = zip.by_name(part) else {
+            return Vec::new();
+        };
+        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(file));
+        let (mut buf, mut found) = (Vec::new(), Vec::new());
         loop {
-            match reader.read_event() {
-                Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == tag => {
-                    found.push(e.into_owned())
+            match reader.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                    if e.local_name().as_ref() == tag =>
+                {
+                    let attrs: HashMap<String, String> = e
+                        .attributes()
+                        .flatten()
+                        .map(|a| {
+                            (
+                                a.key.local_name().as_ref().to_string(),
+                                a.value.into_owned(),
+                            )
+                        })
+                        .collect();
+                    if keep(&attrs) {
+                        found.push(attrs);
+                    }
                 }
-                Ok(Event::Eof) | Err(_) => break,
+                Ok(quick_xml::events::Event::Eof) | Err(_) => break,
                 _ => {}
             }
+            buf.clear();
         }
         found
     };
-    let (Some(workbook), Some(rels)) =
-        (part("xl/workbook.xml"), part("xl/_rels/workbook.xml.rels"))
-    else {
-        return out;
+    let all = |_: &HashMap<String, String>| true;
+    let targets: HashMap<String, String> =
+        elements("xl/_rels/workbook.xml.rels", "Relationship", &all)
+            .into_iter()
+            .filter_map(|mut e| Some((e.remove("Id")?, e.remove("Target")?)))
+            .collect();
+    let hidden = |e: &HashMap<String, String>| {
+        matches!(e.get("hidden").map(String::as_str), Some("1" | "true"))
     };
-    let targets: HashMap<String, String> = elements(&rels, "Relationship")
-        .iter()
-        .filter_map(|e| Some((attr(e, "Id")?, attr(e, "Target")?)))
-        .collect();
-    for sheet in elements(&workbook, "sheet") {
-        let (Some(name), Some(id)) = (attr(&sheet, "name"), attr(&sheet, "id")) else {
-            continue;
-        };
-        let Some(target) = targets.get(&id) else {
+    for sheet in elements("xl/workbook.xml", "sheet", &all)
+        .into_iter()
+        .take(MAX_SHEETS)
+    {
+        let (Some(name), Some(target)) = (
+            sheet.get("name"),
+            sheet.get("id").and_then(|id| targets.get(id)),
+        ) else {
             continue;
         };
         let path = match target.strip_prefix('/') {
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(xml) = part(&path) else { continue };
-        let rows: HashSet<usize> = elements(&xml, "row")
+        let rows: HashSet<usize> = elements(&path, "row", &hidden)
             .iter()
-            .filter(|e| matches!(attr(e, "hidden").as_deref(), Some("1" | "true")))
-            .filter_map(|e| attr(e, "r")?.parse::<usize>().ok())
+            .filter_map(|e| e.get("r")?.parse::<usize>().ok())
             .filter(|r| *r >= 1)
             .map(|r| r - 1)
             .collect();
-        out.insert(name, rows);
+        out.insert(name.clone(), rows);
     }
     out
 }
