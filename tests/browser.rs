@@ -972,16 +972,27 @@ async fn a_visit_logged_offline_arrives_once_and_a_refused_one_stays_on_the_phon
     phone.close().await.unwrap();
 }
 
-/// Clicks a button that changes the page in place (no reload).
+/// Clicks a button that changes the page in place (no reload). The outbox redraws itself when
+/// the phone's queue changes, so a button found a moment ago may be replaced before the click:
+/// find it again then.
 async fn click_in_place(client: &Client, css: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    for attempt in 0.. {
+        let button = client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match button.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && attempt < 10 =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
 }
 
 #[sqlx::test]
