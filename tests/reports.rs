@@ -23,6 +23,12 @@ async fn client(pool: &PgPool, login: &str) -> TestClient {
 async fn third_quarter(pool: &PgPool, f: &Fixture) {
     let a = &f.a;
     let run = |sql: &'static str| sqlx::query(sql);
+    // Both communities joined the programme before the quarter, so it owes a report.
+    run("UPDATE community SET created_at = '2026-06-01' WHERE street_id = $1")
+        .bind(a.id)
+        .execute(pool)
+        .await
+        .unwrap();
     run("UPDATE child SET created_at = '2026-08-01', verified_on = '2026-08-10' WHERE id = $1")
         .bind(a.child)
         .execute(pool)
@@ -271,6 +277,20 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
     // Q3 2026's deadline (10 days after 30 Sep) has passed and nothing was submitted: late.
     assert_eq!(page.text("#on-time-rate"), "0%");
     assert_eq!(page.texts("#street-table .tag").len(), 2);
+    // A community that joined after the quarter owed nothing for it: it is not counted late.
+    sqlx::query("UPDATE community SET created_at = '2026-10-20' WHERE id = $1")
+        .bind(f.a.other_community)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let page = admin.get("/reports?period=2026-Q3").await;
+    assert_eq!(page.text("#on-time-rate"), "0%");
+    assert_eq!(page.texts("#street-table .tag").len(), 1);
+    sqlx::query("UPDATE community SET created_at = '2026-06-01' WHERE id = $1")
+        .bind(f.a.other_community)
+        .execute(&pool)
+        .await
+        .unwrap();
     let ranking = admin.get("/reports/evaluation?year=2026").await;
     let first = ranking.texts("#ranking tbody tr")[0].clone();
     assert!(first.contains(&f.a.community_name), "{first}");

@@ -149,6 +149,7 @@ pub async fn activities_per_month(
            FROM activity a
            WHERE a.street_id = $1 AND ($2::uuid IS NULL OR a.community_id = $2 OR a.community_id IS NULL)
              AND a.status <> 'cancelled' AND (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $3
+             AND a.starts_at <= now()
            GROUP BY 1"#,
         street.0,
         community,

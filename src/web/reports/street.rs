@@ -76,6 +76,17 @@ pub async fn lines(
     let days = deadline_days(tx, street).await?;
     let today = today_in_china();
     let communities = crate::web::children::db::communities(tx, street, only).await?;
+    // A community that joined the programme after the quarter owed no report for it.
+    let joined: std::collections::HashMap<Uuid, NaiveDate> = sqlx::query_as(
+        "SELECT id, (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM community
+         WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)",
+    )
+    .bind(street.0)
+    .bind(only)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
     // Live figures of all communities at once; approved reports use their frozen snapshot.
     let mut live = super::figures::compute_many(tx, street, only, q, today).await?;
     let mut reports = queries::find_all(tx, street, q).await?;
@@ -97,7 +108,8 @@ pub async fn lines(
             status: report
                 .map(|r| r.status)
                 .unwrap_or_else(|| "draft".to_string()),
-            on_time: submitted_on_time(submitted_at, q, days, today),
+            on_time: submitted_on_time(submitted_at, q, days, today)
+                .filter(|_| joined.get(&c.id).is_none_or(|j| *j <= q.end())),
             submitted_at,
             figures,
         });
@@ -295,7 +307,6 @@ pub async fn rank(
     weights: &[(&'static str, i64)],
 ) -> Result<Vec<Ranked>> {
     let today = today_in_china();
-    let days = deadline_days(tx, street).await?;
     let mut per: BTreeMap<String, Vec<Vec<Option<f64>>>> = BTreeMap::new();
     for number in 1..=4 {
         let q = Quarter { year, number };
@@ -304,8 +315,7 @@ pub async fn rank(
         }
         for line in lines(tx, street, None, q).await? {
             let f = &line.figures;
-            let on_time = submitted_on_time(line.submitted_at, q, days, today)
-                .map(|t| if t { 100.0 } else { 0.0 });
+            let on_time = line.on_time.map(|t| if t { 100.0 } else { 0.0 });
             per.entry(line.name.clone()).or_default().push(vec![
                 f.completeness(),
                 f.pairing_coverage(),
