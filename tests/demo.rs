@@ -284,4 +284,37 @@ async fn the_demo_reports_agree_with_the_demo_records(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(drafts, 1);
+
+    // The reports page opens on what waits: the street admin sees the report submitted for
+    // review (and, once the deadline has passed, the community that has not submitted), and
+    // opens on that quarter; 和平社区's staff see their returned report.
+    let last = Quarter::containing(today).previous();
+    let page = client.get("/reports").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text("h1")
+            .contains(&last.label(shouhu::i18n::Lang::Zh)),
+        "{}",
+        page.text("h1")
+    );
+    let submitted = page.texts("#reports-todo li[data-waiting=submitted]");
+    assert!(
+        submitted.iter().any(|l| l.contains("幸福社区")),
+        "{submitted:?}"
+    );
+    if today > last.end() + chrono::Duration::days(10) {
+        let overdue = page.texts("#reports-todo li[data-overdue]");
+        assert!(
+            overdue.iter().any(|l| l.contains("东风社区")),
+            "{overdue:?}"
+        );
+    }
+    let mut staff = TestClient::new(&pool);
+    staff.login("13800000002", demo::PASSWORD).await;
+    let page = staff.get("/reports").await;
+    let returned = page.texts("#reports-todo li[data-waiting=returned]");
+    assert!(
+        returned.iter().any(|l| l.contains("和平社区")),
+        "{returned:?}"
+    );
 }

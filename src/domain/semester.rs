@@ -139,6 +139,23 @@ impl Quarter {
         NaiveDate::from_ymd_opt(self.year, (self.number - 1) * 3 + 1, 1).expect("valid date")
     }
 
+    /// The quarter as people name it: 2026年第三季度, 2026 Q3.
+    pub fn label(self, lang: impl std::borrow::Borrow<crate::i18n::Lang>) -> String {
+        match *lang.borrow() {
+            crate::i18n::Lang::En => format!("{} Q{}", self.year, self.number),
+            _ => format!(
+                "{}年第{}季度",
+                self.year,
+                ["一", "二", "三", "四"][(self.number as usize).clamp(1, 4) - 1]
+            ),
+        }
+    }
+
+    /// The quarter before this one.
+    pub fn previous(self) -> Quarter {
+        Quarter::containing(self.start().pred_opt().expect("valid date"))
+    }
+
     pub fn end(self) -> NaiveDate {
         let next = if self.number == 4 {
             Quarter {
@@ -157,6 +174,26 @@ impl Quarter {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn quarters_are_labelled_as_people_name_them() {
+        let q = Quarter {
+            year: 2026,
+            number: 3,
+        };
+        assert_eq!(q.label(crate::i18n::Lang::Zh), "2026年第三季度");
+        assert_eq!(q.label(crate::i18n::Lang::En), "2026 Q3");
+        assert_eq!(q.previous().label(crate::i18n::Lang::Zh), "2026年第二季度");
+        assert_eq!(
+            Quarter {
+                year: 2026,
+                number: 1
+            }
+            .previous()
+            .label(crate::i18n::Lang::En),
+            "2025 Q4"
+        );
+    }
 
     #[test]
     fn semesters_are_labelled_as_people_name_them() {

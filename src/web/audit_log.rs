@@ -240,6 +240,11 @@ impl AuditRow {
             .to_string()
     }
 
+    /// The detail as a person reads it.
+    pub fn detail_text(&self, lang: impl std::borrow::Borrow<crate::i18n::Lang>) -> String {
+        crate::web::audit_detail::humanize(&self.detail, *lang.borrow())
+    }
+
     pub fn action_key(&self) -> String {
         if ACTIONS.contains(&self.action.as_str()) {
             format!("audit.action.{}", self.action)
@@ -431,12 +436,13 @@ pub async fn export_audit(
     .await?;
     tx.commit().await?;
     let t = crate::i18n::catalog(rctx.lang);
-    let bytes = workbook(&rows, |k| t.t(k).to_string()).map_err(AppError::internal)?;
+    let bytes = workbook(&rows, rctx.lang, |k| t.t(k).to_string()).map_err(AppError::internal)?;
     Ok(xlsx(bytes, "audit.xlsx"))
 }
 
 fn workbook(
     rows: &[AuditRow],
+    lang: crate::i18n::Lang,
     t: impl Fn(&str) -> String,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
@@ -473,13 +479,13 @@ fn workbook(
             5,
             format!(
                 "{} {}",
-                row.entity,
+                t(&format!("audit.entity_kind.{}", row.entity)),
                 row.entity_id.map(|i| i.to_string()).unwrap_or_default()
             ),
         )?;
         sheet.write_string(r, 6, row.child_name.clone().unwrap_or_default())?;
         sheet.write_string(r, 7, &row.ip)?;
-        sheet.write_string(r, 8, &row.detail)?;
+        sheet.write_string(r, 8, crate::web::audit_detail::humanize(&row.detail, lang))?;
     }
     sheet.set_column_width(1, 20)?;
     sheet.set_column_width(8, 60)?;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod activities;
 pub mod api;
 pub mod assets;
+pub mod audit_detail;
 pub mod audit_log;
 pub mod charts;
 pub mod children;

@@ -9,7 +9,8 @@ use serde_json::json;
 use super::db as queries;
 use super::figures::{Figures, VISIT_KINDS};
 use super::handlers::{community_in_scope, figures_of, parse_period, period_key};
-use super::street::{OverviewQuery, default_quarter, lines};
+use super::overview::{OverviewQuery, default_quarter};
+use super::street::lines;
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
@@ -238,7 +239,7 @@ pub async fn export_report(
             ]
         })
         .unwrap_or(["", "", ""]);
-    let bytes = report_workbook(&name, &period_key(q), &status, &figures, narrative)
+    let bytes = report_workbook(&name, &q.label(Lang::Zh), &status, &figures, narrative)
         .map_err(AppError::internal)?;
     audit::record(
         &mut tx,
@@ -252,7 +253,7 @@ pub async fn export_report(
     tx.commit().await?;
     Ok(xlsx_response(
         bytes,
-        &format!("{name}-{}.xlsx", period_key(q)),
+        &format!("{name}-{}.xlsx", q.label(Lang::Zh)),
     ))
 }
 
@@ -311,6 +312,10 @@ pub async fn export_street(
     tx.commit().await?;
     Ok(xlsx_response(
         bytes,
-        &format!("{}-{}.xlsx", t.t("report.sheet.comparison"), period_key(q)),
+        &format!(
+            "{}-{}.xlsx",
+            t.t("report.sheet.comparison"),
+            q.label(Lang::Zh)
+        ),
     ))
 }

@@ -6,10 +6,12 @@ mod db;
 mod export;
 pub mod figures;
 mod handlers;
+mod overview;
 pub mod street;
 
 pub use handlers::parse_period;
-pub use street::{default_quarter, lines};
+pub use overview::default_quarter;
+pub use street::lines;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -18,7 +20,7 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/reports", get(street::reports_overview))
+        .route("/reports", get(overview::reports_overview))
         .route("/reports/export.xlsx", get(export::export_street))
         .route(
             "/reports/evaluation",

@@ -16,10 +16,9 @@ use uuid::Uuid;
 
 use super::db as queries;
 use super::figures::Figures;
-use super::handlers::period_key;
+use super::overview::default_quarter;
 use crate::AppState;
 use crate::audit;
-use crate::auth::extract::CommunityScope;
 use crate::auth::{Staff, StreetAdmin};
 use crate::db::{self, Tx};
 use crate::domain::ids::StreetId;
@@ -57,7 +56,7 @@ fn submitted_on_time(
     }
 }
 
-async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
+pub(super) async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
     Ok(sqlx::query_scalar!(
         "SELECT report_deadline_days FROM street WHERE id = $1",
         street.0
@@ -115,137 +114,6 @@ pub async fn lines(
         });
     }
     Ok(out)
-}
-
-/// The sortable columns of the street view.
-pub const COLUMNS: [&str; 10] = [
-    "children",
-    "completeness",
-    "pairing_coverage",
-    "visits",
-    "duty_completion",
-    "talk_coverage",
-    "activities",
-    "person_times",
-    "aid",
-    "overdue",
-];
-
-fn sort_value(line: &CommunityLine, column: &str) -> f64 {
-    let f = &line.figures;
-    match column {
-        "children" => f.children as f64,
-        "completeness" => f.completeness().unwrap_or(-1.0),
-        "pairing_coverage" => f.pairing_coverage().unwrap_or(-1.0),
-        "visits" => f.visits as f64,
-        "duty_completion" => f.duty_completion().unwrap_or(-1.0),
-        "talk_coverage" => f.talk_coverage().unwrap_or(-1.0),
-        "activities" => f.activities as f64,
-        "person_times" => f.person_times as f64,
-        "aid" => f.aid_fen as f64,
-        "overdue" => f.follow_ups_overdue as f64,
-        _ => 0.0,
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct OverviewQuery {
-    #[serde(default)]
-    pub period: String,
-    #[serde(default)]
-    pub sort: String,
-    #[serde(default)]
-    pub dir: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reports/street.html")]
-pub struct StreetReportsPage {
-    ctx: PageCtx,
-    quarter: Quarter,
-    period: String,
-    periods: Vec<String>,
-    lines: Vec<CommunityLine>,
-    sort: String,
-    dir: String,
-    columns: [&'static str; 10],
-    on_time_rate: String,
-    deadline: NaiveDate,
-    is_admin: bool,
-}
-
-impl StreetReportsPage {
-    fn sort_link(&self, column: &str) -> String {
-        let dir = if self.sort == column && self.dir != "asc" {
-            "asc"
-        } else {
-            "desc"
-        };
-        format!("/reports?period={}&sort={column}&dir={dir}", self.period)
-    }
-    fn pct(&self, v: Option<f64>) -> String {
-        Figures::show(v)
-    }
-}
-
-/// The quarter a report view starts on: the last finished quarter.
-pub fn default_quarter(today: NaiveDate) -> Quarter {
-    let current = Quarter::containing(today);
-    Quarter::containing(current.start() - Duration::days(1))
-}
-
-pub async fn reports_overview(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-    Query(q): Query<OverviewQuery>,
-) -> Result<StreetReportsPage> {
-    let today = today_in_china();
-    let quarter =
-        super::handlers::parse_period(&q.period).unwrap_or_else(|| default_quarter(today));
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
-    let mut lines = lines(&mut tx, staff.user.street_id, staff.scope.filter(), quarter).await?;
-    let days = deadline_days(&mut tx, staff.user.street_id).await?;
-    tx.commit().await?;
-    let sort = if COLUMNS.contains(&q.sort.as_str()) {
-        q.sort.clone()
-    } else {
-        String::new()
-    };
-    if !sort.is_empty() {
-        lines.sort_by(|a, b| sort_value(a, &sort).total_cmp(&sort_value(b, &sort)));
-        if q.dir != "asc" {
-            lines.reverse();
-        }
-    }
-    let due: Vec<bool> = lines.iter().filter_map(|l| l.on_time).collect();
-    let on_time_rate = if due.is_empty() {
-        "—".to_string()
-    } else {
-        format!(
-            "{:.0}%",
-            due.iter().filter(|x| **x).count() as f64 * 100.0 / due.len() as f64
-        )
-    };
-    let mut periods = Vec::new();
-    let mut p = Quarter::containing(today);
-    for _ in 0..8 {
-        periods.push(period_key(p));
-        p = Quarter::containing(p.start() - Duration::days(1));
-    }
-    Ok(StreetReportsPage {
-        ctx,
-        period: period_key(quarter),
-        quarter,
-        periods,
-        lines,
-        sort,
-        dir: q.dir,
-        columns: COLUMNS,
-        on_time_rate,
-        deadline: deadline(quarter, days),
-        is_admin: staff.scope == CommunityScope::All,
-    })
 }
 
 /// Weights of the annual evaluation, by metric.
@@ -447,7 +315,7 @@ pub struct QualityPage {
     not_updated: Vec<(Uuid, String)>,
     unverified: Vec<(Uuid, String)>,
     inactive: Vec<crate::web::pairings::db::PairingRow>,
-    late: Vec<(String, String)>,
+    late: Vec<(String, Quarter)>,
 }
 
 pub async fn data_quality(
@@ -501,7 +369,7 @@ pub async fn data_quality(
         .await?
         .into_iter()
         .filter(|l| l.on_time == Some(false) && l.submitted_at.is_none())
-        .map(|l| (l.name, period_key(last)))
+        .map(|l| (l.name, last))
         .collect();
     tx.commit().await?;
     Ok(QualityPage {
