@@ -5,8 +5,8 @@
 // out forgets them all. Visits typed offline live in IndexedDB (see offline.js), not here.
 'use strict';
 var PAGES = 'shouhu-pages-v1';
-var ASSETS = 'shouhu-assets-v1';
-var ASSET_URLS = ['/static/app.css', '/static/offline.js'];
+var ASSETS = 'shouhu-assets-v2';
+var ASSET_URLS = ['/static/app.css', '/static/offline.js', '/static/menu.js'];
 
 self.addEventListener('install', function (event) {
   event.waitUntil(caches.open(ASSETS)

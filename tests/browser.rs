@@ -184,14 +184,7 @@ async fn each_role_logs_in_and_sees_its_home_page(pool: PgPool) {
             }
         }
         screenshot(&client, role).await;
-        // Log out through the button in the header.
-        client
-            .find(Locator::Css("form[action='/logout'] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        log_out(&client).await;
         client
             .wait()
             .for_element(Locator::Css("#login"))
@@ -199,6 +192,158 @@ async fn each_role_logs_in_and_sees_its_home_page(pool: PgPool) {
             .unwrap();
         client.close().await.unwrap();
     }
+}
+
+/// Log out through the account menu in the header (behind the menu button on a phone).
+async fn log_out(client: &Client) {
+    let nav = client.find(Locator::Css("#site-nav")).await.unwrap();
+    if !nav.is_displayed().await.unwrap() {
+        client
+            .find(Locator::Css("#menu-toggle"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css(".who > summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The top of an element on the page, in CSS pixels.
+async fn top_of(client: &Client, css: &str) -> f64 {
+    client
+        .execute(
+            "return document.querySelector(arguments[0]).getBoundingClientRect().top;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+/// The street admin's menu, grouped, stays on one line beside the user's name at 1366 px and
+/// marks the page shown; on a phone it folds into one menu button.
+#[sqlx::test]
+async fn the_menu_fits_one_line_on_a_desk_and_folds_on_a_phone(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let desk = browser(&driver, 1366, 900).await;
+    login(&desk, &base, &f.a.admin_login, PASSWORD).await;
+    desk.wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
+    desk.goto(&format!("{base}/children")).await.unwrap();
+    // One line: the brand, the menu and the account menu share their top.
+    let brand = top_of(&desk, ".brand").await;
+    for css in ["#site-nav > a[href='/reports']", ".who > summary"] {
+        let top = top_of(&desk, css).await;
+        assert!(
+            (top - brand).abs() < 16.0,
+            "{css} at {top}, brand at {brand}"
+        );
+    }
+    assert!(
+        !desk
+            .find(Locator::Css("#menu-toggle"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    // The page shown is marked, and so is its group.
+    let current = desk
+        .find_all(Locator::Css("#site-nav [aria-current=page]"))
+        .await
+        .unwrap();
+    assert_eq!(current.len(), 1);
+    assert_eq!(
+        current[0].attr("href").await.unwrap().as_deref(),
+        Some("/children")
+    );
+    let group = desk
+        .find(Locator::Css("details.menu-group.current > summary"))
+        .await
+        .unwrap();
+    assert_eq!(group.text().await.unwrap(), "档案");
+    // A group opens on a click, and its entries lead where they say.
+    let settings = desk
+        .find(Locator::Css("#site-nav a[href='/settings']"))
+        .await
+        .unwrap();
+    assert!(!settings.is_displayed().await.unwrap());
+    let admin_group = desk
+        .find_all(Locator::Css("details.menu-group > summary"))
+        .await
+        .unwrap();
+    let mut opened = false;
+    for summary in admin_group {
+        if summary.text().await.unwrap() == "管理" {
+            summary.click().await.unwrap();
+            opened = true;
+        }
+    }
+    assert!(opened);
+    assert!(settings.is_displayed().await.unwrap());
+    screenshot(&desk, "menu-desk").await;
+    settings.click().await.unwrap();
+    desk.wait()
+        .for_element(Locator::Css(
+            "#site-nav a[href='/settings'][aria-current=page]",
+        ))
+        .await
+        .unwrap();
+    desk.close().await.unwrap();
+
+    let phone = browser(&driver, 360, 740).await;
+    login(&phone, &base, &f.a.admin_login, PASSWORD).await;
+    phone
+        .wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
+    let nav = phone.find(Locator::Css("#site-nav")).await.unwrap();
+    let toggle = phone.find(Locator::Css("#menu-toggle")).await.unwrap();
+    assert!(!nav.is_displayed().await.unwrap());
+    assert!(toggle.is_displayed().await.unwrap());
+    toggle.click().await.unwrap();
+    assert!(nav.is_displayed().await.unwrap());
+    assert_eq!(
+        toggle.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let overflow = phone
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::json!(false));
+    screenshot(&phone, "menu-phone").await;
+    log_out(&phone).await;
+    phone
+        .wait()
+        .for_element(Locator::Css("#login"))
+        .await
+        .unwrap();
+    phone.close().await.unwrap();
 }
 
 #[sqlx::test]

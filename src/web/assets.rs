@@ -32,6 +32,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/import.js"),
     ),
     (
+        "menu.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/menu.js"),
+    ),
+    (
         "print.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/print.js"),

@@ -21,6 +21,39 @@ use crate::i18n::{Catalog, Lang, catalog};
 pub const LANG_COOKIE: &str = "shouhu_lang";
 pub const ANON_CSRF_COOKIE: &str = "shouhu_csrf";
 
+/// Every address the site menu links to (a staff member's own community is under
+/// /communities).
+const MENU: [&str; 16] = [
+    "/",
+    "/children",
+    "/volunteers",
+    "/pairings",
+    "/pairings/duties",
+    "/follow-ups",
+    "/activities",
+    "/reports",
+    "/v/hours",
+    "/communities",
+    "/users",
+    "/settings",
+    "/api-tokens",
+    "/audit",
+    "/password",
+    "/account/totp",
+];
+
+/// The menu entry a path belongs to: the longest menu address it equals or lies under.
+fn current_entry(path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    MENU.iter()
+        .copied()
+        .filter(|href| {
+            path == *href
+                || (*href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
+        })
+        .max_by_key(|href| href.len())
+}
+
 /// The resolved context of one request, stored in its extensions.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
@@ -438,6 +471,17 @@ pub struct PageCtx {
 impl PageCtx {
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.t.t(key)
+    }
+
+    /// Whether `href` is the menu entry of the page shown: the longest menu address the path
+    /// starts with (so /pairings/duties marks 五个一, not 结对).
+    pub fn current(&self, href: &str) -> bool {
+        current_entry(&self.path) == Some(href)
+    }
+
+    /// Whether one of `hrefs` is the current menu entry (marks the group that holds it).
+    pub fn current_in(&self, hrefs: &[&str]) -> bool {
+        current_entry(&self.path).is_some_and(|c| hrefs.contains(&c))
     }
 
     pub fn is_admin(&self) -> bool {
