@@ -346,6 +346,50 @@ async fn the_menu_fits_one_line_on_a_desk_and_folds_on_a_phone(pool: PgPool) {
     phone.close().await.unwrap();
 }
 
+/// A new street's admin signs in to the first steps, and each step's button leads to it.
+#[sqlx::test]
+async fn a_new_street_signs_in_to_its_first_steps(pool: PgPool) {
+    shouhu::cli::create_street(
+        &pool,
+        "城北街道",
+        "admin@chengbei.cn",
+        "管理员",
+        "initial-pass-123",
+        false,
+    )
+    .await
+    .unwrap();
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let desk = browser(&driver, 1366, 900).await;
+    login(&desk, &base, "admin@chengbei.cn", "initial-pass-123").await;
+    let steps = desk
+        .wait()
+        .for_element(Locator::Css("#first-steps"))
+        .await
+        .unwrap();
+    assert!(steps.is_displayed().await.unwrap());
+    let items = desk
+        .find_all(Locator::Css("#first-steps li"))
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 5);
+    screenshot(&desk, "first-steps").await;
+    desk.find(Locator::Css(
+        "#first-steps li[data-step=communities] a.button",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    desk.wait()
+        .for_element(Locator::Css("#community-form"))
+        .await
+        .unwrap();
+    desk.close().await.unwrap();
+}
+
 #[sqlx::test]
 async fn a_wrong_password_shows_the_message_in_the_browser(pool: PgPool) {
     let f = Fixture::new(&pool).await;

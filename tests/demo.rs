@@ -318,3 +318,104 @@ async fn the_demo_reports_agree_with_the_demo_records(pool: PgPool) {
         "{returned:?}"
     );
 }
+
+/// After `shouhu create-street`, the admin's home opens on the first steps; each ticks itself as
+/// the records show it done, and the list is gone when all are. Saving the settings says so.
+#[sqlx::test]
+async fn a_new_street_starts_on_a_checklist_that_ticks_itself(pool: PgPool) {
+    let (street, _) = shouhu::cli::create_street(
+        &pool,
+        "城北街道",
+        "admin@chengbei.cn",
+        "管理员",
+        "initial-pass-123",
+        false,
+    )
+    .await
+    .unwrap();
+    let mut client = TestClient::new(&pool);
+    client.login("admin@chengbei.cn", "initial-pass-123").await;
+    let steps = |page: &common::TestResponse| {
+        (
+            page.texts("#first-steps li").len(),
+            page.texts("#first-steps li[data-done]").len(),
+        )
+    };
+    let home = client.get("/").await;
+    assert_eq!(steps(&home), (5, 0));
+    // Every step not done has its button.
+    assert_eq!(home.texts("#first-steps li a.button").len(), 5);
+    assert_eq!(
+        home.attr("#first-steps li[data-step=roster] a", "href")
+            .as_deref(),
+        Some("/children/import")
+    );
+    // An empty list says what to do next, with the button to do it.
+    let children = client.get("/children").await;
+    assert_eq!(
+        children
+            .attr("a.button[href='/children/import']", "href")
+            .as_deref(),
+        Some("/children/import")
+    );
+
+    let run = |sql: &'static str| sqlx::query(sql).bind(street.0);
+    let community = uuid::Uuid::now_v7();
+    run("INSERT INTO community (street_id, id, name) VALUES ($1, $2, '北门社区')")
+        .bind(community)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let home = client.get("/").await;
+    assert_eq!(
+        steps(&home),
+        (5, 0),
+        "a community without grids is not done"
+    );
+    run("INSERT INTO grid (street_id, id, community_id, name) VALUES ($1, gen_random_uuid(), $2, '一网格')")
+        .bind(community)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(steps(&client.get("/").await), (5, 1));
+    run("INSERT INTO app_user (street_id, id, login, display_name, role, community_id, password_hash)
+         VALUES ($1, gen_random_uuid(), '13700000001', '社工', 'community_staff', $2, 'x')")
+    .bind(community)
+    .execute(&pool)
+    .await
+    .unwrap();
+    run("INSERT INTO child (street_id, id, community_id, name, gender, birth_date, left_behind, care_situation)
+         VALUES ($1, gen_random_uuid(), $2, '张三', 'male', '2016-01-01', 'father_away', 'grandparents')")
+    .bind(community)
+    .execute(&pool)
+    .await
+    .unwrap();
+    run(
+        "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind)
+         VALUES ($1, gen_random_uuid(), $2, '李四', '13900009999', 'teacher')",
+    )
+    .bind(community)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let home = client.get("/").await;
+    assert_eq!(steps(&home), (5, 4));
+    assert_eq!(
+        home.texts("#first-steps li:not([data-done])"),
+        vec![home.text("#first-steps li[data-step=deadline]")]
+    );
+    let saved = client
+        .post(
+            "/settings",
+            &[
+                ("caseload_cap", "3"),
+                ("report_deadline_days", "15"),
+                ("retention_years", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+    assert!(!saved.text("#saved").is_empty(), "saving says so");
+    let home = client.get("/").await;
+    assert_eq!(steps(&home), (0, 0), "all done: the checklist is gone");
+}

@@ -27,6 +27,8 @@ use crate::web::volunteers::handlers::conduct_accepted;
 #[template(path = "home/admin.html")]
 pub struct AdminHome {
     ctx: PageCtx,
+    /// A new street's first steps, each ticked once done; empty when all are.
+    first_steps: Vec<FirstStep>,
     communities: Vec<CommunitySummary>,
     total_children: i64,
     total_volunteers: i64,
@@ -97,7 +99,9 @@ pub async fn home(
                 format!("dashboard:all:{today}"),
                 dashboard(&mut tx, user.street_id, None, today).await?
             );
+            let first_steps = first_steps(&mut tx, user.street_id).await?;
             AdminHome {
+                first_steps,
                 charts,
                 total_children: communities.iter().map(|c| c.children).sum(),
                 total_volunteers: communities.iter().map(|c| c.volunteers).sum(),
@@ -204,6 +208,61 @@ async fn dashboard(
     );
     let (activities, people) = charts::activities_per_month(tx, street, community, today).await?;
     Ok(vec![visits, duties, activities, people])
+}
+
+/// One step of a new street's first hour: what to do, where, and whether it is done.
+pub struct FirstStep {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub done: bool,
+}
+
+/// The first steps of a new street office (communities and grids, staff accounts, the roster,
+/// volunteers, the report deadline), each ticked by what the records show. All done: none shown.
+async fn first_steps(tx: &mut Tx, street: crate::domain::ids::StreetId) -> Result<Vec<FirstStep>> {
+    let (grids, staff, children, volunteers, settings): (bool, bool, bool, bool, bool) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM grid WHERE street_id = $1),
+                EXISTS (SELECT 1 FROM app_user WHERE street_id = $1 AND role = 'community_staff'),
+                EXISTS (SELECT 1 FROM child WHERE street_id = $1),
+                EXISTS (SELECT 1 FROM volunteer WHERE street_id = $1),
+                EXISTS (SELECT 1 FROM audit_event WHERE street_id = $1 AND action = 'settings_changed')
+                  OR (SELECT created_at < now() - interval '90 days' FROM street WHERE id = $1)",
+    )
+    .bind(street.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let steps = vec![
+        FirstStep {
+            key: "communities",
+            href: "/communities",
+            done: grids,
+        },
+        FirstStep {
+            key: "staff",
+            href: "/users/new",
+            done: staff,
+        },
+        FirstStep {
+            key: "roster",
+            href: "/children/import",
+            done: children,
+        },
+        FirstStep {
+            key: "volunteers",
+            href: "/volunteers/new",
+            done: volunteers,
+        },
+        FirstStep {
+            key: "deadline",
+            href: "/settings",
+            done: settings,
+        },
+    ];
+    Ok(if steps.iter().all(|s| s.done) {
+        Vec::new()
+    } else {
+        steps
+    })
 }
 
 /// Open follow-ups with the overdue ones first (the query already sorts by due date).
