@@ -81,6 +81,11 @@ impl Catalog {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.trim(), v.trim()))
+            // A value in double quotes keeps its spaces (English punctuation: `p.open = " ("`).
+            .map(|(k, v)| {
+                let quoted = v.len() >= 2 && v.starts_with('"') && v.ends_with('"');
+                (k, if quoted { &v[1..v.len() - 1] } else { v })
+            })
             .collect();
         Catalog { lang, messages }
     }

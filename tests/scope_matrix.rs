@@ -758,3 +758,41 @@ async fn no_page_shows_a_raw_key(pool: PgPool) {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// English pages use English punctuation: no page any role opens in English shows a Chinese
+/// colon, bracket, comma, semicolon or enumeration comma outside what a user typed.
+#[sqlx::test]
+async fn english_pages_carry_no_chinese_punctuation(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let a = &f.a;
+    let mut found = Vec::new();
+    for login in [&a.admin_login, &a.staff_login, &a.volunteer_login] {
+        let mut client = TestClient::new(&pool);
+        client.login(login, PASSWORD).await;
+        client
+            .post("/locale", &[("lang", "en"), ("back", "/")])
+            .await;
+        for (method, route, _) in ROUTES {
+            if *method != "GET" || route.contains("photos") || route.ends_with(".xlsx") {
+                continue;
+            }
+            let r = call(&mut client, method, &concrete(route, a), a).await;
+            let html = r
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("text/html"));
+            if r.status != StatusCode::OK || !html {
+                continue;
+            }
+            assert_eq!(r.attr("html", "lang").as_deref(), Some("en"), "{route}");
+            let text = visible_text(&r.body);
+            for mark in ['：', '（', '）', '，', '；', '、', '。'] {
+                if let Some(at) = text.find(mark) {
+                    let from = text.floor_char_boundary(at.saturating_sub(30));
+                    let to = text.ceil_char_boundary((at + 30).min(text.len()));
+                    found.push(format!("{login} {route}: {mark} in …{}…", &text[from..to]));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
