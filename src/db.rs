@@ -5,6 +5,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
+use uuid::Uuid;
 
 use crate::domain::ids::{StreetId, UserId};
 
@@ -51,7 +52,38 @@ async fn connect_with_slow_log(
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(pool).await
+    MIGRATOR.run(pool).await?;
+    search_keys(pool)
+        .await
+        .map_err(sqlx::migrate::MigrateError::Execute)
+}
+
+/// Files saved before names were searchable by their full pinyin hold only the initials in
+/// `name_initials`; give them the whole search key (`hsq|huangsiqi`). Computed here, not in
+/// SQL, from the same pinyin table the app uses; a no-op once done.
+async fn search_keys(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+        "SELECT street_id, id, name FROM child WHERE name_initials <> '' AND strpos(name_initials, '|') = 0",
+    )
+    .fetch_all(pool)
+    .await?;
+    for chunk in rows.chunks(5_000) {
+        let (streets, ids): (Vec<Uuid>, Vec<Uuid>) = chunk.iter().map(|(s, i, _)| (*s, *i)).unzip();
+        let keys: Vec<String> = chunk
+            .iter()
+            .map(|(_, _, name)| crate::domain::pinyin::search_key(name))
+            .collect();
+        sqlx::query(
+            "UPDATE child SET name_initials = u.key FROM UNNEST($1::uuid[], $2::uuid[], $3::text[]) AS u(street_id, id, key)
+             WHERE child.street_id = u.street_id AND child.id = u.id",
+        )
+        .bind(&streets)
+        .bind(&ids)
+        .bind(&keys)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether every embedded migration has been applied (for `/readyz`).

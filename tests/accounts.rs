@@ -424,3 +424,51 @@ async fn a_volunteer_login_is_linked_only_within_the_chosen_community(pool: PgPo
         .unwrap();
     assert_eq!(linked, 1);
 }
+
+/// Linking a login to a volunteer offers the volunteers grouped by their community, each group
+/// naming its community, so the form (and its script) can offer only the chosen community's.
+#[sqlx::test]
+async fn the_volunteer_list_is_grouped_by_community(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    for (community, name) in [
+        (f.a.community, "甲社区志愿者"),
+        (f.a.other_community, "乙社区志愿者"),
+    ] {
+        sqlx::query(
+            "INSERT INTO volunteer (street_id, id, community_id, name, phone, kind)
+             VALUES ($1, gen_random_uuid(), $2, $3, '13900001111', 'teacher')",
+        )
+        .bind(f.a.id)
+        .bind(community)
+        .bind(name)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    let page = admin.get("/users/new").await;
+    let html = page.html();
+    let group = scraper::Selector::parse("#volunteer_id optgroup").unwrap();
+    let option = scraper::Selector::parse("option").unwrap();
+    let mut seen = Vec::new();
+    for g in html.select(&group) {
+        let community: uuid::Uuid = g.value().attr("data-community").unwrap().parse().unwrap();
+        for o in g.select(&option) {
+            seen.push((community, o.text().collect::<String>()));
+        }
+    }
+    assert!(
+        seen.contains(&(f.a.community, "甲社区志愿者".to_string())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&(f.a.other_community, "乙社区志愿者".to_string())),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.contains(&(f.a.community, "乙社区志愿者".to_string())),
+        "{seen:?}"
+    );
+    assert!(page.body.contains("/static/user-form.js"));
+}

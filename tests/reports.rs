@@ -292,6 +292,17 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
         .await
         .unwrap();
     let ranking = admin.get("/reports/evaluation?year=2026").await;
+    // One definition of the five-duty rate, said on both pages, with how each page derives it.
+    let report = admin
+        .get(&format!("/reports/{}/2026-Q3", f.a.community))
+        .await;
+    let definition = zh_text("report.duty_definition");
+    assert!(ranking.text("#duty-definition").starts_with(&definition));
+    assert!(report.text("#duty-definition").starts_with(&definition));
+    assert_ne!(
+        ranking.text("#duty-definition"),
+        report.text("#duty-definition")
+    );
     let first = ranking.texts("#ranking tbody tr")[0].clone();
     assert!(first.contains(&f.a.community_name), "{first}");
     // Weights are validated and saved.
@@ -521,4 +532,10 @@ async fn the_report_page_prints(pool: PgPool) {
     let script = staff.get("/static/print.js").await;
     assert_eq!(script.status, StatusCode::OK);
     assert!(script.body.contains("window.print()"));
+}
+
+fn zh_text(key: &str) -> String {
+    shouhu::i18n::catalog(shouhu::i18n::Lang::Zh)
+        .t(key)
+        .to_string()
 }

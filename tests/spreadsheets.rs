@@ -382,7 +382,7 @@ async fn a_roster_longer_than_a_batch_lands_column_by_column(pool: PgPool) {
                 format!("每年{i}次"),
                 row.care.1.to_string(),
                 row.risk.1.to_string(),
-                format!("fp{i:04}"),
+                format!("fp{i:04}|fenpi{i:04}"),
             ],
             "{name}"
         );

@@ -55,7 +55,7 @@ pub async fn load_large(
          SELECT $1, gen_random_uuid(), '第' || lpad(n::text, 2, '0') || '社区', '演示路' || n || '号' FROM generate_series(1, 30) n",
         "INSERT INTO child (street_id, id, community_id, name, name_initials, gender, birth_date, address, school, grade, left_behind,
                             parents_work_place, care_situation, verified_on, created_at)
-         SELECT $1, gen_random_uuid(), c.id, '儿童' || n, 'et', CASE WHEN n % 2 = 0 THEN 'male' ELSE 'female' END::gender,
+         SELECT $1, gen_random_uuid(), c.id, '儿童' || n, 'et' || n || '|ertong' || n, CASE WHEN n % 2 = 0 THEN 'male' ELSE 'female' END::gender,
                 date '2012-01-01' + (n % 3000), '演示路', '演示小学', '四年级', 'both_parents_away', '广东省东莞市', 'grandparents',
                 CASE WHEN n % 3 = 0 THEN current_date - 20 END, now() - ((n % 400) || ' days')::interval
          FROM generate_series(1, 5000) n
@@ -192,7 +192,7 @@ pub async fn load_tenants(pool: &PgPool, tenants: u32) -> CliResult<u64> {
          FROM new_street s JOIN community c ON c.street_id = s.id",
         "INSERT INTO child (street_id, id, community_id, name, name_initials, gender, birth_date, address, school, grade,
                             left_behind, parents_work_place, care_situation, created_at)
-         SELECT c.street_id, gen_random_uuid(), c.id, '儿童' || g.i, 'et', CASE WHEN g.i % 2 = 0 THEN 'male' ELSE 'female' END::gender,
+         SELECT c.street_id, gen_random_uuid(), c.id, '儿童' || g.i, 'et' || g.i || '|ertong' || g.i, CASE WHEN g.i % 2 = 0 THEN 'male' ELSE 'female' END::gender,
                 date '2012-01-01' + (g.i * 17 % 3000), '演示路', '演示小学', '四年级', 'both_parents_away', '浙江省宁波市',
                 'grandparents', now() - ((g.i % 300) || ' days')::interval
          FROM new_street s JOIN community c ON c.street_id = s.id CROSS JOIN generate_series(1, 100) AS g(i)",

@@ -295,7 +295,7 @@ pub(super) async fn fill(
             .bind(community)
             .bind(grid_ids[k % 2])
             .bind(&cname)
-            .bind(pinyin::initials(&cname))
+            .bind(pinyin::search_key(&cname))
             .bind(gender)
             .bind(birth)
             .bind(key.encrypt(id_number.as_str()))

@@ -1,4 +1,4 @@
-//! Pinyin initials of names, for searching children by typing `zxm` for 张小明.
+//! Pinyin of names, for searching children by typing `zxm`, `zhang` or `zhangxiaoming` for 张小明.
 
 use ::pinyin::ToPinyin;
 
@@ -18,6 +18,28 @@ pub fn initials(name: &str) -> String {
         }
     }
     out
+}
+
+/// The full pinyin of `name`, without tones (张小明 → `zhangxiaoming`); ASCII letters and digits
+/// kept lower-cased, everything else dropped, as in [`initials`].
+pub fn full(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for ch in name.chars() {
+        let ch = halfwidth(ch);
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if let Some(p) = ch.to_pinyin() {
+            out.push_str(p.plain());
+        }
+    }
+    out
+}
+
+/// What a child's name is searched by (the `name_initials` column): the initials, `|`, and the
+/// full pinyin (黄思琪 → `hsq|huangsiqi`). The initials stay first, so a prefix search on them
+/// still uses the index.
+pub fn search_key(name: &str) -> String {
+    format!("{}|{}", initials(name), full(name))
 }
 
 /// Whether a search `query` matches stored `initials`: the query is reduced
@@ -48,6 +70,14 @@ mod tests {
         assert_eq!(initials("王芳"), "wf");
         assert_eq!(initials("刘"), "l");
         assert_eq!(initials("安心"), "ax");
+    }
+
+    #[test]
+    fn full_pinyin_and_the_search_key() {
+        assert_eq!(full("黄思琪"), "huangsiqi");
+        assert_eq!(full("欧阳娜娜"), "ouyangnana");
+        assert_eq!(search_key("张小明"), "zxm|zhangxiaoming");
+        assert_eq!(search_key("李2号"), "l2h|li2hao");
     }
 
     #[test]

@@ -47,6 +47,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/print.js"),
     ),
     (
+        "user-form.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/user-form.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_bytes!("../../static/icon.svg"),

@@ -269,6 +269,8 @@ pub struct ListFilter {
     pub grid: Option<Uuid>,
     pub text: Option<String>,
     pub initials: Option<String>,
+    /// Latin letters searched in the full pinyin of the name.
+    pub full_pinyin: Option<String>,
     pub status: Option<ChildStatus>,
     pub risk: Option<RiskLevel>,
     pub care: Option<CareSituation>,
@@ -319,6 +321,7 @@ impl ListFilter {
             grid,
             text,
             initials,
+            full_pinyin: _,
             status,
             risk,
             care,
@@ -385,6 +388,11 @@ fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilte
             q.push(" OR starts_with(c.name_initials, ")
                 .push_bind(initials.clone());
             q.push(")");
+        }
+        if let Some(full) = &f.full_pinyin {
+            q.push(" OR strpos(split_part(c.name_initials, '|', 2), ")
+                .push_bind(full.clone());
+            q.push(") > 0");
         }
         q.push(")");
     }

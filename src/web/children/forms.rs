@@ -246,7 +246,7 @@ pub fn validate(
             fields: ChildFields {
                 community_id,
                 grid_id,
-                name_initials: pinyin::initials(&name),
+                name_initials: pinyin::search_key(&name),
                 name,
                 gender,
                 birth_date,

@@ -135,6 +135,11 @@ impl ListQuery {
             .filter(|q| q.chars().all(|c| c.is_ascii_alphanumeric()))
             .map(|q| pinyin::initials(q))
             .filter(|i| !i.is_empty());
+        // Two or more Latin letters also search the full pinyin (huangsiqi, siqi -> 黄思琪).
+        let full_pinyin = text
+            .as_ref()
+            .filter(|q| q.len() >= 2 && q.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(|q| q.to_ascii_lowercase());
         let (born_after, born_by) = AGE_BANDS
             .iter()
             .find(|(key, _, _)| *key == self.age)
@@ -147,6 +152,7 @@ impl ListQuery {
             grid: self.grid.parse().ok(),
             text,
             initials,
+            full_pinyin,
             status: if self.status == "all" {
                 None
             } else {

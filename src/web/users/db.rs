@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::domain::ids::{CommunityId, StreetId, UserId, VolunteerId};
 use crate::domain::role::Role;
@@ -81,27 +82,44 @@ pub async fn community_choices(
 }
 
 /// Volunteer records that have no login yet.
+/// Volunteers without a login, by community (each group names its community's id, so the form
+/// can offer only the chosen community's volunteers).
 pub async fn volunteer_choices(
     conn: &mut PgConnection,
     street: StreetId,
-) -> Result<Vec<Choice>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT v.id, v.name, c.name AS community FROM volunteer v
-           JOIN community c ON c.street_id = v.street_id AND c.id = v.community_id
-           WHERE v.street_id = $1 AND v.status = 'active'
-             AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.street_id = v.street_id AND u.volunteer_id = v.id)
-           ORDER BY c.name, v.name"#,
-        street.0,
+) -> Result<Vec<VolunteerGroup>, sqlx::Error> {
+    let rows: Vec<(Uuid, String, Uuid, String)> = sqlx::query_as(
+        "SELECT v.id, v.name, c.id, c.name FROM volunteer v
+         JOIN community c ON c.street_id = v.street_id AND c.id = v.community_id
+         WHERE v.street_id = $1 AND v.status = 'active'
+           AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.street_id = v.street_id AND u.volunteer_id = v.id)
+         ORDER BY c.name, v.name",
     )
+    .bind(street.0)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Choice {
-            id: r.id.to_string(),
-            label: format!("{}（{}）", r.name, r.community),
-        })
-        .collect())
+    let mut groups: Vec<VolunteerGroup> = Vec::new();
+    for (id, name, community_id, community) in rows {
+        let choice = Choice {
+            id: id.to_string(),
+            label: name,
+        };
+        match groups.last_mut() {
+            Some(g) if g.community_id == community_id.to_string() => g.volunteers.push(choice),
+            _ => groups.push(VolunteerGroup {
+                community_id: community_id.to_string(),
+                community,
+                volunteers: vec![choice],
+            }),
+        }
+    }
+    Ok(groups)
+}
+
+pub struct VolunteerGroup {
+    pub community_id: String,
+    pub community: String,
+    pub volunteers: Vec<Choice>,
 }
 
 pub async fn community_exists(

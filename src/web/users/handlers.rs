@@ -88,7 +88,7 @@ pub struct NewUserPage {
     form: UserForm,
     errors: UserErrors,
     communities: Vec<Choice>,
-    volunteers: Vec<Choice>,
+    volunteers: Vec<queries::VolunteerGroup>,
     roles: [&'static str; 3],
     kinds: [&'static str; 7],
 }
