@@ -390,6 +390,48 @@ async fn a_new_street_signs_in_to_its_first_steps(pool: PgPool) {
     desk.close().await.unwrap();
 }
 
+/// The demo's five-duty grid fits a 1366 px screen: its last column is not behind a scroll.
+#[sqlx::test]
+async fn the_duty_grid_fits_a_desk_screen(pool: PgPool) {
+    shouhu::demo::load(&pool, &common::test_key())
+        .await
+        .unwrap();
+    let base = serve(&pool).await;
+    let driver = start_driver().await;
+    let desk = browser(&driver, 1366, 900).await;
+    login(
+        &desk,
+        &base,
+        shouhu::demo::ADMIN_LOGIN,
+        shouhu::demo::PASSWORD,
+    )
+    .await;
+    desk.wait()
+        .for_element(Locator::Css("#home-heading"))
+        .await
+        .unwrap();
+    desk.goto(&format!("{base}/pairings/duties")).await.unwrap();
+    desk.wait()
+        .for_element(Locator::Css("#duty-grid"))
+        .await
+        .unwrap();
+    let widths = desk
+        .execute(
+            "const wrap = document.querySelector('#duty-grid').parentElement;
+             return [wrap.scrollWidth, wrap.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&desk, "duty-grid").await;
+    let (scroll, client) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(
+        scroll <= client + 1.0,
+        "the grid is {scroll} px wide in {client} px"
+    );
+    desk.close().await.unwrap();
+}
+
 #[sqlx::test]
 async fn a_wrong_password_shows_the_message_in_the_browser(pool: PgPool) {
     let f = Fixture::new(&pool).await;
