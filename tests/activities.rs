@@ -384,7 +384,7 @@ async fn aid_is_kept_in_fen_and_totalled_per_community_and_quarter(pool: PgPool)
     );
     let page = staff.get("/aid?year=2026").await;
     assert_eq!(page.text("#aid-total"), "合计 4 · ¥400.40");
-    assert!(page.text("#aid-table").contains("Q4"));
+    assert!(page.text("#aid-table").contains("2026年第四季度"));
     assert!(
         staff
             .get(&format!("/children/{extra}"))

@@ -241,6 +241,14 @@ pub struct AidPage {
 }
 
 impl AidPage {
+    /// A quarter of the page's year as people name it (2026年第三季度).
+    fn quarter_label(&self, number: &i32) -> String {
+        crate::domain::semester::Quarter {
+            year: self.year,
+            number: (*number).clamp(1, 4) as u32,
+        }
+        .label(self.ctx.lang)
+    }
     fn yuan(&self, fen: &i64) -> String {
         format_yuan(*fen)
     }
