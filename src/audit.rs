@@ -106,7 +106,7 @@ pub struct ChainCheck {
 /// Checks the chain of every street (`shouhu audit verify`).
 pub async fn verify_all(pool: &sqlx::PgPool) -> Result<Vec<ChainCheck>, sqlx::Error> {
     let mut checks = Vec::new();
-    for (street, street_name) in crate::retention::streets(pool).await? {
+    for (street, street_name) in db::streets(pool).await? {
         let mut tx = db::begin(pool, street, None).await?;
         let broken = first_broken_link(&mut tx).await?;
         let events = sqlx::query_scalar!(

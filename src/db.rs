@@ -199,3 +199,13 @@ pub async fn reuse_plans_for_bulk_write(
 
 /// The smallest write that reuses plans (`reuse_plans_for_bulk_write`).
 pub const BULK_ROWS: usize = 1_000;
+
+/// Every street's id and name (the CLI and the daily job run as the owner role).
+pub async fn streets(pool: &PgPool) -> Result<Vec<(StreetId, String)>, sqlx::Error> {
+    Ok(sqlx::query!("SELECT id, name FROM street ORDER BY name")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| (StreetId(r.id), r.name))
+        .collect())
+}

@@ -61,3 +61,7 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+/// The result of a command-line step (and of what the CLI and the demo loaders share): any
+/// error, shown to the operator as its message.
+pub type CliResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;

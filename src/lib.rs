@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod metrics;
 pub mod retention;
+pub mod streets;
 pub mod telemetry;
 pub mod web;
 

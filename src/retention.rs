@@ -63,16 +63,6 @@ pub fn cutoff(today: NaiveDate, years: i32) -> NaiveDate {
         .unwrap_or(today)
 }
 
-/// Every street's id and name (the CLI and the daily job run as the owner role).
-pub async fn streets(pool: &PgPool) -> Result<Vec<(StreetId, String)>, sqlx::Error> {
-    Ok(sqlx::query!("SELECT id, name FROM street ORDER BY name")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (StreetId(r.id), r.name))
-        .collect())
-}
-
 async fn due(tx: &mut Tx, street: StreetId, cutoff: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id, c.status::text AS "status!", coalesce(c.status_changed_on, c.updated_at::date) AS "ended_on!",
@@ -268,7 +258,7 @@ pub async fn run_all(
     dry_run: bool,
 ) -> Result<Vec<StreetRun>, sqlx::Error> {
     let mut runs = Vec::new();
-    for (street, name) in streets(pool).await? {
+    for (street, name) in db::streets(pool).await? {
         runs.push(run_street(pool, street, &name, today, dry_run).await?);
     }
     Ok(runs)

@@ -5,10 +5,10 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::small::{Community, Kid, Seq, at};
-use crate::cli::CliResult;
+use super::world::{Community, Kid, Seq, at};
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::semester::Quarter;
+use crate::error::CliResult;
 use crate::web::reports::figures;
 
 /// The year's activities of every community, in their seasons: (month, day, kind, title).

@@ -5,9 +5,10 @@ use sqlx::PgPool;
 
 use super::PASSWORD;
 use crate::auth::password;
-use crate::cli::{CliResult, create_street};
 use crate::db;
 use crate::domain::crypto::DataKey;
+use crate::error::CliResult;
+use crate::streets::create_street;
 
 /// Login of the large demo's street admin.
 pub const LARGE_ADMIN_LOGIN: &str = "admin@large.shouhu.cn";

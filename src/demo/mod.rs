@@ -8,15 +8,17 @@ mod events;
 mod large;
 mod small;
 mod visits;
+mod world;
 
 pub use large::{LARGE_ADMIN_LOGIN, load_large, load_tenants};
 
 use sqlx::PgPool;
 
 use crate::auth::password;
-use crate::cli::{CliResult, create_street};
 use crate::db;
 use crate::domain::crypto::DataKey;
+use crate::error::CliResult;
+use crate::streets::create_street;
 
 /// The password of every demo account (demo data only; never used outside `shouhu demo`).
 pub const PASSWORD: &str = "shouhu-demo-2026";

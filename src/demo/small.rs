@@ -6,17 +6,18 @@
 //! Every figure a page shows is computed from these records; approved reports freeze the
 //! figures the records give on the day of approval.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::world::{Community, Kid, Seq, at};
 use super::{events, visits};
-use crate::cli::CliResult;
 use crate::domain::crypto::DataKey;
 use crate::domain::id_number::IdNumber;
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::pinyin;
 use crate::domain::semester::{Quarter, today_in_china};
+use crate::error::CliResult;
 
 const SURNAMES: [&str; 20] = [
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -61,52 +62,6 @@ const VOLUNTEER_KINDS: [(&str, &str); 5] = [
 ];
 /// Children registered in a community; four of them leave the list over the two years.
 const CHILDREN: usize = 24;
-
-/// A small deterministic generator (no randomness: the demo looks the same every time).
-pub(super) struct Seq(u64);
-
-impl Seq {
-    pub(super) fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    pub(super) fn chance(&mut self, percent: usize) -> bool {
-        self.next(100) < percent
-    }
-}
-
-/// A Beijing-time moment of a day, as stored.
-pub(super) fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, 0, 0).expect("valid time").and_utc() - Duration::hours(8)
-}
-
-pub(super) struct Kid {
-    pub(super) id: Uuid,
-    pub(super) community: usize,
-    pub(super) created: NaiveDate,
-    pub(super) closed: Option<NaiveDate>,
-}
-
-impl Kid {
-    pub(super) fn active_on(&self, day: NaiveDate) -> bool {
-        self.created <= day && self.closed.is_none_or(|c| c > day)
-    }
-}
-
-pub(super) struct Community {
-    pub(super) id: Uuid,
-    pub(super) name: &'static str,
-    pub(super) origin: NaiveDate,
-    pub(super) staff: Uuid,
-    pub(super) volunteers: Vec<Uuid>,
-    /// The volunteer's login, where the volunteer has one: the author of their visits.
-    pub(super) volunteer_login: Option<Uuid>,
-}
 
 pub(super) async fn fill(
     conn: &mut PgConnection,

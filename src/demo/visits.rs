@@ -5,9 +5,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::small::{Community, Kid, Seq, at};
-use crate::cli::CliResult;
+use super::world::{Community, Kid, Seq, at};
 use crate::domain::semester::Quarter;
+use crate::error::CliResult;
 
 const NOTES: [(&str, [&str; 2]); 8] = [
     (
