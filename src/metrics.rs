@@ -171,13 +171,8 @@ pub async fn endpoint(State(state): State<AppState>, headers: axum::http::Header
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        let ok = given.is_some_and(|g| {
-            g.len() == token.len()
-                && g.bytes()
-                    .zip(token.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        });
+        let ok = given
+            .is_some_and(|g| crate::domain::crypto::secrets_match(g.as_bytes(), token.as_bytes()));
         if !ok {
             return StatusCode::NOT_FOUND.into_response();
         }

@@ -70,11 +70,7 @@ fn field(encoded: &[u8]) -> Option<String> {
 
 /// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
 pub fn tokens_match(expected: &str, given: &str) -> bool {
-    let (a, b) = (expected.as_bytes(), given.as_bytes());
-    if a.len() != b.len() || a.is_empty() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::domain::crypto::secrets_match(expected.as_bytes(), given.as_bytes())
 }
 
 #[cfg(test)]

@@ -65,9 +65,16 @@ pub fn verify(secret: &[u8], typed: &str, unix_seconds: i64, last_used: i64) -> 
     }
     let typed: u32 = typed.parse().ok()?;
     let now = step_of(unix_seconds);
+    // Every step is computed and compared in constant time; the earliest match is returned.
     (now - 1..=now + 1)
         .filter(|&step| step > last_used)
-        .find(|&step| code_at(secret, step) == typed)
+        .filter(|&step| {
+            crate::domain::crypto::secrets_match(
+                &code_at(secret, step).to_be_bytes(),
+                &typed.to_be_bytes(),
+            )
+        })
+        .min()
 }
 
 /// The `otpauth://` URI an authenticator app reads from the QR code.

@@ -162,6 +162,14 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn secrets_match_only_when_equal_and_not_empty() {
+        assert!(secrets_match(b"abc123", b"abc123"));
+        assert!(!secrets_match(b"abc123", b"abc124"));
+        assert!(!secrets_match(b"abc123", b"abc12"));
+        assert!(!secrets_match(b"", b""));
+    }
     use super::*;
 
     fn key_of(byte: u8) -> DataKey {
@@ -371,4 +379,11 @@ mod tests {
         let _: &dyn std::error::Error = &CryptoError::Decrypt;
         let _: &dyn std::error::Error = &KeyError::Base64;
     }
+}
+
+/// Whether two secrets (tokens, codes) are the same, in time that does not depend on where they
+/// differ, so none can be guessed byte by byte from timings. Empty never matches.
+pub fn secrets_match(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    !a.is_empty() && bool::from(a.ct_eq(b))
 }
