@@ -78,7 +78,7 @@ CREATE TYPE token_access AS ENUM ('read', 'read_write');
 CREATE TABLE street (
     id uuid PRIMARY KEY,
     name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 100),
-    -- Settings a street admin changes; later issues read them.
+    -- Settings a street admin changes.
     caseload_cap integer NOT NULL DEFAULT 3 CHECK (caseload_cap BETWEEN 1 AND 50),
     report_deadline_days integer NOT NULL DEFAULT 10 CHECK (report_deadline_days BETWEEN 0 AND 90),
     version integer NOT NULL DEFAULT 1,
@@ -135,7 +135,7 @@ CREATE TABLE volunteer (
     kind volunteer_kind NOT NULL,
     skills text NOT NULL DEFAULT '',
     status volunteer_status NOT NULL DEFAULT 'active',
-    -- Safeguarding checklist (issue: pairings).
+    -- Safeguarding checklist, checked before a volunteer is paired.
     record_check_seen_on date,
     training_done_on date,
     conduct_accepted_at timestamptz,
@@ -558,7 +558,7 @@ CREATE TABLE report_transition (
 );
 CREATE INDEX report_transition_report_idx ON report_transition (street_id, report_id);
 
--- Personal access tokens for integrations (JSON API issue). The secret is stored hashed.
+-- Personal access tokens for integrations (the JSON API). The secret is stored hashed.
 CREATE TABLE api_token (
     street_id uuid NOT NULL REFERENCES street (id),
     id uuid NOT NULL,

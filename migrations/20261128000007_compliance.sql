@@ -1,4 +1,4 @@
--- Audit viewer, data retention, compliance export and strong sign-in (issue 9).
+-- Audit viewer, data retention, compliance export and strong sign-in.
 
 -- Street settings: how many full years a closed child file is kept before it is anonymised,
 -- and whether staff and admins must sign in with an authenticator app.

@@ -230,7 +230,7 @@ pub(super) async fn reports(
     let mut quarters = Vec::new();
     let mut q = current;
     for _ in 0..6 {
-        q = Quarter::containing(q.start() - Duration::days(1));
+        q = q.previous();
         quarters.push(q);
     }
     quarters.reverse();

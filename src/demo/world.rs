@@ -1,8 +1,10 @@
 //! What the demo's builders share: the deterministic generator, Beijing-time moments, and who
 //! is where (communities, children) as the small demo is made.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
+
+use crate::domain::semester::china_offset;
 
 /// A small deterministic generator (no randomness: the demo looks the same every time).
 pub(super) struct Seq(pub(super) u64);
@@ -24,7 +26,10 @@ impl Seq {
 
 /// A Beijing-time moment of a day, as stored.
 pub(super) fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, 0, 0).expect("valid time").and_utc() - Duration::hours(8)
+    day.and_hms_opt(hour, 0, 0)
+        .and_then(|t| t.and_local_timezone(china_offset()).single())
+        .expect("valid time")
+        .with_timezone(&Utc)
 }
 
 pub(super) struct Kid {

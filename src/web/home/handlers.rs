@@ -225,8 +225,8 @@ async fn first_steps(tx: &mut Tx, street: crate::domain::ids::StreetId) -> Resul
                 EXISTS (SELECT 1 FROM app_user WHERE street_id = $1 AND role = 'community_staff'),
                 EXISTS (SELECT 1 FROM child WHERE street_id = $1),
                 EXISTS (SELECT 1 FROM volunteer WHERE street_id = $1),
-                EXISTS (SELECT 1 FROM audit_event WHERE street_id = $1 AND action = 'settings_changed')
-                  OR (SELECT created_at < now() - interval '90 days' FROM street WHERE id = $1)",
+                (SELECT created_at < now() - interval '90 days' FROM street WHERE id = $1)
+                  OR EXISTS (SELECT 1 FROM audit_event WHERE street_id = $1 AND action = 'settings_changed')",
     )
     .bind(street.0)
     .fetch_one(&mut **tx)
