@@ -1,7 +1,7 @@
 //! The audit log: append-only for the app role, hash-chained per street, and written for
 //! logins, failed logins and account changes.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, PASSWORD, TestClient};
 use serde_json::json;

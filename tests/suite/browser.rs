@@ -1,7 +1,7 @@
 //! Browser test: headless Chromium logs in as each role and sees its home page. It must run
 //! wherever the suite runs (CI installs chromium and chromium-driver); it never skips.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};

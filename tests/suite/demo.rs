@@ -1,6 +1,6 @@
 //! `shouhu demo` loads a realistic street once, and its logins work.
 
-mod common;
+use crate::common;
 
 use common::TestClient;
 use shouhu::demo;

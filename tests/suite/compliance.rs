@@ -1,7 +1,7 @@
 //! The audit viewer and chain check, retention, the compliance export, and strong
 //! sign-in with an authenticator app.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient, test_key};

@@ -1,6 +1,6 @@
 //! Activities, attendance, duty credits, aid and photos.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

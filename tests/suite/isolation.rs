@@ -1,7 +1,7 @@
 //! Tenant isolation: row-level security, the app role, and a walk of the catalog that fails
 //! when a table or key breaks the tenancy rules.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, count_as_app};
 use sqlx::PgPool;

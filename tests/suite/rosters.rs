@@ -3,7 +3,7 @@
 //! title, over two rows with group cells, footer rows skipped, office words and date forms
 //! read, values that cannot be trusted refused by name.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient, TestResponse};

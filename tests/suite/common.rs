@@ -1,5 +1,6 @@
 //! Test helpers: a cookie-keeping client that drives `app()` without a socket, and a fixture of
 //! two streets with users of every role.
+
 #![allow(dead_code)]
 
 use std::collections::HashMap;

@@ -1,6 +1,6 @@
 //! A street admin manages communities, grids and accounts in the browser (HTTP level).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient};

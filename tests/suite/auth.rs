@@ -1,6 +1,6 @@
 //! Login, sessions, throttling, CSRF and the security headers.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient};

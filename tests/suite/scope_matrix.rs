@@ -1,7 +1,7 @@
 //! Every route registered so far, driven as each role, logged out, and as a user of another
 //! street: out of scope is a redirect to the login page or a 404, never data.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, Street, TestClient, TestResponse};

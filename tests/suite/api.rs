@@ -1,7 +1,7 @@
 //! The JSON API: token scope, revocation, read-only tokens, exactly-once visits, the OpenAPI
 //! document.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -356,13 +356,19 @@ async fn the_openapi_document_is_valid_and_complete(pool: PgPool) {
     let source =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/api/mod.rs"))
             .unwrap();
-    for route in source
+    let routes: Vec<&str> = source
         .split(".route(")
         .skip(1)
         .filter_map(|p| p.trim_start().strip_prefix('"'))
         .map(|p| p.split('"').next().unwrap())
         .filter(|r| r.starts_with("/api/v1/") && !r.ends_with("openapi.json"))
-    {
+        .collect();
+    // A router written another way would leave this test checking nothing.
+    assert!(
+        routes.contains(&"/api/v1/children") && routes.contains(&"/api/v1/visits"),
+        "the routes were not found in src/web/api/mod.rs (found {routes:?})"
+    );
+    for route in routes {
         assert!(
             parsed.paths.paths.contains_key(route),
             "{route} is not documented"

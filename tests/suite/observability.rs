@@ -1,6 +1,6 @@
 //! `/metrics` in Prometheus text: requests and latency by matched route and status, the pool.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient};

@@ -1,6 +1,6 @@
 //! Spreadsheets in and out: round trip, per-cell errors, bad files, all-or-nothing, GBK.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

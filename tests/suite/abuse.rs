@@ -2,7 +2,7 @@
 //! and image bombs are refused before anything large is allocated, and a slow upload holds
 //! only its own socket, never a database connection.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read, Write};
 use std::pin::Pin;

@@ -1,7 +1,7 @@
 //! Quarterly reports: figures checked against a fixture computed by hand, the freeze on
 //! approval, workflow permissions, the street view, the evaluation, and the .xlsx export.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient};

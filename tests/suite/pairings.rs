@@ -1,6 +1,6 @@
 //! Volunteers, pairings, the five duties and visits on a phone.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient};

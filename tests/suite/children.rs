@@ -1,7 +1,7 @@
 //! The child registry: validation, encryption at rest, completeness, consent, conflicts,
 //! duplicates, lifecycle, transfers, search and filters.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient, test_key};
