@@ -12,6 +12,7 @@ use crate::domain::crypto::DataKey;
 use crate::domain::login::Login;
 use crate::{AppState, app, db, demo, telemetry};
 
+use crate::auth::RequestPool;
 pub use crate::error::CliResult;
 pub use crate::streets::create_street;
 
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> CliResult {
             telemetry::init(false);
             let pool = db::connect(&args.database_url, 2).await?;
             db::migrate(&pool).await?;
+            db::set_app_password(&pool, args.app_database_password.as_deref()).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -100,6 +102,7 @@ async fn serve(args: ServeArgs) -> CliResult {
     let pool = db::connect(&args.db.database_url, args.db_pool_size).await?;
     if args.migrate {
         db::migrate(&pool).await?;
+        db::set_app_password(&pool, args.db.app_database_password.as_deref()).await?;
         tracing::info!("migrations applied");
     }
     serve_with(pool, args, key).await
@@ -191,8 +194,10 @@ pub async fn retention_run(pool: &PgPool, dry_run: bool) -> CliResult {
 }
 
 async fn serve_with(pool: PgPool, args: ServeArgs, key: DataKey) -> CliResult {
-    crate::retention::spawn_daily(pool.clone());
-    let state = AppState::new(pool, args.secure_cookies, key)
+    let requests = RequestPool::beside(&pool, args.db.app_database_password.as_deref());
+    requests.check().await?;
+    crate::retention::spawn_daily(pool);
+    let state = AppState::new(requests, args.secure_cookies, key)
         .with_data_dir(args.data_dir.clone())
         .with_metrics_token(args.metrics_token.clone())
         .with_cache_seconds(args.cache_seconds)

@@ -78,9 +78,14 @@ pub struct DemoArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
-    /// Postgres URL of the owner role (migrations run as it; requests drop to `shouhu_app`).
+    /// Postgres URL of the owner role: migrations, the CLI and the daily job run as it.
+    /// Requests run on a pool of their own that logs in to the same database as `shouhu_app`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
+    /// The password `shouhu_app` logs in with (where the server asks for one). Migrating with
+    /// it set gives the role this password.
+    #[arg(long, env = "SHOUHU_APP_DATABASE_PASSWORD", hide_env_values = true)]
+    pub app_database_password: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -116,7 +121,7 @@ pub struct ServeArgs {
     /// the client: sign-in limits and audit events then use the address the proxy appended.
     /// Without it the header is ignored.
     #[arg(long, env = "SHOUHU_TRUSTED_PROXY", value_delimiter = ',')]
-    pub trusted_proxy: Vec<crate::web::context::IpNet>,
+    pub trusted_proxy: Vec<crate::auth::request::IpNet>,
     /// Maximum database connections in the pool.
     #[arg(long, env = "SHOUHU_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

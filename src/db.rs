@@ -58,6 +58,23 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
         .map_err(sqlx::migrate::MigrateError::Execute)
 }
 
+/// Give the app role the password the request pool logs in with (`SHOUHU_APP_DATABASE_PASSWORD`),
+/// where the server asks for one. Nothing to do without it (trust or peer authentication).
+pub async fn set_app_password(pool: &PgPool, password: Option<&str>) -> Result<(), sqlx::Error> {
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    // ALTER ROLE takes no parameters; the literal is quoted by the server.
+    let sql: String =
+        sqlx::query_scalar("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)")
+            .bind(APP_ROLE)
+            .bind(password)
+            .fetch_one(pool)
+            .await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
+    Ok(())
+}
+
 /// Files saved before names were searchable by their full pinyin hold only the initials in
 /// `name_initials`; give them the whole search key (`hsq|huangsiqi`). Computed here, not in
 /// SQL, from the same pinyin table the app uses; a no-op once done.

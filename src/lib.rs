@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod links;
 pub mod metrics;
 pub mod retention;
 pub mod streets;
@@ -23,7 +24,6 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
 use axum::routing::post;
-use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -34,13 +34,14 @@ use crate::error::AppError;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: PgPool,
+    /// Requests' way into the database (as the app role; see `auth::tenant`).
+    pub requests: auth::RequestPool,
     /// Mark cookies `Secure` (HTTPS).
     pub secure_cookies: bool,
     /// Password and code guessing, per address and login.
     pub throttle: Arc<Throttle>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Arc<Vec<web::context::IpNet>>,
+    pub trusted_proxies: Arc<Vec<auth::request::IpNet>>,
     /// Encrypts and hashes ID numbers; never stored in the database.
     pub data_key: Arc<DataKey>,
     /// Uploaded files (activity photos) live below this folder.
@@ -54,9 +55,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, secure_cookies: bool, data_key: DataKey) -> AppState {
+    pub fn new(requests: auth::RequestPool, secure_cookies: bool, data_key: DataKey) -> AppState {
         AppState {
-            pool,
+            requests,
             secure_cookies,
             throttle: Arc::new(Throttle::default()),
             trusted_proxies: Arc::new(Vec::new()),
@@ -68,7 +69,7 @@ impl AppState {
         }
     }
 
-    pub fn with_trusted_proxies(mut self, proxies: Vec<web::context::IpNet>) -> AppState {
+    pub fn with_trusted_proxies(mut self, proxies: Vec<auth::request::IpNet>) -> AppState {
         self.trusted_proxies = Arc::new(proxies);
         self
     }
@@ -97,9 +98,9 @@ impl AppState {
     }
 }
 
-impl axum::extract::FromRef<AppState> for PgPool {
-    fn from_ref(state: &AppState) -> PgPool {
-        state.pool.clone()
+impl axum::extract::FromRef<AppState> for auth::RequestPool {
+    fn from_ref(state: &AppState) -> auth::RequestPool {
+        state.requests.clone()
     }
 }
 

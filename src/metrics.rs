@@ -87,7 +87,8 @@ fn label(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-pub fn render(pool: &sqlx::PgPool) -> String {
+/// The metrics text; `pool` is the request pool's connections open, idle and at most.
+pub fn render(pool: (u32, usize, u32)) -> String {
     let mut out = String::new();
     let r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
     out.push_str(
@@ -132,8 +133,8 @@ pub fn render(pool: &sqlx::PgPool) -> String {
         );
     }
     drop(r);
-    let size = pool.size() as i64;
-    let idle = pool.num_idle() as i64;
+    let (size, idle, max) = pool;
+    let (size, idle) = (size as i64, idle as i64);
     out.push_str("# HELP shouhu_db_pool_connections Database connections by state.\n");
     out.push_str("# TYPE shouhu_db_pool_connections gauge\n");
     let _ = writeln!(
@@ -144,11 +145,7 @@ pub fn render(pool: &sqlx::PgPool) -> String {
     let _ = writeln!(out, "shouhu_db_pool_connections{{state=\"idle\"}} {idle}");
     out.push_str("# HELP shouhu_db_pool_max Maximum database connections.\n");
     out.push_str("# TYPE shouhu_db_pool_max gauge\n");
-    let _ = writeln!(
-        out,
-        "shouhu_db_pool_max {}",
-        pool.options().get_max_connections()
-    );
+    let _ = writeln!(out, "shouhu_db_pool_max {max}");
     out.push_str("# HELP shouhu_db_pool_waiting Requests waiting for a database connection.\n");
     out.push_str("# TYPE shouhu_db_pool_waiting gauge\n");
     let _ = writeln!(
@@ -177,7 +174,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: axum::http::Header
             return StatusCode::NOT_FOUND.into_response();
         }
     }
-    let mut response = render(&state.pool).into_response();
+    let mut response = render(state.requests.stats()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -7,11 +7,11 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
+use crate::auth::request::RequestContext;
 use crate::domain::ids::{CommunityId, VolunteerId};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::web::context::RequestContext;
-use crate::web::links;
+use crate::links;
 
 pub use crate::auth::session::SessionUser;
 

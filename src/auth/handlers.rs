@@ -12,13 +12,15 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::audit;
+use crate::auth::Anonymous;
+use crate::auth::Tenant;
 use crate::auth::extract::AnyUser;
 use crate::auth::{password, session, throttle};
 use crate::db;
 use crate::domain::ids::{StreetId, UserId};
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::web::context::{PageCtx, RequestContext, set_cookie};
-use crate::web::links;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
@@ -90,7 +92,8 @@ pub async fn login(
         throttle::Before::Check { under_lock } => under_lock,
     };
 
-    let mut tx = db::begin_anonymous(&state.pool).await?;
+    let anonymous = Anonymous::from(&state.requests);
+    let mut tx = anonymous.begin().await?;
     let account = sqlx::query!(
         r#"SELECT street_id AS "street_id!", user_id AS "user_id!", password_hash AS "password_hash!",
                   disabled AS "disabled!", locked_until, fail_window_start, fail_window_count AS "fail_window_count!"
@@ -127,7 +130,7 @@ pub async fn login(
     }
     let password_ok = password::verify(form.password.clone(), account.password_hash.clone()).await;
 
-    let mut tx = db::begin(&state.pool, street, Some(user)).await?;
+    let mut tx = anonymous.tenant(street, Some(user)).begin().await?;
     let ip_text = ip.to_string();
     if !password_ok || account.disabled {
         if !password_ok {
@@ -267,11 +270,12 @@ pub async fn record_failure(
 }
 
 pub async fn logout(
+    tenant: Tenant,
     State(state): State<AppState>,
     AnyUser(user): AnyUser,
     rctx: RequestContext,
 ) -> Result<Response> {
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     session::end(&mut tx, user.street_id, user.session_id).await?;
     audit::record(
         &mut tx,
@@ -322,6 +326,7 @@ pub struct PasswordForm {
 }
 
 pub async fn change_password(
+    tenant: Tenant,
     State(state): State<AppState>,
     AnyUser(user): AnyUser,
     rctx: RequestContext,
@@ -351,7 +356,7 @@ pub async fn change_password(
         }
         throttle::Before::Check { under_lock } => under_lock,
     };
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let stored = sqlx::query!(
         "SELECT password_hash, locked_until FROM app_user WHERE street_id = $1 AND id = $2",
         user.street_id.0,
@@ -366,7 +371,7 @@ pub async fn change_password(
         tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
     }
     let current_ok = password::verify(form.current.clone(), stored.password_hash).await;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     if current_ok {
         state.throttle.succeeded(&user.login, client);
     } else {
@@ -438,13 +443,14 @@ pub struct LocaleForm {
 
 /// Switch the interface language: a cookie for this browser, and the account's setting.
 pub async fn set_locale(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     Form(form): Form<LocaleForm>,
 ) -> Result<Response> {
     let lang = crate::i18n::Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
     if let Some(user) = &rctx.user {
-        let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+        let mut tx = tenant.begin().await?;
         sqlx::query!(
             "UPDATE app_user SET locale = $3 WHERE street_id = $1 AND id = $2",
             user.street_id.0,

@@ -4,8 +4,11 @@ pub mod csrf;
 pub mod extract;
 pub mod handlers;
 pub mod password;
+pub mod request;
 pub mod session;
+pub mod tenant;
 pub mod throttle;
 pub mod totp;
 
 pub use extract::{CurrentUser, SessionUser, Staff, StreetAdmin, VolunteerUser};
+pub use tenant::{Anonymous, RequestPool, Tenant};

@@ -10,9 +10,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::auth::RequestPool;
 use crate::db;
 use crate::domain::ids::{CommunityId, SessionId, StreetId, UserId, VolunteerId};
 use crate::domain::role::Role;
@@ -133,13 +134,13 @@ pub struct PendingSignIn {
 
 /// The pending sign-in of a cookie, if it is one and is less than ten minutes old.
 pub async fn lookup_pending(
-    pool: &PgPool,
+    pool: &RequestPool,
     cookie_value: &str,
 ) -> Result<Option<PendingSignIn>, sqlx::Error> {
     let Some((street, hash)) = parse_token(cookie_value) else {
         return Ok(None);
     };
-    let mut tx = db::begin(pool, street, None).await?;
+    let mut tx = db::begin(pool.pool(), street, None).await?;
     let row = sqlx::query!(
         "SELECT s.id, s.user_id, s.csrf_token, s.created_at FROM session s
          JOIN app_user u ON u.street_id = s.street_id AND u.id = s.user_id
@@ -165,7 +166,10 @@ pub async fn lookup_pending(
 /// One call to `session_lookup` (migration `..._session_lookup.sql`): it runs inside the
 /// cookie's street as the app role, like a request transaction, and ends or touches the session
 /// in the same round trip.
-pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn lookup(
+    pool: &RequestPool,
+    cookie_value: &str,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     let Some((street, hash)) = parse_token(cookie_value) else {
         return Ok(None);
     };
@@ -182,7 +186,7 @@ pub async fn lookup(pool: &PgPool, cookie_value: &str) -> Result<Option<SessionU
         seconds(ABSOLUTE_TIMEOUT),
         seconds(TOUCH_EVERY),
     )
-    .fetch_optional(pool)
+    .fetch_optional(pool.pool())
     .await?;
     let Some(row) = row else {
         return Ok(None);

@@ -18,13 +18,14 @@ use crate::audit;
 use crate::auth::extract::AnyUser;
 use crate::auth::handlers::{record_failure, signed_in};
 use crate::auth::throttle;
+use crate::auth::{Anonymous, Tenant};
 use crate::auth::{SessionUser, session, totp};
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::role::Role;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::web::context::{PageCtx, RequestContext, cookie, set_cookie};
-use crate::web::links;
 
 pub fn router() -> Router<AppState> {
     // Literal paths (links::TOTP_LOGIN, links::TOTP_SETUP): the route-listing tests read them.
@@ -204,7 +205,7 @@ fn safe_next(next: &str) -> String {
 
 async fn pending(state: &AppState, headers: &HeaderMap) -> Result<Option<session::PendingSignIn>> {
     match cookie(headers, session::COOKIE) {
-        Some(value) => Ok(session::lookup_pending(&state.pool, value).await?),
+        Some(value) => Ok(session::lookup_pending(&state.requests, value).await?),
         None => Ok(None),
     }
 }
@@ -249,7 +250,8 @@ pub async fn check_code(
     let ctx = PageCtx::from(rctx);
     let next = safe_next(&form.next);
     let start = tokio::time::Instant::now();
-    let mut tx = db::begin(&state.pool, street, Some(user)).await?;
+    let tenant = Anonymous::from(&state.requests).tenant(street, Some(user));
+    let mut tx = tenant.begin().await?;
     let account = sqlx::query!(
         "SELECT login, locked_until, must_change_password FROM app_user WHERE street_id = $1 AND id = $2",
         street.0,
@@ -285,7 +287,7 @@ pub async fn check_code(
         // Waited out without holding a database connection.
         tx.commit().await?;
         tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
-        tx = db::begin(&state.pool, street, Some(user)).await?;
+        tx = tenant.begin().await?;
     }
     let totp = totp_state(&mut tx, &state, street, user).await?;
     let Some(secret) = totp.secret else {
@@ -423,11 +425,12 @@ async fn page_for(
 }
 
 pub async fn security_page(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     AnyUser(user): AnyUser,
 ) -> Result<SecurityPage> {
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let page = page_for(&mut tx, &state, ctx, &user).await?;
     tx.commit().await?;
     Ok(page)
@@ -441,6 +444,7 @@ pub struct CodeOnly {
 
 /// The first code from the app confirms the enrolment.
 pub async fn confirm_enrolment(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     AnyUser(user): AnyUser,
@@ -449,7 +453,7 @@ pub async fn confirm_enrolment(
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
     let (street, id) = (user.street_id, user.user_id);
-    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let mut tx = tenant.begin().await?;
     let t = totp_state(&mut tx, &state, street, id).await?;
     let (Some(pending), None) = (t.pending.clone(), t.secret.as_ref()) else {
         // Already enrolled, or no enrolment under way: the page as it is.
@@ -501,6 +505,7 @@ pub async fn confirm_enrolment(
 
 /// New recovery codes (the old ones stop working), on a current code.
 pub async fn new_recovery_codes(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     AnyUser(user): AnyUser,
@@ -509,7 +514,7 @@ pub async fn new_recovery_codes(
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
     let (street, id) = (user.street_id, user.user_id);
-    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let mut tx = tenant.begin().await?;
     let t = totp_state(&mut tx, &state, street, id).await?;
     let ok = current_code(
         &mut tx,
@@ -558,6 +563,7 @@ pub async fn new_recovery_codes(
 
 /// Removes the authenticator, on a current code; not while the street requires one.
 pub async fn disable(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     AnyUser(user): AnyUser,
@@ -566,7 +572,7 @@ pub async fn disable(
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
     let (street, id) = (user.street_id, user.user_id);
-    let mut tx = db::begin(&state.pool, street, Some(id)).await?;
+    let mut tx = tenant.begin().await?;
     let t = totp_state(&mut tx, &state, street, id).await?;
     if t.required {
         let mut page = page_for(&mut tx, &state, ctx, &user).await?;

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,7 +16,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::audit::{self, BrokenLink, first_broken_link};
 use crate::auth::StreetAdmin;
-use crate::db::{self, Tx};
+use crate::auth::Tenant;
+use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::domain::semester::china_offset;
 use crate::error::{AppError, Result};
@@ -363,13 +364,13 @@ impl AuditPage {
 }
 
 pub async fn audit_page(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response> {
     let (filters, errors) = query.filters();
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let broken = first_broken_link(&mut tx).await?;
     let events = sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM audit_event WHERE street_id = $1"#,
@@ -414,7 +415,7 @@ pub async fn audit_page(
 pub const EXPORT_LIMIT: i64 = 100_000;
 
 pub async fn export_audit(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Query(query): Query<AuditQuery>,
@@ -423,7 +424,7 @@ pub async fn export_audit(
     if !errors.is_empty() {
         return Err(AppError::BadRequest);
     }
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows = rows(&mut tx, admin.street_id, &filters, EXPORT_LIMIT, 0).await?;
     audit::record(
         &mut tx,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -19,7 +19,8 @@ use serde_json::json;
 use crate::AppState;
 use crate::audit;
 use crate::auth::StreetAdmin;
-use crate::db::{self, Tx};
+use crate::auth::Tenant;
+use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::domain::semester::{china_offset, today_in_china};
 use crate::error::{AppError, Result};
@@ -292,13 +293,13 @@ pub struct CompliancePage {
 }
 
 pub async fn compliance_page(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
     Query(q): Query<YearQuery>,
 ) -> Result<CompliancePage> {
     let year = year_of(&q)?;
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let f = figures(&mut tx, admin.street_id, year).await?;
     tx.commit().await?;
     let this_year = today_in_china().year();
@@ -310,13 +311,13 @@ pub async fn compliance_page(
 }
 
 pub async fn export_compliance(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Query(q): Query<YearQuery>,
 ) -> Result<Response> {
     let year = year_of(&q)?;
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let f = figures(&mut tx, admin.street_id, year).await?;
     let exports = events(&mut tx, admin.street_id, year, EXPORT_ACTIONS).await?;
     let reveals = events(&mut tx, admin.street_id, year, &["id_number_revealed"]).await?;

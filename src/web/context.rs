@@ -14,6 +14,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::AppState;
 use crate::auth::csrf;
+use crate::auth::request::client_ip;
+pub use crate::auth::request::{RequestContext, cookie};
 use crate::auth::session::{self, SessionUser};
 use crate::error::{AppError, ErrorPage};
 use crate::i18n::{Catalog, Lang, catalog};
@@ -54,28 +56,6 @@ fn current_entry(path: &str) -> Option<&'static str> {
         .max_by_key(|href| href.len())
 }
 
-/// The resolved context of one request, stored in its extensions.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub user: Option<SessionUser>,
-    pub lang: Lang,
-    pub csrf_token: String,
-    pub ip: IpAddr,
-    pub path: String,
-}
-
-/// Read one cookie from the request headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// A `Set-Cookie` value with our flags: HttpOnly, SameSite=Lax, Secure over HTTPS.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
     let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
@@ -86,88 +66,6 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
         s.push_str("; Secure");
     }
     HeaderValue::from_str(&s).expect("cookie value is ASCII")
-}
-
-/// An address or a network (`10.0.0.5`, `172.16.0.0/12`, `::1`), for `--trusted-proxy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNet {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl std::str::FromStr for IpNet {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<IpNet, String> {
-        let s = s.trim();
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s, None),
-        };
-        let addr: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("not an IP address or network: {s}"))?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("not a prefix length: {s}"))?,
-            None => max,
-        };
-        Ok(IpNet { addr, prefix })
-    }
-}
-
-impl IpNet {
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-            v4 => v4,
-        };
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// The client's address: the socket's peer, or, when the peer is a trusted reverse proxy, the
-/// last address in `X-Forwarded-For` that is not itself a trusted proxy (the hop the proxy
-/// appended). A header from anyone else is ignored.
-pub fn client_ip(headers: &HeaderMap, peer: IpAddr, trusted: &[IpNet]) -> IpAddr {
-    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(peer) {
-        return peer;
-    }
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect();
-    for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(ip) => continue,
-            Ok(ip) => return ip,
-            // Garbage where the proxy's own hop should be: trust nothing in the header.
-            Err(_) => return peer,
-        }
-    }
-    peer
 }
 
 fn peer_ip(req: &Request<Body>) -> IpAddr {
@@ -198,7 +96,7 @@ fn choose_lang(headers: &HeaderMap, user: Option<&SessionUser>) -> Lang {
 pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let headers = req.headers();
     let user = match cookie(headers, session::COOKIE) {
-        Some(value) => match session::lookup(&state.pool, value).await {
+        Some(value) => match session::lookup(&state.requests, value).await {
             Ok(user) => user,
             Err(err) => return AppError::from(err).into_response_with(Lang::default()),
         },
@@ -208,7 +106,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     // A cookie that opens nothing is cleared, unless it is a sign-in waiting for its
     // authenticator code (the browser's other requests, such as the favicon, must not end it).
     let stale_session_cookie = match (&user, cookie(headers, session::COOKIE)) {
-        (None, Some(value)) => match session::lookup_pending(&state.pool, value).await {
+        (None, Some(value)) => match session::lookup_pending(&state.requests, value).await {
             Ok(pending) => pending.is_none(),
             Err(err) => return AppError::from(err).into_response_with(Lang::default()),
         },
@@ -317,7 +215,10 @@ async fn record_denied(
     id: Option<uuid::Uuid>,
     ip: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = crate::auth::Anonymous::from(&state.requests)
+        .tenant(user.street_id, Some(user.user_id))
+        .begin()
+        .await?;
     crate::audit::record(
         &mut tx,
         "access_denied",
@@ -346,58 +247,6 @@ pub fn security_headers(headers: &mut HeaderMap) {
     set(headers, "x-frame-options", "DENY");
     if !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, "cache-control", "no-store");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forwarded_for_is_read_only_from_a_trusted_proxy() {
-        let proxies: Vec<IpNet> = vec![
-            "10.0.0.2".parse().unwrap(),
-            "172.16.0.0/12".parse().unwrap(),
-        ];
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("1.2.3.4, 203.0.113.7"),
-        );
-        let peer = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(
-            client_ip(&h, peer("10.0.0.2"), &proxies),
-            peer("203.0.113.7"),
-            "the hop the proxy appended"
-        );
-        assert_eq!(
-            client_ip(&h, peer("10.0.0.3"), &proxies),
-            peer("10.0.0.3"),
-            "not a trusted proxy"
-        );
-        assert_eq!(
-            client_ip(&h, peer("10.0.0.2"), &[]),
-            peer("10.0.0.2"),
-            "no proxy configured"
-        );
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("203.0.113.7, 172.20.1.1"),
-        );
-        assert_eq!(
-            client_ip(&h, peer("::ffff:172.17.0.1"), &proxies),
-            peer("203.0.113.7"),
-            "a chain of trusted proxies"
-        );
-        h.insert("x-forwarded-for", HeaderValue::from_static("not-an-ip"));
-        assert_eq!(client_ip(&h, peer("10.0.0.2"), &proxies), peer("10.0.0.2"));
-        assert!("10.0.0.0/33".parse::<IpNet>().is_err());
-        assert!(
-            "::/0"
-                .parse::<IpNet>()
-                .unwrap()
-                .contains(peer("2001:db8::1"))
-        );
     }
 }
 
@@ -441,18 +290,6 @@ impl AppError {
         let mut response = render_error(status, lang);
         security_headers(response.headers_mut());
         response
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<RequestContext>()
-            .cloned()
-            .ok_or_else(|| AppError::internal("context middleware missing"))
     }
 }
 

@@ -14,7 +14,6 @@ pub mod context;
 pub mod forms;
 pub mod guard;
 pub mod home;
-pub mod links;
 pub mod ops;
 pub mod pairings;
 pub mod reports;

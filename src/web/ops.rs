@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::routing::get;
 
 use crate::AppState;
-use crate::db;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,7 +20,7 @@ async fn healthz() -> &'static str {
 
 /// The database answers and every migration this binary knows is applied.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match db::migrations_current(&state.pool).await {
+    match state.requests.migrations_current().await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Err(err) => {

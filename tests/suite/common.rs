@@ -33,9 +33,13 @@ pub fn data_dir() -> std::path::PathBuf {
 
 pub fn test_state(pool: &PgPool, secure_cookies: bool) -> AppState {
     // No cache: tests look at figures right after changing them.
-    AppState::new(pool.clone(), secure_cookies, test_key())
-        .with_data_dir(data_dir())
-        .with_cache_seconds(0)
+    AppState::new(
+        shouhu::auth::RequestPool::beside(pool, None),
+        secure_cookies,
+        test_key(),
+    )
+    .with_data_dir(data_dir())
+    .with_cache_seconds(0)
 }
 
 pub struct TestResponse {

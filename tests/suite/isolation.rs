@@ -404,3 +404,32 @@ async fn a_begin_cut_short_leaves_no_tenant_on_the_connection(pool: PgPool) {
         );
     }
 }
+
+#[sqlx::test]
+async fn requests_log_in_as_a_role_that_cannot_pass_row_level_security(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let requests = shouhu::auth::RequestPool::beside(&pool, None);
+    requests.check().await.expect("the app role is plain");
+    // Outside a tenant the request pool reads no street's children; the owner reads them all.
+    let mut tx = shouhu::auth::Anonymous::from(&requests)
+        .begin()
+        .await
+        .unwrap();
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0);
+    let mut tx = shouhu::auth::Anonymous::from(&requests)
+        .tenant(shouhu::domain::ids::StreetId(f.a.id), None)
+        .begin()
+        .await
+        .unwrap();
+    let (user, bypass): (String, bool) = sqlx::query_as(
+        "SELECT session_user::text, rolbypassrls FROM pg_roles WHERE rolname = session_user",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!((user.as_str(), bypass), ("shouhu_app", false));
+}

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -13,9 +13,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::handlers::{activity_page, load_managed};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
+use crate::auth::Tenant;
 use crate::db;
 use crate::domain::ids::{ChildId, StreetId, UserId};
 use crate::domain::semester::today_in_china;
@@ -135,7 +135,7 @@ async fn insert(
 }
 
 pub async fn record_child_aid(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
@@ -143,7 +143,7 @@ pub async fn record_child_aid(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let input = match validate(&form) {
         Ok(i) => i,
@@ -169,7 +169,7 @@ pub async fn record_child_aid(
 
 /// The same aid for every child recorded as attending the activity (a condolence visit).
 pub async fn record_activity_aid(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -177,7 +177,7 @@ pub async fn record_activity_aid(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let children = sqlx::query_scalar!(
         r#"SELECT child_id AS "child_id!" FROM attendance WHERE street_id = $1 AND activity_id = $2 AND child_id IS NOT NULL"#,
@@ -260,7 +260,7 @@ pub struct YearQuery {
 }
 
 pub async fn aid_totals(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     Query(q): Query<YearQuery>,
@@ -270,7 +270,7 @@ pub async fn aid_totals(
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| today_in_china().year());
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows = sqlx::query!(
         r#"SELECT m.name AS community, extract(quarter FROM a.given_on)::int AS "quarter!", count(*) AS "count!",
                   sum(a.amount_fen)::bigint AS "fen!"

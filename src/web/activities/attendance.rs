@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::db::{self as queries, ActivityRow, Attendee};
 use super::handlers::{activity_page, load_managed};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db::{self, Tx};
+use crate::auth::Tenant;
+use crate::db::Tx;
 use crate::domain::duties::Duty;
 use crate::error::Result;
 use crate::web::PathId;
@@ -82,13 +82,13 @@ async fn attendance_page(
 }
 
 pub async fn attendance_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     PathId(id): PathId<Uuid>,
     Query(query): Query<AttendanceQuery>,
 ) -> Result<AttendancePage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let page = attendance_page(
         &mut tx,
@@ -123,7 +123,7 @@ fn ids(fields: &HashMap<String, String>, prefix: &str) -> Vec<Uuid> {
 }
 
 pub async fn save_attendance(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -131,7 +131,7 @@ pub async fn save_attendance(
 ) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     // Only people the page could list may be ticked: the activity's community (or street).
     let allowed_children: Vec<Uuid> =
@@ -211,7 +211,7 @@ pub struct WalkInForm {
 
 /// A child of the street who came without being expected: found by their exact name.
 pub async fn add_walk_in(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -219,7 +219,7 @@ pub async fn add_walk_in(
 ) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let name = form.name.trim();
     // A street admin may add any child of the street; community staff only their own community's
@@ -291,7 +291,7 @@ pub struct CreditForm {
 
 /// Credit one of a pairing's five duties to this activity (both of them attended).
 pub async fn credit_duty(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -299,7 +299,7 @@ pub async fn credit_duty(
 ) -> Result<Response> {
     let user = &staff.user;
     let street = user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let candidates = queries::credit_candidates(&mut tx, street, id).await?;
     let pairing = form

@@ -1,7 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -10,11 +10,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, ACTIVITY_KINDS, ActivityFields, ActivityRow};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
+use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::CommunityId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
@@ -90,7 +90,7 @@ pub struct ActivitiesPage {
 }
 
 pub async fn list_activities(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     Query(query): Query<ListQuery>,
@@ -111,7 +111,7 @@ pub async fn list_activities(
         .filter()
         .or_else(|| query.community.parse().ok());
     let kind = Some(query.kind.as_str()).filter(|k| ACTIVITY_KINDS.contains(k));
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activities = queries::list(
         &mut tx,
         staff.user.street_id,
@@ -347,11 +347,11 @@ async fn form_page(
 }
 
 pub async fn new_activity_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
 ) -> Result<ActivityFormPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let form = ActivityForm {
         community_id: staff
             .scope
@@ -390,14 +390,14 @@ fn organiser(
 }
 
 pub async fn create_activity(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let mut page = form_page(
         &mut tx,
         &staff,
@@ -497,12 +497,12 @@ impl ActivityPage {
 }
 
 pub async fn show_activity(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     PathId(id): PathId<Uuid>,
 ) -> Result<ActivityPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load(&mut tx, &staff, id).await?;
     let page = activity_page(&mut tx, &staff, ctx, activity, FieldErrors::default()).await?;
     tx.commit().await?;
@@ -521,12 +521,12 @@ pub async fn load_managed(tx: &mut Tx, staff: &Staff, id: Uuid) -> Result<Activi
 }
 
 pub async fn edit_activity_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     PathId(id): PathId<Uuid>,
 ) -> Result<ActivityFormPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let form = ActivityForm::from_row(&activity);
     let page = form_page(
@@ -543,7 +543,7 @@ pub async fn edit_activity_form(
 }
 
 pub async fn update_activity(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -551,7 +551,7 @@ pub async fn update_activity(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version
@@ -597,13 +597,13 @@ pub async fn update_activity(
 }
 
 pub async fn cancel_activity(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
 ) -> Result<Redirect> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     load_managed(&mut tx, &staff, id).await?;
     sqlx::query!(
         "UPDATE activity SET status = 'cancelled', version = version + 1, updated_at = now() WHERE street_id = $1 AND id = $2",
@@ -633,14 +633,14 @@ pub struct SummaryForm {
 
 /// The written summary after the activity; saving it marks the activity held.
 pub async fn save_summary(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
     Form(form): Form<SummaryForm>,
 ) -> Result<Response> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let activity = load_managed(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let summary = optional_text(&mut e, "summary", &form.summary, 5000);

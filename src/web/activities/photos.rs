@@ -16,7 +16,7 @@ use super::handlers::{activity_page, load_managed};
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db;
+use crate::auth::Tenant;
 use crate::domain::ids::StreetId;
 use crate::error::{AppError, Result};
 use crate::web::PathId;
@@ -125,6 +125,7 @@ fn paths(state: &AppState, street: StreetId, id: Uuid) -> (PathBuf, PathBuf, Pat
 }
 
 pub async fn upload_photo(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -143,7 +144,7 @@ pub async fn upload_photo(
     };
     let user = &staff.user;
     let street = user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     // Out of scope is 404 whatever the body was.
     let activity = load_managed(&mut tx, &staff, id).await?;
     let cleaned = cleaned.ok_or(AppError::BadRequest)?;
@@ -194,9 +195,15 @@ pub async fn upload_photo(
     Ok(Redirect::to(&format!("/activities/{id}#photos")).into_response())
 }
 
-async fn serve(state: AppState, staff: Staff, id: Uuid, thumbnail: bool) -> Result<Response> {
+async fn serve(
+    tenant: &Tenant,
+    state: AppState,
+    staff: Staff,
+    id: Uuid,
+    thumbnail: bool,
+) -> Result<Response> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     // Only a photo of the user's own street exists for them (RLS and the street filter), and
     // only of an activity they may see (their community's or the whole street's).
     let activity = sqlx::query_scalar!(
@@ -225,17 +232,19 @@ async fn serve(state: AppState, staff: Staff, id: Uuid, thumbnail: bool) -> Resu
 }
 
 pub async fn photo(
+    tenant: Tenant,
     State(state): State<AppState>,
     staff: Staff,
     PathId(id): PathId<Uuid>,
 ) -> Result<Response> {
-    serve(state, staff, id, false).await
+    serve(&tenant, state, staff, id, false).await
 }
 
 pub async fn thumbnail(
+    tenant: Tenant,
     State(state): State<AppState>,
     staff: Staff,
     PathId(id): PathId<Uuid>,
 ) -> Result<Response> {
-    serve(state, staff, id, true).await
+    serve(&tenant, state, staff, id, true).await
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::ApiError;
 use crate::AppState;
 use crate::auth::extract::CommunityScope;
-use crate::db;
+use crate::auth::{Anonymous, Tenant};
 use crate::domain::ids::{StreetId, UserId, VolunteerId};
 use crate::domain::role::Role;
 use crate::web::context::RequestContext;
@@ -53,6 +53,8 @@ pub struct ApiCaller {
     pub token: Option<Uuid>,
     /// The client address, for audit events.
     pub ip: String,
+    /// Transactions in the caller's street, as the acting user.
+    pub tenant: Tenant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,9 +82,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             .get::<RequestContext>()
             .map(|ctx| ctx.ip.to_string())
             .unwrap_or_default();
+        let anonymous = Anonymous::from(&state.requests);
         if let Some(token) = bearer_token(&parts.headers) {
             let (street, hash) = parse_token(token).ok_or_else(unauthorised)?;
-            let mut tx = db::begin(&state.pool, street, None).await?;
+            let mut tx = anonymous.tenant(street, None).begin().await?;
             let row = sqlx::query!(
                 r#"SELECT t.id, t.created_by, t.access::text AS "access!" FROM api_token t
                    JOIN app_user u ON u.street_id = t.street_id AND u.id = t.created_by
@@ -108,6 +111,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 can_write: row.access == "read_write",
                 token: Some(row.id),
                 ip,
+                tenant: anonymous.tenant(street, Some(UserId(row.created_by))),
             });
         }
         let ctx = parts
@@ -132,6 +136,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             can_write: true,
             token: None,
             ip,
+            tenant: anonymous.tenant(user.street_id, Some(user.user_id)),
         })
     }
 }

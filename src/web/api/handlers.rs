@@ -1,7 +1,7 @@
 //! API resources: children (read), visits (list, create exactly once).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -11,9 +11,8 @@ use uuid::Uuid;
 
 use super::ApiError;
 use super::auth::{ApiCaller, CallerScope};
-use crate::AppState;
 use crate::audit;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::web::PathId;
 
@@ -103,22 +102,18 @@ async fn summaries(
     })
 }
 
-pub async fn list_children(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-) -> Result<Json<Vec<ChildSummary>>, ApiError> {
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+pub async fn list_children(caller: ApiCaller) -> Result<Json<Vec<ChildSummary>>, ApiError> {
+    let mut tx = caller.tenant.begin().await?;
     let list = summaries(&mut tx, &caller, None).await?;
     tx.commit().await?;
     Ok(Json(list))
 }
 
 pub async fn get_child(
-    State(state): State<AppState>,
     caller: ApiCaller,
     PathId(id): PathId<ChildId>,
 ) -> Result<Json<ChildSummary>, ApiError> {
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let mut tx = caller.tenant.begin().await?;
     child_in_scope(&mut tx, &caller, id.0)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -193,11 +188,10 @@ pub struct VisitsQuery {
 }
 
 pub async fn list_visits(
-    State(state): State<AppState>,
     caller: ApiCaller,
     Query(q): Query<VisitsQuery>,
 ) -> Result<Json<Vec<VisitOut>>, ApiError> {
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let mut tx = caller.tenant.begin().await?;
     child_in_scope(&mut tx, &caller, q.child_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -266,7 +260,6 @@ pub struct VisitIn {
 /// Create a visit exactly once: the id is the idempotency key. The first answer is 201, later
 /// ones 200, all with the same visit.
 pub async fn create_visit(
-    State(state): State<AppState>,
     caller: ApiCaller,
     Json(input): Json<VisitIn>,
 ) -> Result<Response, ApiError> {
@@ -277,7 +270,7 @@ pub async fn create_visit(
             "This access token may only read.",
         ));
     }
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let mut tx = caller.tenant.begin().await?;
     // Already here? Then the answer is what is stored (if it is this caller's visit).
     if let Some((visit, author)) = visit_out(&mut tx, &caller, input.id).await? {
         if author != caller.user.0 || visit.child_id != input.child_id {
@@ -403,11 +396,8 @@ pub struct PairingOut {
 }
 
 /// Pairings in scope: all of the caller's communities for staff, their own for a volunteer.
-pub async fn list_pairings(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-) -> Result<Json<Vec<PairingOut>>, ApiError> {
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+pub async fn list_pairings(caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, ApiError> {
+    let mut tx = caller.tenant.begin().await?;
     let (community, volunteer) = match caller.scope {
         CallerScope::Staff(scope) => (scope.filter(), None),
         CallerScope::Volunteer(v) => (None, Some(v.0)),
@@ -458,7 +448,6 @@ pub struct RangeQuery {
 /// Activities of the caller's communities and of the whole street, between two dates
 /// (default: the coming 60 days).
 pub async fn list_activities(
-    State(state): State<AppState>,
     caller: ApiCaller,
     Query(q): Query<RangeQuery>,
 ) -> Result<Json<Vec<ActivityOut>>, ApiError> {
@@ -472,7 +461,7 @@ pub async fn list_activities(
             "Give a range of at most a year, from before to.",
         ));
     }
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let mut tx = caller.tenant.begin().await?;
     let community = match caller.scope {
         CallerScope::Staff(scope) => scope.filter(),
         CallerScope::Volunteer(v) => Some(
@@ -524,7 +513,6 @@ pub struct ReportOut {
 
 /// The quarterly reports of the caller's communities (staff and tokens; not volunteers).
 pub async fn list_reports(
-    State(state): State<AppState>,
     caller: ApiCaller,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Vec<ReportOut>>, ApiError> {
@@ -542,7 +530,7 @@ pub async fn list_reports(
         })?,
         None => crate::web::reports::default_quarter(today),
     };
-    let mut tx = db::begin(&state.pool, caller.street, Some(caller.user)).await?;
+    let mut tx = caller.tenant.begin().await?;
     let lines = crate::web::reports::lines(&mut tx, caller.street, scope.filter(), quarter).await?;
     tx.commit().await?;
     let period = format!("{}-Q{}", quarter.year, quarter.number);

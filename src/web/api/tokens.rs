@@ -20,7 +20,7 @@ use super::auth::TOKEN_PREFIX;
 use crate::AppState;
 use crate::audit;
 use crate::auth::StreetAdmin;
-use crate::db;
+use crate::auth::Tenant;
 use crate::error::{AppError, Result};
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
@@ -53,13 +53,14 @@ pub struct TokensPage {
 }
 
 async fn page(
-    state: &AppState,
+    tenant: &Tenant,
+    _state: &AppState,
     admin: &crate::auth::SessionUser,
     ctx: PageCtx,
     new_token: Option<String>,
     error: Option<&'static str>,
 ) -> Result<TokensPage> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let tokens = sqlx::query_as!(
         TokenRow,
         r#"SELECT id, name, access::text AS "access!", created_at, last_used_at, revoked_at FROM api_token
@@ -78,11 +79,12 @@ async fn page(
 }
 
 pub async fn list_tokens(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<TokensPage> {
-    page(&state, &admin, ctx, None, None).await
+    page(&tenant, &state, &admin, ctx, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -94,6 +96,7 @@ pub struct TokenForm {
 }
 
 pub async fn create_token(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
@@ -106,7 +109,7 @@ pub async fn create_token(
         Err(key) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(&state, &admin, ctx, None, Some(key)).await?,
+                page(&tenant, &state, &admin, ctx, None, Some(key)).await?,
             )
                 .into_response());
         }
@@ -122,7 +125,7 @@ pub async fn create_token(
     raw.extend_from_slice(&secret);
     let token = format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
     let id = Uuid::now_v7();
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     sqlx::query!(
         "INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, $3, $4, $5::text::token_access, $6)",
         admin.street_id.0,
@@ -145,18 +148,18 @@ pub async fn create_token(
     .await?;
     tx.commit().await?;
     // Shown this once; only its hash is kept.
-    Ok(page(&state, &admin, ctx, Some(token), None)
+    Ok(page(&tenant, &state, &admin, ctx, Some(token), None)
         .await?
         .into_response())
 }
 
 pub async fn revoke_token(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<Uuid>,
 ) -> Result<Redirect> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let done = sqlx::query!(
         "UPDATE api_token SET revoked_at = now() WHERE street_id = $1 AND id = $2 AND revoked_at IS NULL",
         admin.street_id.0,

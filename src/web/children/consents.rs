@@ -2,7 +2,6 @@
 //! notes. Withdrawal is dated and hides the sections it covers.
 
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -11,10 +10,9 @@ use uuid::Uuid;
 
 use super::handlers::child_page;
 use super::view::load_in_scope;
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db;
+use crate::auth::Tenant;
 use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
 use crate::domain::ids::ChildId;
 use crate::error::{AppError, Result};
@@ -39,7 +37,7 @@ pub struct ConsentForm {
 }
 
 pub async fn record_consent(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
@@ -47,7 +45,7 @@ pub async fn record_consent(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let scope = ConsentScope::from_key(&form.scope);
@@ -130,7 +128,7 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw_consent(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(id, consent): PathIds<ChildId, Uuid>,
@@ -138,7 +136,7 @@ pub async fn withdraw_consent(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let on = required_past_date(&mut e, "withdrawn_on", &form.withdrawn_on);

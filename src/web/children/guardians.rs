@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -14,10 +13,9 @@ use uuid::Uuid;
 
 use super::db::GuardianRow;
 use super::view::load_in_scope;
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db;
+use crate::auth::Tenant;
 use crate::domain::child::Relation;
 use crate::domain::ids::{ChildId, StreetId, UserId};
 use crate::error::{AppError, Result};
@@ -147,13 +145,13 @@ impl GuardianPage {
 }
 
 pub async fn new_guardian_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<GuardianPage> {
-    let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     // The form names the child: a read of the file, like the edit form.
     audit::record(
@@ -179,7 +177,7 @@ pub async fn new_guardian_form(
 }
 
 pub async fn create_guardian(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
@@ -187,7 +185,7 @@ pub async fn create_guardian(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let fields = match validate(&form) {
         Ok(f) => f,
@@ -222,13 +220,13 @@ pub async fn create_guardian(
 }
 
 pub async fn edit_guardian_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(id, guardian): PathIds<ChildId, Uuid>,
 ) -> Result<GuardianPage> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let row = rows
@@ -258,7 +256,7 @@ pub async fn edit_guardian_form(
 }
 
 pub async fn update_guardian(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(id, guardian): PathIds<ChildId, Uuid>,
@@ -266,7 +264,7 @@ pub async fn update_guardian(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let current = rows
@@ -333,14 +331,14 @@ pub async fn update_guardian(
 }
 
 pub async fn delete_guardian(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(id, guardian): PathIds<ChildId, Uuid>,
 ) -> Result<Redirect> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     load_in_scope(&mut tx, &staff, id).await?;
     let done = sqlx::query!(
         "DELETE FROM guardian WHERE street_id = $1 AND child_id = $2 AND id = $3",

@@ -15,7 +15,8 @@ use super::view::{ChildDetails, Note, load_in_scope};
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db::{self, Tx};
+use crate::auth::Tenant;
+use crate::db::Tx;
 use crate::domain::child::{AGE_BANDS, CareSituation, ChildStatus, RiskLevel};
 use crate::domain::crypto::DataKey;
 use crate::domain::id_number::IdNumber;
@@ -216,6 +217,7 @@ impl ChildrenPage {
 }
 
 pub async fn list_children(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
@@ -224,7 +226,7 @@ pub async fn list_children(
     let user = &staff.user;
     let today = today_in_china();
     let filter = query.to_filter(&staff, today);
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let (rows, total) = queries::list(&mut tx, user.street_id, &filter).await?;
     let scope = staff.scope.filter();
     let communities = crate::cached!(
@@ -378,12 +380,8 @@ pub async fn form_page(
     })
 }
 
-pub async fn new_child_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-) -> Result<ChildFormPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+pub async fn new_child_form(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<ChildFormPage> {
+    let mut tx = tenant.begin().await?;
     let mut form = ChildForm::default();
     if let Some(own) = staff.scope.filter() {
         form.community_id = own.to_string();
@@ -413,6 +411,7 @@ fn community_in_scope(
 }
 
 pub async fn create_child(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -420,7 +419,7 @@ pub async fn create_child(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let page = form_page(
         &mut tx,
         &staff,
@@ -562,13 +561,13 @@ pub async fn child_page(
 }
 
 pub async fn show_child(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildPage> {
-    let user = &staff.user;
-    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin_keyed().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let page = child_page(
         &mut tx,
@@ -583,14 +582,14 @@ pub async fn show_child(
 }
 
 pub async fn edit_child_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildFormPage> {
     let ip = rctx.ip.to_string();
-    let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
@@ -616,6 +615,7 @@ pub async fn edit_child_form(
 }
 
 pub async fn update_child(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -624,7 +624,7 @@ pub async fn update_child(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let current = load_in_scope(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version

@@ -15,8 +15,8 @@ use super::handlers::{ChildPage, child_page};
 use super::view::{ChildDetails, load_in_scope};
 use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::db;
 use crate::domain::child::ChildStatus;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::today_in_china;
@@ -35,14 +35,14 @@ pub struct PrintPage {
 
 /// The A4 paper file (一人一档 archive copy). Printing is a view: it is audited.
 pub async fn print_child(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<PrintPage> {
     let ip = rctx.ip.to_string();
-    let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
@@ -79,6 +79,7 @@ pub struct RevealedPage {
 
 /// Show the full ID number once, for a stated reason that goes into the audit log.
 pub async fn reveal_id_number(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -86,8 +87,8 @@ pub async fn reveal_id_number(
     Form(form): Form<ReasonForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
-    let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 2 || reason.chars().count() > 200 || child.id_number_enc.is_none() {
@@ -141,7 +142,7 @@ pub struct StatusForm {
 /// Parents returned, aged out, moved away, other, or active again: dated, with a reason, kept
 /// as history.
 pub async fn change_status(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
@@ -149,7 +150,7 @@ pub async fn change_status(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let mut errors = FieldErrors::default();
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {
@@ -195,14 +196,14 @@ pub async fn change_status(
 
 /// Re-verification (复核) of the child's situation this semester.
 pub async fn verify_child(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<Redirect> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     load_in_scope(&mut tx, &staff, id).await?;
     queries::mark_verified(&mut tx, user.street_id, id, today_in_china(), user.user_id).await?;
     audit::record(
@@ -230,7 +231,7 @@ pub struct TransferForm {
 
 /// A street admin moves a child to another community of the street; history is kept.
 pub async fn transfer_child(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<ChildId>,
@@ -242,7 +243,7 @@ pub async fn transfer_child(
         scope: crate::auth::extract::CommunityScope::All,
     };
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let communities = queries::communities(&mut tx, user.street_id, None).await?;
     let mut errors = FieldErrors::default();

@@ -10,12 +10,13 @@ use serde_json::json;
 use super::db::{self as queries, CommunitySummary, GridRow, StaffRow};
 use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::db;
 use crate::domain::ids::CommunityId;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::{PathId, links, required_text};
+use crate::web::{PathId, required_text};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "communities/list.html")]
@@ -41,11 +42,11 @@ pub struct CommunityErrors {
 }
 
 pub async fn list_communities(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<CommunitiesPage> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let communities = queries::summaries(&mut tx, admin.street_id, None).await?;
     tx.commit().await?;
     Ok(CommunitiesPage {
@@ -57,6 +58,7 @@ pub async fn list_communities(
 }
 
 pub async fn create_community(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
@@ -71,7 +73,7 @@ pub async fn create_community(
     if address.chars().count() > 200 {
         errors.address = Some("form.error.too_long");
     }
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     if let (Some(name), None) = (&name, errors.address) {
         match queries::insert(&mut tx, admin.street_id, name, &address).await? {
             Some(id) => {
@@ -116,7 +118,8 @@ pub struct CommunityPage {
 }
 
 async fn community_page(
-    state: &AppState,
+    tenant: &Tenant,
+    _state: &AppState,
     ctx: PageCtx,
     staff: &Staff,
     id: CommunityId,
@@ -125,7 +128,7 @@ async fn community_page(
         return Err(AppError::NotFound);
     }
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let name = queries::name_of(&mut tx, user.street_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -144,12 +147,13 @@ async fn community_page(
 }
 
 pub async fn show_community(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
     PathId(id): PathId<CommunityId>,
 ) -> Result<CommunityPage> {
-    community_page(&state, ctx, &staff, id).await
+    community_page(&tenant, &state, ctx, &staff, id).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +163,7 @@ pub struct GridForm {
 }
 
 pub async fn create_grid(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
@@ -166,7 +171,7 @@ pub async fn create_grid(
     Form(form): Form<GridForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     queries::name_of(&mut tx, admin.street_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -196,7 +201,7 @@ pub async fn create_grid(
         user: admin,
         scope: crate::auth::extract::CommunityScope::All,
     };
-    let mut page = community_page(&state, PageCtx::from(rctx), &staff, id).await?;
+    let mut page = community_page(&tenant, &state, PageCtx::from(rctx), &staff, id).await?;
     page.grid_name = form.name;
     page.grid_error = Some(error);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -5,9 +5,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::AppState;
+use crate::auth::Tenant;
 use crate::auth::extract::VolunteerUser;
 use crate::auth::{CurrentUser, SessionUser};
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::duties::{DutyState, DutyStatus, duty_statuses};
 use crate::domain::role::Role;
 use crate::domain::semester::Semester;
@@ -70,15 +71,16 @@ pub struct VolunteerHome {
 }
 
 pub async fn home(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response> {
     // A volunteer's home is all about their own pairings (see `db::begin_keyed`).
     let mut tx = if user.role == Role::Volunteer {
-        db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?
+        tenant.begin_keyed().await?
     } else {
-        db::begin(&state.pool, user.street_id, Some(user.user_id)).await?
+        tenant.begin().await?
     };
     let today = today_in_china();
     let page = match (user.role, user.community_id, user.volunteer_id) {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
@@ -12,11 +12,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, PairingRow};
-use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
 use crate::auth::{Staff, StreetAdmin};
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::duties::{DutyStatus, duty_statuses, months_without_talk};
 use crate::domain::ids::{CommunityId, StreetId};
 use crate::domain::semester::{Semester, today_in_china};
@@ -63,12 +63,8 @@ async fn pairings_page(
     })
 }
 
-pub async fn list_pairings(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-) -> Result<PairingsPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+pub async fn list_pairings(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<PairingsPage> {
+    let mut tx = tenant.begin().await?;
     let page = pairings_page(&mut tx, &staff, ctx, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
@@ -143,26 +139,26 @@ async fn new_pairing_page(
 }
 
 pub async fn new_pairing_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     Query(form): Query<PairingForm>,
 ) -> Result<NewPairingPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let page = new_pairing_page(&mut tx, &staff, ctx, form, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
 }
 
 pub async fn create_pairing(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     Form(form): Form<PairingForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let mut page = new_pairing_page(
         &mut tx,
         &staff,
@@ -282,7 +278,7 @@ pub struct EndForm {
 }
 
 pub async fn end_pairing(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<Uuid>,
@@ -290,7 +286,7 @@ pub async fn end_pairing(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = sqlx::query!(
         "SELECT community_id, child_id, started_on FROM pairing WHERE street_id = $1 AND id = $2 AND ended_on IS NULL",
         user.street_id.0,
@@ -405,7 +401,7 @@ pub async fn grid_rows(
 }
 
 pub async fn duty_grid(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     Query(q): Query<SemesterQuery>,
@@ -417,7 +413,7 @@ pub async fn duty_grid(
         .as_deref()
         .and_then(Semester::parse)
         .unwrap_or(current);
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows = grid_rows(
         &mut tx,
         staff.user.street_id,
@@ -469,11 +465,11 @@ pub struct SettingsPage {
 }
 
 pub async fn settings_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<SettingsPage> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = sqlx::query!(
         "SELECT caseload_cap, report_deadline_days, retention_years, totp_required FROM street WHERE id = $1",
         admin.street_id.0
@@ -505,7 +501,7 @@ pub struct SettingsForm {
 }
 
 pub async fn update_settings(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Form(form): Form<SettingsForm>,
@@ -553,7 +549,7 @@ pub async fn update_settings(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     sqlx::query!(
         "UPDATE street SET caseload_cap = $2, report_deadline_days = $3, retention_years = $4, totp_required = $5,
              version = version + 1, updated_at = now() WHERE id = $1",

@@ -1,6 +1,6 @@
 //! Reports as .xlsx: Chinese headers, formatted, one sheet per part.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -11,10 +11,9 @@ use super::figures::{Figures, VISIT_KINDS};
 use super::handlers::{community_in_scope, figures_of, parse_period, period_key};
 use super::overview::{OverviewQuery, default_quarter};
 use super::street::lines;
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db;
+use crate::auth::Tenant;
 use crate::domain::ids::CommunityId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
@@ -214,14 +213,14 @@ pub fn report_workbook(
 }
 
 pub async fn export_report(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
 ) -> Result<Response> {
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
     let street = staff.user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let name = community_in_scope(&mut tx, &staff, community).await?;
     let report = queries::find(&mut tx, street, community.0, q).await?;
     let figures = figures_of(&mut tx, street, community.0, q, report.as_ref()).await?;
@@ -258,14 +257,14 @@ pub async fn export_report(
 }
 
 pub async fn export_street(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response> {
     let q = parse_period(&query.period).unwrap_or_else(|| default_quarter(today_in_china()));
     let street = staff.user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let lines = lines(&mut tx, street, staff.scope.filter(), q).await?;
     let t = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {

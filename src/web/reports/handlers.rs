@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,11 +11,11 @@ use uuid::Uuid;
 
 use super::db::{self as queries, ReportRow, TransitionRow};
 use super::figures::{Figures, VISIT_KINDS, compute};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
+use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::{CommunityId, StreetId};
 use crate::domain::role::Role;
 use crate::domain::semester::{Quarter, today_in_china};
@@ -154,13 +153,13 @@ async fn report_page(
 }
 
 pub async fn show_report(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
 ) -> Result<ReportPage> {
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let page = report_page(&mut tx, &staff, ctx, community, q, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
@@ -180,7 +179,7 @@ pub struct NarrativeForm {
 
 /// The staff's narrative: work done, problems, next steps. Only while draft or returned.
 pub async fn save_narrative(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
@@ -188,7 +187,7 @@ pub async fn save_narrative(
 ) -> Result<Response> {
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     community_in_scope(&mut tx, &staff, community).await?;
     if user.role != Role::CommunityStaff {
         return Err(AppError::NotFound);
@@ -258,7 +257,7 @@ pub struct TransitionForm {
 /// draft/returned -> submitted (the community's staff); submitted -> returned or approved, and
 /// approved -> returned (reopen, with a reason) (the street admin). Approval freezes the figures.
 pub async fn transition(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
@@ -267,7 +266,7 @@ pub async fn transition(
     let q = parse_period(&period).ok_or(AppError::NotFound)?;
     let user = &staff.user;
     let street = user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     community_in_scope(&mut tx, &staff, community).await?;
     let report = queries::ensure(&mut tx, street, community.0, q).await?;
     let admin = user.role == Role::StreetAdmin;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -11,10 +11,10 @@ use uuid::Uuid;
 use super::figures::Figures;
 use super::handlers::period_key;
 use super::street::{CommunityLine, deadline, deadline_days, lines};
-use crate::AppState;
 use crate::auth::Staff;
+use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, today_in_china};
 use crate::error::Result;
@@ -164,14 +164,14 @@ fn opening_quarter(today: NaiveDate, days: i32, waiting: &[Waiting], last_owed: 
 }
 
 pub async fn reports_overview(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     Query(q): Query<OverviewQuery>,
 ) -> Result<StreetReportsPage> {
     let today = today_in_china();
     let street = staff.user.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let days = deadline_days(&mut tx, street).await?;
     let waiting = waiting(&mut tx, street, staff.scope).await?;
     let last = Quarter::containing(today).previous();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -17,10 +17,10 @@ use uuid::Uuid;
 use super::db as queries;
 use super::figures::Figures;
 use super::overview::default_quarter;
-use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, Semester, today_in_china};
 use crate::error::Result;
@@ -222,7 +222,7 @@ pub async fn rank(
 }
 
 pub async fn evaluation(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
     Query(q): Query<YearQuery>,
@@ -231,7 +231,7 @@ pub async fn evaluation(
         .year
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| chrono::Datelike::year(&today_in_china()));
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let weights = weights(&mut tx, admin.street_id).await?;
     let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
     tx.commit().await?;
@@ -251,7 +251,7 @@ pub struct WeightsForm {
 }
 
 pub async fn save_weights(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Form(form): Form<WeightsForm>,
@@ -271,7 +271,7 @@ pub async fn save_weights(
             None => e.add(m, "report.error.weight"),
         }
     }
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     if !e.is_empty() {
         let year = chrono::Datelike::year(&today_in_china());
         let weights = weights(&mut tx, admin.street_id).await?;
@@ -318,16 +318,12 @@ pub struct QualityPage {
     late: Vec<(String, Quarter)>,
 }
 
-pub async fn data_quality(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-) -> Result<QualityPage> {
+pub async fn data_quality(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<QualityPage> {
     let street = staff.user.street_id;
     let only = staff.scope.filter();
     let today = today_in_china();
     let semester_start = Semester::containing(today).start();
-    let mut tx = db::begin(&state.pool, street, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows = sqlx::query!(
         r#"SELECT c.id, c.name, child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent) AS "missing!",
                   c.updated_at, c.verified_on

@@ -12,8 +12,8 @@ use super::children::template_headers;
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
+use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
-use crate::db;
 use crate::domain::child::{CareSituation, Gender, LeftBehind, Relation, RiskLevel};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
@@ -127,6 +127,7 @@ pub struct ExportQuery {
 }
 
 pub async fn export_children(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -141,7 +142,7 @@ pub async fn export_children(
     let mut filter = q.list.to_filter_for_export(&staff, today_in_china());
     filter.limit = 100_000;
     filter.offset = 0;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let (rows, _) = crate::web::children::db::list(&mut tx, user.street_id, &filter).await?;
     let details = sqlx::query!(
         r#"SELECT c.id, c.id_number_enc, c.id_number_masked, c.address, c.class_name, c.class_teacher, c.class_teacher_phone,
@@ -294,12 +295,12 @@ pub async fn export_children(
 }
 
 pub async fn export_volunteers(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
 ) -> Result<Response> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows =
         crate::web::volunteers::db::list(&mut tx, user.street_id, staff.scope.filter(), None)
             .await?;
@@ -373,7 +374,8 @@ pub struct SemesterQuery {
 }
 
 pub async fn export_duties(
-    State(state): State<AppState>,
+    tenant: Tenant,
+    State(_state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
     Query(q): Query<SemesterQuery>,
@@ -385,7 +387,7 @@ pub async fn export_duties(
         .as_deref()
         .and_then(Semester::parse)
         .unwrap_or_else(|| Semester::containing(today));
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let rows = crate::web::pairings::handlers::grid_rows(
         &mut tx,
         user.street_id,

@@ -22,7 +22,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db::{self, Tx};
+use crate::auth::Tenant;
+use crate::db::Tx;
 use crate::domain::ids::CommunityId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
@@ -260,54 +261,60 @@ async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> R
 }
 
 async fn import_form(
-    state: AppState,
+    tenant: &Tenant,
+    _state: AppState,
     ctx: PageCtx,
     staff: Staff,
     kind: &'static str,
 ) -> Result<ImportPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let p = page(&mut tx, &staff, ctx, kind).await?;
     tx.commit().await?;
     Ok(p)
 }
 
 pub async fn import_children_form(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
 ) -> Result<ImportPage> {
-    import_form(state, ctx, staff, "children").await
+    import_form(&tenant, state, ctx, staff, "children").await
 }
 
 pub async fn import_volunteers_form(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
 ) -> Result<ImportPage> {
-    import_form(state, ctx, staff, "volunteers").await
+    import_form(&tenant, state, ctx, staff, "volunteers").await
 }
 
 pub async fn upload_children(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
     request: Request,
 ) -> Result<Response> {
-    upload(state, rctx, staff, request, "children").await
+    upload(&tenant, state, rctx, staff, request, "children").await
 }
 
 pub async fn upload_volunteers(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
     request: Request,
 ) -> Result<Response> {
-    upload(state, rctx, staff, request, "volunteers").await
+    upload(&tenant, state, rctx, staff, request, "volunteers").await
 }
 
 /// Keep the uploaded file (unapplied) and show its preview. The whole body is read before a
 /// transaction begins, so a slow upload holds no database connection.
 async fn upload(
+    tenant: &Tenant,
     state: AppState,
     rctx: RequestContext,
     staff: Staff,
@@ -316,7 +323,7 @@ async fn upload(
 ) -> Result<Response> {
     let form = crate::web::upload::read_form(request, &state, "file").await?;
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let mut p = page(&mut tx, &staff, PageCtx::from(rctx), kind).await?;
     let Some(form) = form else {
         // Not an upload at all (a form without the file part): say so beside the field.
@@ -361,7 +368,7 @@ async fn upload(
         p.error = Some(key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let batch = Uuid::now_v7();
     sqlx::query!(
         "INSERT INTO import_batch (street_id, id, community_id, kind, file_name, content, created_by) VALUES ($1, $2, $3, $7, $4, $5, $6)",
@@ -496,6 +503,7 @@ pub struct PreviewQuery {
 const PREVIEW_PAGE: usize = 100;
 
 pub async fn preview(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: Staff,
@@ -503,7 +511,7 @@ pub async fn preview(
     axum::extract::Query(query): axum::extract::Query<PreviewQuery>,
 ) -> Result<Response> {
     let wanted_page = query.page.unwrap_or(1).max(1);
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let kind = if ctx.path.starts_with("/volunteers") {
         "volunteers"
     } else {
@@ -584,7 +592,7 @@ pub async fn preview(
 /// next roster with the same headers needs no step. `col_N` is the field of column N ("": not
 /// imported).
 pub async fn save_mapping(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(batch): PathId<Uuid>,
@@ -597,7 +605,7 @@ pub async fn save_mapping(
         "children"
     };
     let back = format!("/{kind}/import/{batch}");
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = batch_row(&mut tx, &staff, batch, kind).await?;
     let mapping = mapping_of(&mut tx, user.street_id, kind, Some(&row.mapping)).await?;
     let (table, _) = roster(&row.content, kind, &mapping).map_err(|_| AppError::NotFound)?;
@@ -672,6 +680,7 @@ pub struct ConfirmForm {
 }
 
 pub async fn confirm(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
@@ -680,7 +689,7 @@ pub async fn confirm(
 ) -> Result<Response> {
     let update_existing = form.existing == "update";
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let kind = if rctx.path.starts_with("/volunteers") {
         "volunteers"
     } else {

@@ -10,14 +10,15 @@ use serde_json::json;
 use super::db::{self as queries, Choice, NewUser, UserRow};
 use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::{StreetAdmin, password, session};
-use crate::db;
 use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::{Login, LoginError};
 use crate::domain::role::Role;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::{PathId, links, required_text};
+use crate::web::{PathId, required_text};
 
 use crate::domain::volunteer::VOLUNTEER_KINDS;
 
@@ -36,11 +37,11 @@ impl UsersPage {
 }
 
 pub async fn list_users(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<UsersPage> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let users = queries::list(&mut tx, admin.street_id).await?;
     tx.commit().await?;
     Ok(UsersPage { ctx, users })
@@ -94,13 +95,14 @@ pub struct NewUserPage {
 }
 
 async fn new_user_page(
-    state: &AppState,
+    tenant: &Tenant,
+    _state: &AppState,
     ctx: PageCtx,
     admin: &crate::auth::SessionUser,
     form: UserForm,
     errors: UserErrors,
 ) -> Result<NewUserPage> {
-    let mut tx = db::begin(&state.pool, admin.street_id, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let communities = queries::community_choices(&mut tx, admin.street_id).await?;
     let volunteers = queries::volunteer_choices(&mut tx, admin.street_id).await?;
     tx.commit().await?;
@@ -120,11 +122,13 @@ async fn new_user_page(
 }
 
 pub async fn new_user_form(
+    tenant: Tenant,
     State(state): State<AppState>,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<NewUserPage> {
     new_user_page(
+        &tenant,
         &state,
         ctx,
         &admin,
@@ -145,6 +149,7 @@ pub struct OneTimePasswordPage {
 }
 
 pub async fn create_user(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
@@ -154,7 +159,7 @@ pub async fn create_user(
     let ctx = PageCtx::from(rctx);
     let street = admin.street_id;
     let mut errors = UserErrors::default();
-    let mut tx = db::begin(&state.pool, street, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
 
     let login = match Login::parse(&form.login) {
         Ok(login) => {
@@ -213,12 +218,12 @@ pub async fn create_user(
 
     let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
         tx.commit().await?;
-        let page = new_user_page(&state, ctx, &admin, form, errors).await?;
+        let page = new_user_page(&tenant, &state, ctx, &admin, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     if errors.any() {
         tx.commit().await?;
-        let page = new_user_page(&state, ctx, &admin, form, errors).await?;
+        let page = new_user_page(&tenant, &state, ctx, &admin, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
 
@@ -277,7 +282,8 @@ pub async fn create_user(
 }
 
 async fn account_action(
-    state: &AppState,
+    tenant: &Tenant,
+    _state: &AppState,
     rctx: RequestContext,
     admin: &crate::auth::SessionUser,
     id: UserId,
@@ -285,7 +291,7 @@ async fn account_action(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let street = admin.street_id;
-    let mut tx = db::begin(&state.pool, street, Some(admin.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let (login, display_name) = queries::find(&mut tx, street, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -357,28 +363,31 @@ enum Action {
 }
 
 pub async fn disable_user(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&state, rctx, &admin, id, Action::Disable).await
+    account_action(&tenant, &state, rctx, &admin, id, Action::Disable).await
 }
 
 pub async fn enable_user(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&state, rctx, &admin, id, Action::Enable).await
+    account_action(&tenant, &state, rctx, &admin, id, Action::Enable).await
 }
 
 pub async fn reset_password(
+    tenant: Tenant,
     State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&state, rctx, &admin, id, Action::ResetPassword).await
+    account_action(&tenant, &state, rctx, &admin, id, Action::ResetPassword).await
 }

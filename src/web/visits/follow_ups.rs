@@ -3,17 +3,15 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::Redirect;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, FollowUpRow};
-use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::{CurrentUser, Staff};
-use crate::db;
 use crate::domain::ids::CommunityId;
 use crate::domain::role::Role;
 use crate::domain::semester::today_in_china;
@@ -29,13 +27,9 @@ pub struct FollowUpsPage {
     today: chrono::NaiveDate,
 }
 
-pub async fn list_follow_ups(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-) -> Result<FollowUpsPage> {
+pub async fn list_follow_ups(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<FollowUpsPage> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let follow_ups = queries::follow_ups(
         &mut tx,
         user.street_id,
@@ -63,13 +57,13 @@ pub struct CloseForm {
 
 /// Close a follow-up: staff of the child's community (or the street admin), or its assignee.
 pub async fn close_follow_up(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     CurrentUser(user): CurrentUser,
     PathId(id): PathId<Uuid>,
     Form(form): Form<CloseForm>,
 ) -> Result<Redirect> {
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = sqlx::query!(
         "SELECT f.child_id, f.assignee_id, c.community_id FROM follow_up f JOIN child c ON c.street_id = f.street_id AND c.id = f.child_id
          WHERE f.street_id = $1 AND f.id = $2 AND f.status = 'open'",
@@ -120,7 +114,7 @@ pub async fn close_follow_up(
     )
     .await?;
     tx.commit().await?;
-    let back = if crate::web::links::is_local_path(&form.back) {
+    let back = if crate::links::is_local_path(&form.back) {
         form.back
     } else {
         "/".to_string()

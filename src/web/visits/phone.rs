@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::db::{self as queries, VisitRow};
 use super::forms::{SCORES, VISIT_KINDS, VisitForm, VisitInput, validate};
-use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::VolunteerUser;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::child::age_on;
 use crate::domain::duties::{Duty, DutyStatus, duty_statuses, months_without_talk};
 use crate::domain::ids::{StreetId, UserId};
@@ -181,7 +181,7 @@ async fn record_view(
 }
 
 pub async fn child_card(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
@@ -190,7 +190,7 @@ pub async fn child_card(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
-    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin_keyed().await?;
     let pairing = require_pairing(&mut tx, &volunteer, child).await?;
     let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
     let page = ChildCardPage {
@@ -262,15 +262,15 @@ async fn child_name(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Resu
 }
 
 pub async fn visit_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     volunteer: VolunteerUser,
     PathId(child): PathId<Uuid>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
-    let user = &volunteer.user;
-    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &volunteer.user;
+    let mut tx = tenant.begin_keyed().await?;
     require_pairing(&mut tx, &volunteer, child).await?;
     let page = PhoneVisitPage {
         child_name: child_name(&mut tx, &volunteer, child).await?,
@@ -289,7 +289,7 @@ pub async fn visit_form(
 }
 
 pub async fn log_visit(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     volunteer: VolunteerUser,
     Form(form): Form<VisitForm>,
@@ -297,7 +297,7 @@ pub async fn log_visit(
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let child: Uuid = form.child_id.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let pairing = require_pairing(&mut tx, &volunteer, child).await?;
     // Every sibling must be one of this volunteer's children too.
     let mut covered = vec![(child, pairing)];
@@ -397,13 +397,9 @@ pub struct HoursPage {
     hours: Vec<(String, f64)>,
 }
 
-pub async fn my_hours(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    volunteer: VolunteerUser,
-) -> Result<Response> {
+pub async fn my_hours(tenant: Tenant, ctx: PageCtx, volunteer: VolunteerUser) -> Result<Response> {
     let user = &volunteer.user;
-    let mut tx = db::begin_keyed(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin_keyed().await?;
     let hours =
         volunteers::db::hours_by_month(&mut tx, user.street_id, volunteer.volunteer_id).await?;
     tx.commit().await?;

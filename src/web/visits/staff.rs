@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,10 +11,9 @@ use uuid::Uuid;
 
 use super::db as queries;
 use super::forms::{SCORES, VISIT_KINDS, VisitForm, validate};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
-use crate::db;
+use crate::auth::Tenant;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
@@ -43,13 +41,13 @@ impl StaffVisitPage {
 }
 
 pub async fn visit_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<StaffVisitPage> {
-    let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &staff.user;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
@@ -73,7 +71,7 @@ pub async fn visit_form(
 }
 
 pub async fn log_visit(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<ChildId>,
@@ -81,7 +79,7 @@ pub async fn log_visit(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let child = load_in_scope(&mut tx, &staff, id).await?;
     let input = match validate(&form) {
         Ok(v) => v,
@@ -127,7 +125,7 @@ pub struct CommentForm {
 /// A staff comment on a visit, optionally asking the visit's author for a follow-up (which then
 /// appears on their home page).
 pub async fn comment_on_visit(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(visit): PathId<Uuid>,
@@ -135,7 +133,7 @@ pub async fn comment_on_visit(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = sqlx::query!(
         "SELECT v.child_id, v.author_id, c.community_id FROM visit v JOIN child c ON c.street_id = v.street_id AND c.id = v.child_id
          WHERE v.street_id = $1 AND v.id = $2",

@@ -1,7 +1,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -9,11 +8,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, VolunteerFields, VolunteerRow};
-use crate::AppState;
 use crate::audit;
+use crate::auth::Tenant;
 use crate::auth::extract::VolunteerUser;
 use crate::auth::{Staff, password};
-use crate::db::{self, Tx};
+use crate::db::Tx;
 use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::is_mainland_mobile;
 use crate::domain::volunteer::{VOLUNTEER_KINDS, VOLUNTEER_STATUSES as STATUSES};
@@ -39,13 +38,9 @@ async fn caseload_cap(tx: &mut Tx, street: crate::domain::ids::StreetId) -> Resu
     )
 }
 
-pub async fn list_volunteers(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: Staff,
-) -> Result<VolunteersPage> {
+pub async fn list_volunteers(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<VolunteersPage> {
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let volunteers = queries::list(&mut tx, user.street_id, staff.scope.filter(), None).await?;
     let cap = caseload_cap(&mut tx, user.street_id).await?;
     tx.commit().await?;
@@ -210,11 +205,11 @@ async fn volunteer_page(
 }
 
 pub async fn new_volunteer_form(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
 ) -> Result<VolunteerPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let form = VolunteerForm {
         community_id: staff
             .scope
@@ -235,14 +230,14 @@ fn community_of(staff: &Staff, form: &VolunteerForm, page: &VolunteerPage) -> Op
 }
 
 pub async fn create_volunteer(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     Form(form): Form<VolunteerForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let mut page = volunteer_page(
         &mut tx,
         &staff,
@@ -289,12 +284,12 @@ async fn find_in_scope(tx: &mut Tx, staff: &Staff, id: VolunteerId) -> Result<Vo
 }
 
 pub async fn show_volunteer(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     staff: Staff,
     PathId(id): PathId<VolunteerId>,
 ) -> Result<VolunteerPage> {
-    let mut tx = db::begin(&state.pool, staff.user.street_id, Some(staff.user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
     let form = VolunteerForm::from_row(&row);
     let page = volunteer_page(
@@ -311,7 +306,7 @@ pub async fn show_volunteer(
 }
 
 pub async fn update_volunteer(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<VolunteerId>,
@@ -319,7 +314,7 @@ pub async fn update_volunteer(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version
@@ -395,14 +390,14 @@ pub struct AccountCreatedPage {
 
 /// Give a volunteer a login (their mobile number), with a one-time password shown once.
 pub async fn create_account(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     staff: Staff,
     PathId(id): PathId<VolunteerId>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let user = &staff.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     let row = find_in_scope(&mut tx, &staff, id).await?;
     let taken: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#,
@@ -478,12 +473,12 @@ pub struct ConductPage {
 
 /// The code of conduct a volunteer accepts at first login (part of the safeguarding checklist).
 pub async fn conduct_page(
-    State(state): State<AppState>,
+    tenant: Tenant,
     ctx: PageCtx,
     volunteer: VolunteerUser,
 ) -> Result<ConductPage> {
-    let user = &volunteer.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let _user = &volunteer.user;
+    let mut tx = tenant.begin().await?;
     let accepted = conduct_accepted(&mut tx, &volunteer).await?;
     tx.commit().await?;
     Ok(ConductPage { ctx, accepted })
@@ -500,12 +495,12 @@ pub async fn conduct_accepted(tx: &mut Tx, volunteer: &VolunteerUser) -> Result<
 }
 
 pub async fn accept_conduct(
-    State(state): State<AppState>,
+    tenant: Tenant,
     rctx: RequestContext,
     volunteer: VolunteerUser,
 ) -> Result<Redirect> {
     let user = &volunteer.user;
-    let mut tx = db::begin(&state.pool, user.street_id, Some(user.user_id)).await?;
+    let mut tx = tenant.begin().await?;
     sqlx::query!(
         "UPDATE volunteer SET conduct_accepted_at = coalesce(conduct_accepted_at, now()) WHERE street_id = $1 AND id = $2",
         user.street_id.0,
