@@ -1,0 +1,66 @@
+//! The schema in one place: `docs/schema.sql` is what the migrations make.
+
+use std::process::Command;
+
+use sqlx::PgPool;
+
+fn database_url(pool: &PgPool) -> String {
+    let o = pool.connect_options();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        o.get_username(),
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap_or("postgres")
+    )
+}
+
+/// The first line where two texts differ (1-based), with a few lines of each from there.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let at = (0..e.len().max(a.len()))
+        .find(|&i| e.get(i) != a.get(i))
+        .unwrap_or(0);
+    let show = |lines: &[&str]| {
+        let shown: Vec<String> = lines
+            .iter()
+            .skip(at)
+            .take(6)
+            .map(|l| format!("    {l}"))
+            .collect();
+        if shown.is_empty() {
+            "    (end of text)".to_string()
+        } else {
+            shown.join("\n")
+        }
+    };
+    format!(
+        "first difference at line {}:\n  docs/schema.sql:\n{}\n  the migrated database:\n{}",
+        at + 1,
+        show(&e),
+        show(&a)
+    )
+}
+
+#[sqlx::test]
+async fn docs_schema_is_what_the_migrations_make(pool: PgPool) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new("bash")
+        .args(["scripts/schema.sh", "--dump", &database_url(&pool)])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scripts/schema.sh --dump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actual = String::from_utf8(out.stdout).unwrap();
+    let expected = std::fs::read_to_string(format!("{root}/docs/schema.sql")).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/schema.sql is not the schema the migrations make; run scripts/schema.sh and commit \
+         docs/schema.sql\n{}",
+        first_difference(&expected, &actual)
+    );
+}
