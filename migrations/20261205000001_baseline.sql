@@ -11,13 +11,30 @@
 -- SECURITY DEFINER function below reads across tenants before the tenant is known).
 
 -- ---------------------------------------------------------------------------------------------
--- The role requests run as. Roles are cluster-wide, so creating it must tolerate another
--- database of the same cluster (tests create many at once) having created it first.
+-- The role requests run as: it can log in, but is never superuser, never bypasses row-level
+-- security, creates nothing and owns nothing. Roles are cluster-wide, so creating it must
+-- tolerate another database of the same cluster (tests create many at once) having created it
+-- first.
 DO $$
 BEGIN
-    CREATE ROLE shouhu_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+    CREATE ROLE shouhu_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN
     NULL;
+END
+$$;
+
+-- A role made without LOGIN gets it. Only when it lacks it: two databases migrating at once
+-- would otherwise update the same role row, and the second fails ("tuple concurrently
+-- updated"); that failure is harmless when the other one has turned LOGIN on.
+DO $$
+BEGIN
+    IF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'shouhu_app') THEN
+        ALTER ROLE shouhu_app LOGIN;
+    END IF;
+EXCEPTION WHEN OTHERS THEN
+    IF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'shouhu_app') THEN
+        RAISE;
+    END IF;
 END
 $$;
 

@@ -1,4 +1,5 @@
-//! The schema in one place: `docs/schema.sql` is what the migrations make.
+//! The schema in one place: `docs/schema.sql` is what the migrations make, and the app role is
+//! as the baseline makes it.
 
 use std::process::Command;
 
@@ -63,4 +64,18 @@ async fn docs_schema_is_what_the_migrations_make(pool: PgPool) {
          docs/schema.sql\n{}",
         first_difference(&expected, &actual)
     );
+}
+
+#[sqlx::test]
+async fn the_app_role_logs_in_and_is_plain(pool: PgPool) {
+    let (login, superuser, bypass, createdb, createrole): (bool, bool, bool, bool, bool) =
+        sqlx::query_as(
+            "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole
+             FROM pg_roles WHERE rolname = 'shouhu_app'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(login, "shouhu_app can log in");
+    assert!(!superuser && !bypass && !createdb && !createrole);
 }
