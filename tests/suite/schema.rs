@@ -1,5 +1,6 @@
-//! The schema in one place: `docs/schema.sql` is what the migrations make, and the app role is
-//! as the baseline makes it.
+//! The schema in one place: `docs/schema.sql` is what the migrations make, the app role is as
+//! the baseline makes it, and a database migrated with migrations this binary lacks is refused
+//! with what to do.
 
 use std::process::Command;
 
@@ -78,4 +79,58 @@ async fn the_app_role_logs_in_and_is_plain(pool: PgPool) {
         .unwrap();
     assert!(login, "shouhu_app can log in");
     assert!(!superuser && !bypass && !createdb && !createrole);
+}
+
+/// Records a migration this binary does not have, as a database migrated by another set would.
+async fn record_migration(pool: &PgPool, version: i64) {
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES ($1, 'foundation', true, '\\x00', 1)",
+    )
+    .bind(version)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn a_database_of_the_earlier_migrations_is_told_to_be_recreated(pool: PgPool) {
+    record_migration(&pool, 20261128000001).await;
+    record_migration(&pool, 20261204000016).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_shouhu"))
+        .args(["migrate"])
+        .env("DATABASE_URL", database_url(&pool))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "earlier, unreleased set of migrations",
+        "versions 20261128000001, 20261204000016",
+        "recreate the database",
+        "dropdb",
+        "createdb",
+        "shouhu migrate",
+        "shouhu demo",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+    }
+    assert!(!stderr.contains("missing"), "not sqlx's error: {stderr}");
+}
+
+#[sqlx::test]
+async fn a_database_of_a_newer_version_is_refused(pool: PgPool) {
+    record_migration(&pool, 20991231000001).await;
+    let err = shouhu::db::migrate(&pool).await.unwrap_err();
+    assert!(
+        matches!(&err, shouhu::db::MigrateError::Unknown { versions } if versions == &[20991231000001]),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("another, probably newer, version"));
+    // A database of this binary's migrations passes the check.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 20991231000001")
+        .execute(&pool)
+        .await
+        .unwrap();
+    shouhu::db::migrate(&pool).await.unwrap();
 }
