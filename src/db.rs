@@ -51,11 +51,72 @@ async fn connect_with_slow_log(
         .await
 }
 
-pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+/// Why `migrate` could not bring a database to this binary's schema.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The database was migrated with migrations older than this binary's first one: a set that
+    /// was never released, which the schema cannot be carried forward from.
+    #[error(
+        "this database was migrated with an earlier, unreleased set of migrations (versions {}) \
+         that this version of Shouhu does not carry forward; recreate the database (for example \
+         `dropdb shouhu && createdb shouhu`), then run `shouhu migrate`, or `shouhu demo` for the demo",
+        versions_list(.versions)
+    )]
+    Unreleased { versions: Vec<i64> },
+    /// The database holds migrations newer than this binary's, or ones it never had: another
+    /// build of Shouhu migrated it.
+    #[error(
+        "this database holds migrations this version of Shouhu does not have (versions {}): \
+         it was migrated by another, probably newer, version; run that version, or recreate the \
+         database and run `shouhu migrate`",
+        versions_list(.versions)
+    )]
+    Unknown { versions: Vec<i64> },
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+fn versions_list(versions: &[i64]) -> String {
+    versions
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
+    check_applied_migrations(pool).await?;
     MIGRATOR.run(pool).await?;
-    search_keys(pool)
-        .await
-        .map_err(sqlx::migrate::MigrateError::Execute)
+    search_keys(pool).await?;
+    Ok(())
+}
+
+/// Refuses a database whose migration table records versions this binary does not have, with
+/// what to do, before sqlx would fail on them with a missing-migration error.
+pub async fn check_applied_migrations(pool: &PgPool) -> Result<(), MigrateError> {
+    let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
+    if !has_table {
+        return Ok(());
+    }
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+    let known: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+    let unknown: Vec<i64> = applied.into_iter().filter(|v| !known.contains(v)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let first = known.iter().copied().min().unwrap_or(i64::MAX);
+    if unknown.iter().all(|v| *v < first) {
+        Err(MigrateError::Unreleased { versions: unknown })
+    } else {
+        Err(MigrateError::Unknown { versions: unknown })
+    }
 }
 
 /// Give the app role the password the request pool logs in with (`SHOUHU_APP_DATABASE_PASSWORD`),
@@ -106,7 +167,7 @@ async fn search_keys(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// Whether every embedded migration has been applied (for `/readyz`).
 pub async fn migrations_current(pool: &PgPool) -> Result<bool, sqlx::Error> {
     let applied: Vec<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        sqlx::query_scalar("SELECT applied_migrations() ORDER BY 1")
             .fetch_all(pool)
             .await?;
     Ok(MIGRATOR

@@ -163,7 +163,7 @@ pub async fn lookup_pending(
 
 /// Resolve a session cookie, ending it if it has timed out. `None` means anonymous.
 ///
-/// One call to `session_lookup` (migration `..._session_lookup.sql`): it runs inside the
+/// One call to `session_lookup` (see `docs/schema.sql`): it runs inside the
 /// cookie's street as the app role, like a request transaction, and ends or touches the session
 /// in the same round trip.
 pub async fn lookup(

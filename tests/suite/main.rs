@@ -20,5 +20,6 @@ mod observability;
 mod pairings;
 mod reports;
 mod rosters;
+mod schema;
 mod scope_matrix;
 mod spreadsheets;

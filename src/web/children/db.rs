@@ -446,7 +446,7 @@ fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilte
 /// One statement: the page (a `count(*) OVER ()` in it made the database build and sort every
 /// matching row, 5,000 in a large street, to return fifty), the count as a sub-query run once,
 /// and what each file lacks and whether the child is paired from `child_list_facts()` for the
-/// page's children only (migration `…0014`; written into the page's query, those sub-queries
+/// page's children only (see `docs/schema.sql`; written into the page's query, those sub-queries
 /// were planned on every request and worked out for every row an offset skips: the last of
 /// 100 pages took 56 ms of SQL, now 7 ms for the whole page). As three statements they cost two
 /// round trips more on every list, each a wake-up of the app and of its database backend.
@@ -456,7 +456,7 @@ pub async fn list(
     f: &ListFilter,
 ) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
     if let Some(status) = f.opening_view() {
-        // The list as it opens: `child_list_page()` (migration `…0015`), with kept plans.
+        // The list as it opens: `child_list_page()` (see `docs/schema.sql`), with kept plans.
         let rows: Vec<ListRow> =
             sqlx::query_as("SELECT * FROM child_list_page($1, $2, $3, $4, $5)")
                 .bind(street.0)
