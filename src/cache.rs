@@ -1,150 +1,186 @@
 //! A small in-process cache for figures that may be a minute old (the home dashboards and the
 //! per-community registration rates): they summarise a whole street and are the heaviest part
 //! of the pages most often opened. Keys always start with the street id, so nothing crosses
-//! tenants; a TTL of zero turns the cache off (the tests).
+//! tenants; a TTL of zero turns the cache off (the tests). The cache itself is `moka`'s.
 
-use std::any::Any;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::any::{Any, TypeId};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::domain::ids::StreetId;
+use crate::error::AppError;
 
-/// More entries than this and expired ones are swept on the next insert.
-const SWEEP_ABOVE: usize = 10_000;
+/// At most this many values are kept (the least used go first).
+const MAX_ENTRIES: u64 = 10_000;
 
-/// How long an expired value is still served to others while one caller recomputes it.
-const REFRESH_GRACE: Duration = Duration::from_secs(5);
-
-type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+/// The street, what the value is, and its type (a value is never read back as another type).
+type Key = (StreetId, String, TypeId);
+type Value = Arc<dyn Any + Send + Sync>;
 
 pub struct TtlCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<String, Entry>>,
+    /// `None` when the TTL is zero.
+    entries: Option<moka::future::Cache<Key, Value>>,
 }
 
 impl TtlCache {
     pub fn new(ttl: Duration) -> TtlCache {
         TtlCache {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
+            entries: (!ttl.is_zero()).then(|| {
+                moka::future::Cache::builder()
+                    .max_capacity(MAX_ENTRIES)
+                    .time_to_live(ttl)
+                    .build()
+            }),
         }
     }
 
-    fn key(street: StreetId, what: &str) -> String {
-        format!("{}:{what}", street.0)
-    }
-
-    pub fn get<T: Clone + Send + Sync + 'static>(&self, street: StreetId, what: &str) -> Option<T> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (at, value) = entries.get_mut(&Self::key(street, what))?;
-        let (age, grace) = (at.elapsed(), REFRESH_GRACE.min(self.ttl));
-        if age > self.ttl {
-            // Expired: this caller recomputes it; the others keep getting the old value for a
-            // few seconds meanwhile, instead of all recomputing the same figures at once (under
-            // load that pile-up stalled every page). Past the grace nobody recomputed it (the
-            // first caller failed), so the next caller tries.
-            if age <= self.ttl + grace {
-                *at = Instant::now()
-                    .checked_sub(self.ttl - grace)
-                    .unwrap_or_else(Instant::now);
-            }
-            return None;
-        }
-        value.downcast_ref::<T>().cloned()
-    }
-
-    pub fn put<T: Clone + Send + Sync + 'static>(&self, street: StreetId, what: &str, value: T) {
-        if self.ttl.is_zero() {
-            return;
-        }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() > SWEEP_ABOVE {
-            let ttl = self.ttl;
-            entries.retain(|_, (at, _)| at.elapsed() <= ttl);
-        }
-        entries.insert(Self::key(street, what), (Instant::now(), Arc::new(value)));
+    /// The value kept for `what` in `street`, or the one `make` computes (then kept; an error is
+    /// not). When a value is missing or has expired, concurrent callers asking for the same one
+    /// wait for the first caller's `make` instead of all computing the same street-wide figures
+    /// at once (under load that pile-up stalled every page).
+    pub async fn get_or_try_insert<T, E, F>(
+        &self,
+        street: StreetId,
+        what: String,
+        make: F,
+    ) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        E: Into<AppError>,
+        F: Future<Output = Result<T, E>>,
+    {
+        let Some(entries) = &self.entries else {
+            return make.await.map_err(Into::into);
+        };
+        let value = entries
+            .try_get_with((street, what, TypeId::of::<T>()), async {
+                match make.await {
+                    Ok(v) => Ok(Arc::new(v) as Value),
+                    Err(e) => Err(e.into()),
+                }
+            })
+            .await
+            .map_err(unshare)?;
+        Ok(value
+            .downcast_ref::<T>()
+            .expect("the key holds the value's type")
+            .clone())
     }
 
     /// Drops everything kept for a street, after a change this process made to what it holds
     /// (a new community or grid shows at once here; other app servers catch up within the TTL).
-    pub fn forget_street(&self, street: StreetId) {
-        let prefix = Self::key(street, "");
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|key, _| !key.starts_with(&prefix));
+    pub async fn forget_street(&self, street: StreetId) {
+        let Some(entries) = &self.entries else {
+            return;
+        };
+        let keys: Vec<Arc<Key>> = entries
+            .iter()
+            .map(|(key, _)| key)
+            .filter(|key| key.0 == street)
+            .collect();
+        for key in keys {
+            entries.invalidate(&*key).await;
+        }
     }
 }
 
-/// The cached value, or the one `make` computes (then kept).
-#[macro_export]
-macro_rules! cached {
-    ($cache:expr, $street:expr, $what:expr, $make:expr) => {{
-        let what = $what;
-        match $cache.get($street, &what) {
-            Some(v) => v,
-            None => {
-                let v = $make;
-                $cache.put($street, &what, v.clone());
-                v
-            }
-        }
-    }};
+/// The error of a failed `make`: callers that waited for it get the same one, shared.
+fn unshare(error: Arc<AppError>) -> AppError {
+    Arc::try_unwrap(error).unwrap_or_else(|shared| match &*shared {
+        AppError::NotFound => AppError::NotFound,
+        AppError::Forbidden => AppError::Forbidden,
+        AppError::TooManyRequests => AppError::TooManyRequests,
+        AppError::RequestTimeout => AppError::RequestTimeout,
+        AppError::BadRequest => AppError::BadRequest,
+        other => AppError::internal(other),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn values_expire_and_streets_never_share() {
+    async fn get(cache: &TtlCache, street: StreetId, what: &str, v: Vec<i32>) -> Vec<i32> {
+        cache
+            .get_or_try_insert(street, what.to_string(), async { Ok::<_, AppError>(v) })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn values_expire_and_streets_never_share() {
         let cache = TtlCache::new(Duration::from_millis(50));
-        let (a, b) = (
-            StreetId(uuid::Uuid::now_v7()),
-            StreetId(uuid::Uuid::now_v7()),
-        );
-        cache.put(a, "rates", vec![1, 2, 3]);
-        assert_eq!(cache.get::<Vec<i32>>(a, "rates"), Some(vec![1, 2, 3]));
-        assert_eq!(cache.get::<Vec<i32>>(b, "rates"), None, "another street");
-        assert_eq!(cache.get::<String>(a, "rates"), None, "another type");
-        std::thread::sleep(Duration::from_millis(60));
+        let (a, b) = (StreetId::new(), StreetId::new());
+        assert_eq!(get(&cache, a, "rates", vec![1, 2, 3]).await, vec![1, 2, 3]);
         assert_eq!(
-            cache.get::<Vec<i32>>(a, "rates"),
-            None,
-            "expired: recompute"
+            get(&cache, a, "rates", vec![9]).await,
+            vec![1, 2, 3],
+            "kept"
         );
         assert_eq!(
-            cache.get::<Vec<i32>>(a, "rates"),
-            Some(vec![1, 2, 3]),
-            "the old value for the others while the first recomputes"
+            get(&cache, b, "rates", vec![7]).await,
+            vec![7],
+            "another street"
         );
-        cache.put(a, "rates", vec![4]);
+        let other_type = cache
+            .get_or_try_insert(a, "rates".to_string(), async {
+                Ok::<_, AppError>("x".to_string())
+            })
+            .await
+            .unwrap();
+        assert_eq!(other_type, "x", "another type");
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(get(&cache, a, "rates", vec![4]).await, vec![4], "expired");
+        get(&cache, a, "grids", vec![6]).await;
+        assert_eq!(get(&cache, b, "rates", vec![7]).await, vec![7], "expired");
+        cache.forget_street(a).await;
+        assert_eq!(get(&cache, a, "rates", vec![5]).await, vec![5], "forgotten");
+        assert_eq!(get(&cache, a, "grids", vec![8]).await, vec![8], "forgotten");
         assert_eq!(
-            cache.get::<Vec<i32>>(a, "rates"),
-            Some(vec![4]),
-            "recomputed"
-        );
-        std::thread::sleep(Duration::from_millis(130));
-        assert_eq!(
-            cache.get::<Vec<i32>>(a, "rates"),
-            None,
-            "past the grace: nobody recomputed, so nobody gets the old value"
-        );
-        cache.put(a, "rates", vec![5]);
-        cache.put(a, "grids", vec![6]);
-        cache.put(b, "rates", vec![7]);
-        cache.forget_street(a);
-        assert_eq!(cache.get::<Vec<i32>>(a, "rates"), None, "forgotten");
-        assert_eq!(cache.get::<Vec<i32>>(a, "grids"), None, "forgotten");
-        assert_eq!(
-            cache.get::<Vec<i32>>(b, "rates"),
-            Some(vec![7]),
+            get(&cache, b, "rates", vec![0]).await,
+            vec![7],
             "another street's values stay"
         );
         let off = TtlCache::new(Duration::ZERO);
-        off.put(a, "rates", 1);
-        assert_eq!(off.get::<i32>(a, "rates"), None);
+        assert_eq!(get(&off, a, "rates", vec![1]).await, vec![1]);
+        assert_eq!(get(&off, a, "rates", vec![2]).await, vec![2], "not kept");
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_compute_a_value_once_and_errors_are_not_kept() {
+        let cache = Arc::new(TtlCache::new(Duration::from_secs(60)));
+        let street = StreetId::new();
+        let made = Arc::new(AtomicUsize::new(0));
+        let callers = (0..8).map(|_| {
+            let (cache, made) = (cache.clone(), made.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_try_insert(street, "dashboard".to_string(), async {
+                        made.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, AppError>(42)
+                    })
+                    .await
+                    .unwrap()
+            })
+        });
+        for caller in callers.collect::<Vec<_>>() {
+            assert_eq!(caller.await.unwrap(), 42);
+        }
+        assert_eq!(made.load(Ordering::SeqCst), 1, "computed once");
+
+        let failed = cache
+            .get_or_try_insert(street, "rates".to_string(), async {
+                Err::<i32, _>(AppError::NotFound)
+            })
+            .await;
+        assert!(matches!(failed, Err(AppError::NotFound)));
+        let v = cache
+            .get_or_try_insert(street, "rates".to_string(), async { Ok::<_, AppError>(3) })
+            .await
+            .unwrap();
+        assert_eq!(v, 3, "the error was not kept");
     }
 }

@@ -166,10 +166,9 @@ async fn search_keys(pool: &PgPool) -> Result<(), sqlx::Error> {
 
 /// Whether every embedded migration has been applied (for `/readyz`).
 pub async fn migrations_current(pool: &PgPool) -> Result<bool, sqlx::Error> {
-    let applied: Vec<i64> =
-        sqlx::query_scalar("SELECT applied_migrations() ORDER BY 1")
-            .fetch_all(pool)
-            .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT applied_migrations() ORDER BY 1")
+        .fetch_all(pool)
+        .await?;
     Ok(MIGRATOR
         .iter()
         .filter(|m| m.migration_type.is_up_migration())

@@ -1,17 +1,20 @@
 //! Prometheus metrics at `/metrics`: requests and latency by matched route and status, the
 //! database pool (in use, idle, waiting), and the process's resident memory. Routes are the
-//! matched patterns (`/children/{id}`), never raw paths, so no name or id reaches a label.
+//! matched patterns (`/children/{id}`), never raw paths, so no name or id reaches a label. The
+//! metrics and their text format are the `prometheus` crate's.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus::core::Collector;
+use prometheus::{
+    HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 use crate::AppState;
 
@@ -20,43 +23,58 @@ const BUCKETS: [f64; 11] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+/// What every request adds to; the gauges are read when `/metrics` is asked for.
+struct Requests {
+    registry: Registry,
+    /// method, route, status
+    requests: IntCounterVec,
+    /// method, route
+    latency: HistogramVec,
 }
 
-#[derive(Default)]
-struct Registry {
-    /// (method, route, status) -> requests
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// (method, route) -> latency
-    latency: BTreeMap<(String, String), Histogram>,
-}
-
-static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(Mutex::default);
+static REQUESTS: LazyLock<Requests> = LazyLock::new(|| {
+    let requests = IntCounterVec::new(
+        Opts::new(
+            "shouhu_http_requests_total",
+            "Requests by method, matched route and status.",
+        ),
+        &["method", "route", "status"],
+    )
+    .expect("a valid counter");
+    let latency = HistogramVec::new(
+        HistogramOpts::new(
+            "shouhu_http_request_duration_seconds",
+            "Latency by method and matched route.",
+        )
+        .buckets(BUCKETS.to_vec()),
+        &["method", "route"],
+    )
+    .expect("a valid histogram");
+    let registry = Registry::new();
+    registry
+        .register(Box::new(requests.clone()))
+        .expect("registered once");
+    registry
+        .register(Box::new(latency.clone()))
+        .expect("registered once");
+    Requests {
+        registry,
+        requests,
+        latency,
+    }
+});
 
 /// Requests waiting for a database connection right now (see `db::begin`).
 pub static DB_WAITING: AtomicI64 = AtomicI64::new(0);
 
 pub fn observe(method: &str, route: &str, status: u16, elapsed: Duration) {
-    let seconds = elapsed.as_secs_f64();
-    let mut r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
-    *r.requests
-        .entry((method.to_string(), route.to_string(), status))
-        .or_default() += 1;
-    let h = r
-        .latency
-        .entry((method.to_string(), route.to_string()))
-        .or_default();
-    for (i, bound) in BUCKETS.iter().enumerate() {
-        if seconds <= *bound {
-            h.counts[i] += 1;
-        }
-    }
-    h.sum += seconds;
-    h.count += 1;
+    let r = &*REQUESTS;
+    r.requests
+        .with_label_values(&[method, route, &status.to_string()])
+        .inc();
+    r.latency
+        .with_label_values(&[method, route])
+        .observe(elapsed.as_secs_f64());
 }
 
 /// The middleware: times every routed request under its matched path.
@@ -80,85 +98,53 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// A gauge read now, with its value.
+fn gauge(name: &str, help: &str, value: i64) -> Vec<prometheus::proto::MetricFamily> {
+    let g = IntGauge::new(name, help).expect("a valid gauge");
+    g.set(value);
+    g.collect()
 }
 
 /// The metrics text; `pool` is the request pool's connections open, idle and at most.
 pub fn render(pool: (u32, usize, u32)) -> String {
-    let mut out = String::new();
-    let r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
-    out.push_str(
-        "# HELP shouhu_http_requests_total Requests by method, matched route and status.\n",
-    );
-    out.push_str("# TYPE shouhu_http_requests_total counter\n");
-    for ((method, route, status), n) in &r.requests {
-        let _ = writeln!(
-            out,
-            "shouhu_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {n}",
-            label(method),
-            label(route)
-        );
-    }
-    out.push_str(
-        "# HELP shouhu_http_request_duration_seconds Latency by method and matched route.\n",
-    );
-    out.push_str("# TYPE shouhu_http_request_duration_seconds histogram\n");
-    for ((method, route), h) in &r.latency {
-        let (m, p) = (label(method), label(route));
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "shouhu_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"{bound}\"}} {}",
-                h.counts[i]
-            );
-        }
-        let _ = writeln!(
-            out,
-            "shouhu_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"+Inf\"}} {}",
-            h.count
-        );
-        let _ = writeln!(
-            out,
-            "shouhu_http_request_duration_seconds_sum{{method=\"{m}\",route=\"{p}\"}} {}",
-            h.sum
-        );
-        let _ = writeln!(
-            out,
-            "shouhu_http_request_duration_seconds_count{{method=\"{m}\",route=\"{p}\"}} {}",
-            h.count
-        );
-    }
-    drop(r);
+    let mut families = REQUESTS.registry.gather();
+    // The pool's gauges are read from the pool this request's app serves (tests run many).
     let (size, idle, max) = pool;
     let (size, idle) = (size as i64, idle as i64);
-    out.push_str("# HELP shouhu_db_pool_connections Database connections by state.\n");
-    out.push_str("# TYPE shouhu_db_pool_connections gauge\n");
-    let _ = writeln!(
-        out,
-        "shouhu_db_pool_connections{{state=\"in_use\"}} {}",
-        size - idle
-    );
-    let _ = writeln!(out, "shouhu_db_pool_connections{{state=\"idle\"}} {idle}");
-    out.push_str("# HELP shouhu_db_pool_max Maximum database connections.\n");
-    out.push_str("# TYPE shouhu_db_pool_max gauge\n");
-    let _ = writeln!(out, "shouhu_db_pool_max {max}");
-    out.push_str("# HELP shouhu_db_pool_waiting Requests waiting for a database connection.\n");
-    out.push_str("# TYPE shouhu_db_pool_waiting gauge\n");
-    let _ = writeln!(
-        out,
-        "shouhu_db_pool_waiting {}",
-        DB_WAITING.load(Ordering::Relaxed)
-    );
+    let connections = IntGaugeVec::new(
+        Opts::new(
+            "shouhu_db_pool_connections",
+            "Database connections by state.",
+        ),
+        &["state"],
+    )
+    .expect("a valid gauge");
+    connections.with_label_values(&["in_use"]).set(size - idle);
+    connections.with_label_values(&["idle"]).set(idle);
+    families.extend(connections.collect());
+    families.extend(gauge(
+        "shouhu_db_pool_max",
+        "Maximum database connections.",
+        max as i64,
+    ));
+    families.extend(gauge(
+        "shouhu_db_pool_waiting",
+        "Requests waiting for a database connection.",
+        DB_WAITING.load(Ordering::Relaxed),
+    ));
     if let Some(rss) = resident_bytes() {
-        out.push_str("# HELP process_resident_memory_bytes Resident memory.\n");
-        out.push_str("# TYPE process_resident_memory_bytes gauge\n");
-        let _ = writeln!(out, "process_resident_memory_bytes {rss}");
+        families.extend(gauge(
+            "process_resident_memory_bytes",
+            "Resident memory.",
+            rss as i64,
+        ));
     }
-    out
+    TextEncoder::new()
+        .encode_to_string(&families)
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "metrics could not be encoded");
+            String::new()
+        })
 }
 
 /// `GET /metrics`. With `SHOUHU_METRICS_TOKEN` set, only `Authorization: Bearer <token>` gets in.

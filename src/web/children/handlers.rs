@@ -229,26 +229,29 @@ pub async fn list_children(
     let mut tx = tenant.begin().await?;
     let (rows, total) = queries::list(&mut tx, user.street_id, &filter).await?;
     let scope = staff.scope.filter();
-    let communities = crate::cached!(
-        state.cache,
-        user.street_id,
-        format!("summaries:{scope:?}"),
-        summaries(&mut tx, user.street_id, scope).await?
-    );
+    let communities = state
+        .cache
+        .get_or_try_insert(
+            user.street_id,
+            format!("summaries:{scope:?}"),
+            summaries(&mut tx, user.street_id, scope),
+        )
+        .await?;
     // Grids change as seldom as communities, whose summaries are cached beside them; a grid
     // added here is shown at once (the cache is dropped), on other app servers within a minute.
-    let grids = crate::cached!(
-        state.cache,
-        user.street_id,
-        format!("grids:{scope:?}"),
-        queries::grids(&mut tx, user.street_id, scope, |id| {
-            communities
-                .iter()
-                .find(|c| c.id.0 == id)
-                .map(|c| c.name.as_str())
-        })
-        .await?
-    );
+    let grids = state
+        .cache
+        .get_or_try_insert(
+            user.street_id,
+            format!("grids:{scope:?}"),
+            queries::grids(&mut tx, user.street_id, scope, |id| {
+                communities
+                    .iter()
+                    .find(|c| c.id.0 == id)
+                    .map(|c| c.name.as_str())
+            }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(ChildrenPage {
         ctx,

@@ -88,7 +88,7 @@ pub async fn create_community(
                 .await?;
                 tx.commit().await?;
                 // The child list's community and grid filters read them from the cache.
-                state.cache.forget_street(admin.street_id);
+                state.cache.forget_street(admin.street_id).await;
                 return Ok(Redirect::to(&links::community(id)).into_response());
             }
             None => errors.name = Some("community.error.name_taken"),
@@ -189,7 +189,7 @@ pub async fn create_grid(
                 .await?;
                 tx.commit().await?;
                 // The child list's community and grid filters read them from the cache.
-                state.cache.forget_street(admin.street_id);
+                state.cache.forget_street(admin.street_id).await;
                 return Ok(Redirect::to(&links::community(id)).into_response());
             }
             None => "community.error.grid_taken",

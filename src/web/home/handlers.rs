@@ -85,22 +85,26 @@ pub async fn home(
     let today = today_in_china();
     let page = match (user.role, user.community_id, user.volunteer_id) {
         (Role::StreetAdmin, _, _) => {
-            let communities = crate::cached!(
-                state.cache,
-                user.street_id,
-                "summaries:None".to_string(),
-                summaries(&mut tx, user.street_id, None).await?
-            );
+            let communities = state
+                .cache
+                .get_or_try_insert(
+                    user.street_id,
+                    "summaries:None".to_string(),
+                    summaries(&mut tx, user.street_id, None),
+                )
+                .await?;
             let follow_ups = overdue_first(
                 follow_ups(&mut tx, user.street_id, None, None, None, true).await?,
                 today,
             );
-            let charts = crate::cached!(
-                state.cache,
-                user.street_id,
-                format!("dashboard:all:{today}"),
-                dashboard(&mut tx, user.street_id, None, today).await?
-            );
+            let charts = state
+                .cache
+                .get_or_try_insert(
+                    user.street_id,
+                    format!("dashboard:all:{today}"),
+                    dashboard(&mut tx, user.street_id, None, today),
+                )
+                .await?;
             let first_steps = first_steps(&mut tx, user.street_id).await?;
             AdminHome {
                 first_steps,
@@ -116,14 +120,16 @@ pub async fn home(
             .into_response()
         }
         (Role::CommunityStaff, Some(community), _) => {
-            let summary = crate::cached!(
-                state.cache,
-                user.street_id,
-                format!("summaries:{:?}", Some(community.0)),
-                summaries(&mut tx, user.street_id, Some(community.0)).await?
-            )
-            .pop()
-            .ok_or(AppError::NotFound)?;
+            let summary = state
+                .cache
+                .get_or_try_insert(
+                    user.street_id,
+                    format!("summaries:{:?}", Some(community.0)),
+                    summaries(&mut tx, user.street_id, Some(community.0)),
+                )
+                .await?
+                .pop()
+                .ok_or(AppError::NotFound)?;
             let follow_ups = overdue_first(
                 follow_ups(&mut tx, user.street_id, Some(community.0), None, None, true).await?,
                 today,
@@ -134,12 +140,14 @@ pub async fn home(
                 .into_iter()
                 .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
                 .collect();
-            let charts = crate::cached!(
-                state.cache,
-                user.street_id,
-                format!("dashboard:{}:{today}", community.0),
-                dashboard(&mut tx, user.street_id, Some(community.0), today).await?
-            );
+            let charts = state
+                .cache
+                .get_or_try_insert(
+                    user.street_id,
+                    format!("dashboard:{}:{today}", community.0),
+                    dashboard(&mut tx, user.street_id, Some(community.0), today),
+                )
+                .await?;
             StaffHome {
                 ctx,
                 community: summary,
