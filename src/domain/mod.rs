@@ -7,6 +7,7 @@ pub mod duties;
 pub mod id_number;
 pub mod ids;
 pub mod login;
+pub mod money;
 pub mod pinyin;
 pub mod role;
 pub mod semester;

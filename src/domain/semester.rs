@@ -304,6 +304,15 @@ pub fn china_offset() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// Midnight (China time) at the start of a day, as an instant.
+pub fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(china_offset())
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&chrono::Utc)
+}
+
 /// Today's date in China (UTC+8), which is what "today" means to every user of Shouhu.
 pub fn today_in_china() -> NaiveDate {
     chrono::Utc::now()

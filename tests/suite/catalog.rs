@@ -143,7 +143,7 @@ fn every_key_used_exists_in_both_languages() {
     for kind in shouhu::web::activities::db::ACTIVITY_KINDS {
         used.insert(format!("activity.kind.{kind}"));
     }
-    for kind in shouhu::web::activities::AID_KINDS {
+    for kind in shouhu::domain::money::AID_KINDS {
         used.insert(format!("aid.kind.{kind}"));
     }
     for a in ["read", "read_write"] {

@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -16,26 +16,13 @@ use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
 use crate::db::Tx;
 use crate::domain::ids::CommunityId;
-use crate::domain::semester::today_in_china;
+use crate::domain::semester::{china_offset, day_start, today_in_china};
 use crate::error::{AppError, Result};
 use crate::web::PathId;
 use crate::web::children::db::communities;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_text, required_date, ticked};
 use crate::web::required_text;
-
-fn china() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
-/// Midnight (China time) at the start of a day, as an instant.
-pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN)
-        .and_local_timezone(china())
-        .single()
-        .expect("fixed offset")
-        .with_timezone(&Utc)
-}
 
 /// Whether the caller may see an activity: the street's own, or their community's.
 pub fn visible(staff: &Staff, a: &ActivityRow) -> bool {
@@ -205,8 +192,8 @@ pub struct ActivityForm {
 impl ActivityForm {
     fn from_row(a: &ActivityRow) -> ActivityForm {
         let (s, e) = (
-            a.starts_at.with_timezone(&china()),
-            a.ends_at.with_timezone(&china()),
+            a.starts_at.with_timezone(&china_offset()),
+            a.ends_at.with_timezone(&china_offset()),
         );
         ActivityForm {
             community_id: a.community_id.map(|c| c.to_string()).unwrap_or_default(),
@@ -279,7 +266,7 @@ fn validate(form: &ActivityForm, community: Option<Uuid>) -> Result<ActivityFiel
     let description = optional_text(&mut e, "description", &form.description, 2000);
     let at = |d: NaiveDate, t: NaiveTime| {
         d.and_time(t)
-            .and_local_timezone(china())
+            .and_local_timezone(china_offset())
             .single()
             .expect("fixed offset")
             .with_timezone(&Utc)
@@ -486,13 +473,13 @@ pub async fn activity_page(
             "guardian_contact",
             "letter",
         ],
-        aid_kinds: super::aid::AID_KINDS,
+        aid_kinds: crate::domain::money::AID_KINDS,
     })
 }
 
 impl ActivityPage {
     fn yuan(&self, fen: &i64) -> String {
-        super::aid::format_yuan(*fen)
+        crate::domain::money::format_yuan(*fen)
     }
 }
 

@@ -13,13 +13,6 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
-pub use aid::AID_KINDS;
-
-/// Fen as yuan with two decimals, for templates elsewhere.
-pub fn aid_yuan(fen: i64) -> String {
-    aid::format_yuan(fen)
-}
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(

@@ -474,8 +474,8 @@ pub async fn list_activities(
             .await?,
         ),
     };
-    let start = crate::web::activities::handlers::day_start(from);
-    let end = crate::web::activities::handlers::day_start(to + chrono::Duration::days(1));
+    let start = crate::domain::semester::day_start(from);
+    let end = crate::domain::semester::day_start(to + chrono::Duration::days(1));
     let rows =
         crate::web::activities::db::list(&mut tx, caller.street, community, None, start, end, None)
             .await?;

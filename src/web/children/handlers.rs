@@ -559,7 +559,7 @@ pub async fn child_page(
             .filter(|s| *s != "active")
             .collect(),
         errors,
-        aid_kinds: crate::web::activities::AID_KINDS,
+        aid_kinds: crate::domain::money::AID_KINDS,
     })
 }
 

@@ -351,8 +351,8 @@ async fn volunteer_home(
         .map(|(_, h)| h)
         .unwrap_or(0.0);
     // Coming activities of the volunteer's community and of the whole street (next 60 days).
-    let from = crate::web::activities::handlers::day_start(today);
-    let to = crate::web::activities::handlers::day_start(today + Duration::days(60));
+    let from = crate::domain::semester::day_start(today);
+    let to = crate::domain::semester::day_start(today + Duration::days(60));
     let coming = match user.community_id {
         Some(c) => {
             crate::web::activities::db::list(tx, user.street_id, Some(c.0), None, from, to, None)

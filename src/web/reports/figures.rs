@@ -83,7 +83,7 @@ impl Figures {
     }
 
     pub fn yuan(&self) -> String {
-        format!("{}.{:02}", self.aid_fen / 100, self.aid_fen % 100)
+        crate::domain::money::format_yuan(self.aid_fen)
     }
 }
 
