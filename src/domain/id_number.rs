@@ -5,7 +5,7 @@
 //! (odd: male, even: female), and a check digit (`0`–`9` or `X`) computed
 //! with ISO 7064 MOD 11-2. The old 15-digit numbers are not accepted.
 
-use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use std::fmt;
 
 /// Weights of the first 17 digits for the check digit (2^(18-i) mod 11).
@@ -174,7 +174,7 @@ fn birth_date_of(bytes: &[u8]) -> Option<NaiveDate> {
 }
 
 fn today_in_china() -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let cst = crate::domain::semester::china_offset();
     Utc::now().with_timezone(&cst).date_naive()
 }
 

@@ -67,7 +67,7 @@ impl ActivityRow {
 
     /// Start and end in China time, as the pages show them.
     pub fn when(&self) -> String {
-        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        let china = crate::domain::semester::china_offset();
         let (s, e) = (
             self.starts_at.with_timezone(&china),
             self.ends_at.with_timezone(&china),
@@ -81,7 +81,7 @@ impl ActivityRow {
     }
 
     pub fn day(&self) -> NaiveDate {
-        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        let china = crate::domain::semester::china_offset();
         self.starts_at.with_timezone(&china).date_naive()
     }
 }

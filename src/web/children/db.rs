@@ -677,7 +677,7 @@ pub async fn timeline(
     )
     .fetch_all(conn)
     .await?;
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let china = crate::domain::semester::china_offset();
     Ok(rows
         .into_iter()
         .map(|r| TimelineEntry {

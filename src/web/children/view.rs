@@ -76,7 +76,7 @@ impl ChildDetails {
         } else {
             Vec::new()
         };
-        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        let china = crate::domain::semester::china_offset();
         let mut timeline: Vec<TimelineItem> = Vec::new();
         for change in queries::timeline(tx, street, id).await? {
             timeline.push(TimelineItem {

@@ -48,7 +48,7 @@ fn submitted_on_time(
     days: i32,
     today: NaiveDate,
 ) -> Option<bool> {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let china = crate::domain::semester::china_offset();
     match submitted {
         Some(at) => Some(at.with_timezone(&china).date_naive() <= deadline(q, days)),
         None if today > deadline(q, days) => Some(false),
@@ -336,7 +336,7 @@ pub async fn data_quality(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<
     .fetch_all(&mut *tx)
     .await?;
     let mut missing: BTreeMap<String, Vec<(Uuid, String)>> = BTreeMap::new();
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let china = crate::domain::semester::china_offset();
     let mut not_updated = Vec::new();
     let mut unverified = Vec::new();
     for r in &rows {

@@ -22,7 +22,7 @@ pub struct UserRow {
 impl UserRow {
     /// Last login in China time (UTC+8), or empty.
     pub fn last_login(&self) -> String {
-        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        let china = crate::domain::semester::china_offset();
         self.last_login_at
             .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
