@@ -97,10 +97,6 @@ impl Tenant {
     pub async fn begin_keyed(&self) -> Result<Tx, sqlx::Error> {
         db::begin_keyed(self.pool.pool(), self.street, self.user).await
     }
-
-    pub fn street(&self) -> StreetId {
-        self.street
-    }
 }
 
 impl<S> FromRequestParts<S> for Tenant
