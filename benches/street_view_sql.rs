@@ -18,7 +18,7 @@ use shouhu::domain::semester::today_in_china;
 async fn main() {
     let pool = db::connect(&arg("--db"), 2).await.expect("database");
     let street = StreetId(arg("--street").parse().expect("--street"));
-    let quarter = shouhu::web::reports::street::default_quarter(today_in_china());
+    let quarter = shouhu::domain::semester::Quarter::last_finished(today_in_china());
     let mut times = Vec::new();
     for i in 0..33 {
         let start = Instant::now();

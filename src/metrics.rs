@@ -16,7 +16,7 @@ use prometheus::{
     HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// Latency buckets, in seconds.
 const BUCKETS: [f64; 11] = [

@@ -6,7 +6,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::AppState;
 use crate::auth::request::RequestContext;
 use crate::domain::ids::{CommunityId, VolunteerId};
 use crate::domain::role::Role;
@@ -53,11 +52,25 @@ impl CommunityScope {
     }
 }
 
+/// How far a caller reaches within their street: staff by community, a volunteer through
+/// their own pairings. What each reach may load is `web::scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Staff(CommunityScope),
+    Volunteer(VolunteerId),
+}
+
 /// A street admin or community staff, with the communities they may see.
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub user: SessionUser,
     pub scope: CommunityScope,
+}
+
+impl Staff {
+    pub fn reach(&self) -> Reach {
+        Reach::Staff(self.scope)
+    }
 }
 
 /// A volunteer with a login, linked to their volunteer record.
@@ -76,13 +89,10 @@ fn login_redirect(parts: &Parts) -> Response {
     Redirect::to(&links::login_with_next(next)).into_response()
 }
 
-impl FromRequestParts<AppState> for AnyUser {
+impl<S: Send + Sync> FromRequestParts<S> for AnyUser {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = RequestContext::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -93,13 +103,10 @@ impl FromRequestParts<AppState> for AnyUser {
     }
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
         if user.must_change_password {
             return Err(Redirect::to(links::PASSWORD).into_response());
@@ -111,13 +118,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-impl FromRequestParts<AppState> for StreetAdmin {
+impl<S: Send + Sync> FromRequestParts<S> for StreetAdmin {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         if user.role != Role::StreetAdmin {
             // Outside the role: 404 (the context middleware records it).
@@ -127,13 +131,10 @@ impl FromRequestParts<AppState> for StreetAdmin {
     }
 }
 
-impl FromRequestParts<AppState> for Staff {
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let scope = match (user.role, user.community_id) {
             (Role::StreetAdmin, _) => CommunityScope::All,
@@ -144,13 +145,10 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-impl FromRequestParts<AppState> for VolunteerUser {
+impl<S: Send + Sync> FromRequestParts<S> for VolunteerUser {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         match (user.role, user.volunteer_id) {
             (Role::Volunteer, Some(volunteer_id)) => Ok(VolunteerUser { user, volunteer_id }),

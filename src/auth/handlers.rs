@@ -10,7 +10,6 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::AppState;
 use crate::audit;
 use crate::auth::Anonymous;
 use crate::auth::Tenant;
@@ -20,6 +19,7 @@ use crate::db;
 use crate::domain::ids::{StreetId, UserId};
 use crate::error::{AppError, Result};
 use crate::links;
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext, set_cookie};
 
 #[derive(Template, WebTemplate)]

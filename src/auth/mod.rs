@@ -1,5 +1,6 @@
 //! Accounts, sessions, CSRF, login throttling and the role extractors.
 
+pub mod bearer;
 pub mod csrf;
 pub mod extract;
 pub mod handlers;

@@ -4,6 +4,9 @@
 //! issue on, by an activity credited to it). Its state on a given day: done, open, due soon (the
 //! last 30 days of the semester) or missed (the semester is over).
 
+/// A pairing with no visit for this many days is flagged as inactive.
+pub const INACTIVE_DAYS: i64 = 30;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -50,9 +50,21 @@ typed_id!(
     GridId,
     UserId,
     SessionId,
+    TokenId,
     VolunteerId,
+    TeamId,
     ChildId,
-    TeamId
+    GuardianId,
+    ConsentId,
+    PairingId,
+    VisitId,
+    CommentId,
+    FollowUpId,
+    ActivityId,
+    PhotoId,
+    AidId,
+    ReportId,
+    ImportId,
 );
 
 #[cfg(test)]

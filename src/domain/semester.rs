@@ -151,6 +151,24 @@ impl Quarter {
         }
     }
 
+    /// `2026-Q4` -> the fourth quarter of 2026 (years 2000–2100).
+    pub fn parse(period: &str) -> Option<Quarter> {
+        let (year, q) = period.split_once("-Q")?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        let number: u32 = q.parse().ok().filter(|n| (1..=4).contains(n))?;
+        Some(Quarter { year, number })
+    }
+
+    /// The quarter as it stands in paths and files: `2026-Q4`.
+    pub fn key(self) -> String {
+        format!("{}-Q{}", self.year, self.number)
+    }
+
+    /// The quarter a report view starts on: the last finished quarter.
+    pub fn last_finished(today: NaiveDate) -> Quarter {
+        Quarter::containing(today).previous()
+    }
+
     /// The quarter before this one.
     pub fn previous(self) -> Quarter {
         Quarter::containing(self.start().pred_opt().expect("valid date"))

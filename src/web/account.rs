@@ -13,7 +13,6 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::AppState;
 use crate::audit;
 use crate::auth::extract::AnyUser;
 use crate::auth::handlers::{record_failure, signed_in};
@@ -25,6 +24,7 @@ use crate::domain::ids::{StreetId, UserId};
 use crate::domain::role::Role;
 use crate::error::{AppError, Result};
 use crate::links;
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext, cookie, set_cookie};
 
 pub fn router() -> Router<AppState> {

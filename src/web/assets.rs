@@ -7,8 +7,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
     (

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use crate::domain::semester::Quarter;
 use crate::domain::semester::Semester;
 use crate::i18n::{Lang, catalog};
-use crate::web::reports::parse_period;
 
 /// The closed lists a detail value may come from, by catalog prefix.
 const VALUE_LISTS: [&str; 9] = [
@@ -24,7 +24,7 @@ fn value_text(value: &Value, lang: Lang) -> String {
     let t = catalog(lang);
     match value {
         Value::String(s) => {
-            if let Some(q) = parse_period(s) {
+            if let Some(q) = Quarter::parse(s) {
                 return q.label(lang);
             }
             if let Some(semester) = Semester::parse(s) {

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::audit::{self, BrokenLink, first_broken_link};
 use crate::auth::StreetAdmin;
 use crate::auth::Tenant;
@@ -21,9 +20,10 @@ use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::domain::semester::china_offset;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
-use crate::web::spreadsheets::export::{bold, xlsx};
+use crate::web::xlsx::{bold, xlsx};
 
 pub const PAGE_SIZE: i64 = 50;
 

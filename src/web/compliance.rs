@@ -16,7 +16,6 @@ use rust_xlsxwriter::Workbook;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::AppState;
 use crate::audit;
 use crate::auth::StreetAdmin;
 use crate::auth::Tenant;
@@ -25,8 +24,9 @@ use crate::domain::ids::StreetId;
 use crate::domain::semester::{china_offset, today_in_china};
 use crate::error::{AppError, Result};
 use crate::i18n::{Catalog, catalog};
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::spreadsheets::export::{bold, xlsx};
+use crate::web::xlsx::{bold, xlsx};
 
 /// Audit actions that take personal data out of the product.
 pub const EXPORT_ACTIONS: &[&str] = &[

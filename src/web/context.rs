@@ -12,13 +12,13 @@ use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::AppState;
 use crate::auth::csrf;
 use crate::auth::request::client_ip;
 pub use crate::auth::request::{RequestContext, cookie};
 use crate::auth::session::{self, SessionUser};
 use crate::error::{AppError, ErrorPage};
 use crate::i18n::{Catalog, Lang, catalog};
+use crate::state::AppState;
 
 pub const LANG_COOKIE: &str = "shouhu_lang";
 pub const ANON_CSRF_COOKIE: &str = "shouhu_csrf";
@@ -123,7 +123,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
 
     let mut req = req;
     let token_call = req.uri().path().starts_with("/api/")
-        && crate::web::api::bearer_token(req.headers()).is_some()
+        && crate::auth::bearer::bearer_token(req.headers()).is_some()
         && cookie(req.headers(), session::COOKIE).is_none();
     if csrf::is_state_changing(req.method()) && !token_call {
         if csrf::cross_origin(req.headers()) {
@@ -369,4 +369,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             .await
             .map(PageCtx::from)
     }
+}
+
+/// Marks a volunteer page the service worker may keep on the phone for use without a signal
+/// (`static/sw.js` keeps only pages with this header).
+pub fn offline_page(page: impl IntoResponse) -> Response {
+    ([("x-shouhu-offline", "page")], page).into_response()
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod aid;
 pub mod api;
 pub mod assets;
 pub mod audit_detail;
@@ -17,11 +18,13 @@ pub mod home;
 pub mod ops;
 pub mod pairings;
 pub mod reports;
+pub mod scope;
 pub mod spreadsheets;
 pub mod upload;
 pub mod users;
 pub mod visits;
 pub mod volunteers;
+pub mod xlsx;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;

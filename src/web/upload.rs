@@ -4,8 +4,8 @@
 
 use axum::extract::{FromRequest, Multipart, Request};
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::guard::timed_out;
 
 /// The fields of an upload form.

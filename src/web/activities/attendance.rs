@@ -13,16 +13,18 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, ActivityRow, Attendee};
-use super::handlers::{activity_page, load_managed};
+use super::view::activity_page;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::db::Tx;
 use crate::domain::duties::Duty;
+use crate::domain::ids::ActivityId;
 use crate::error::Result;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
+use crate::web::scope;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "activities/attendance.html")]
@@ -89,7 +91,7 @@ pub async fn attendance_form(
     Query(query): Query<AttendanceQuery>,
 ) -> Result<AttendancePage> {
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let page = attendance_page(
         &mut tx,
         &staff,
@@ -132,7 +134,7 @@ pub async fn save_attendance(
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     // Only people the page could list may be ticked: the activity's community (or street).
     let allowed_children: Vec<Uuid> =
         queries::child_attendees(&mut tx, street, id, activity.community_id)
@@ -220,7 +222,7 @@ pub async fn add_walk_in(
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let name = form.name.trim();
     // A street admin may add any child of the street; community staff only their own community's
     // (they never see other communities' children).
@@ -300,7 +302,7 @@ pub async fn credit_duty(
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let candidates = queries::credit_candidates(&mut tx, street, id).await?;
     let pairing = form
         .pairing_id

@@ -10,41 +10,21 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{self as queries, ACTIVITY_KINDS, ActivityFields, ActivityRow};
+use super::view::{ActivityPage, activity_page};
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
 use crate::db::Tx;
-use crate::domain::ids::CommunityId;
+use crate::domain::ids::ActivityId;
 use crate::domain::semester::{china_offset, day_start, today_in_china};
 use crate::error::{AppError, Result};
 use crate::web::PathId;
-use crate::web::children::db::communities;
+use crate::web::communities::db::choices as communities;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_text, required_date, ticked};
 use crate::web::required_text;
-
-/// Whether the caller may see an activity: the street's own, or their community's.
-pub fn visible(staff: &Staff, a: &ActivityRow) -> bool {
-    a.community_id
-        .is_none_or(|c| staff.scope.allows(CommunityId(c)))
-}
-
-/// Whether the caller may change it: admins all; staff their community's.
-pub fn manageable(staff: &Staff, a: &ActivityRow) -> bool {
-    match staff.scope {
-        CommunityScope::All => true,
-        CommunityScope::One(own) => a.community_id == Some(own.0),
-    }
-}
-
-/// The activity if visible to the caller, else 404.
-pub async fn load(tx: &mut Tx, staff: &Staff, id: Uuid) -> Result<ActivityRow> {
-    queries::find(tx, staff.user.street_id, id)
-        .await?
-        .filter(|a| visible(staff, a))
-        .ok_or(AppError::NotFound)
-}
+use crate::web::scope;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -424,65 +404,6 @@ pub async fn create_activity(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "activities/show.html")]
-pub struct ActivityPage {
-    pub ctx: PageCtx,
-    pub activity: ActivityRow,
-    pub can_manage: bool,
-    pub credits: Vec<queries::CreditCandidate>,
-    pub photos: Vec<Uuid>,
-    pub aid_total_fen: i64,
-    pub aid_count: i64,
-    pub errors: FieldErrors,
-    pub duties: [&'static str; 5],
-    pub aid_kinds: [&'static str; 5],
-}
-
-pub async fn activity_page(
-    tx: &mut Tx,
-    staff: &Staff,
-    ctx: PageCtx,
-    activity: ActivityRow,
-    errors: FieldErrors,
-) -> Result<ActivityPage> {
-    let street = staff.user.street_id;
-    let photos = sqlx::query_scalar!("SELECT id FROM activity_photo WHERE street_id = $1 AND activity_id = $2 ORDER BY created_at", street.0, activity.id)
-        .fetch_all(&mut **tx)
-        .await?;
-    let aid = sqlx::query!(
-        r#"SELECT count(*) AS "n!", coalesce(sum(amount_fen), 0)::bigint AS "fen!" FROM aid WHERE street_id = $1 AND activity_id = $2"#,
-        street.0,
-        activity.id
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(ActivityPage {
-        can_manage: manageable(staff, &activity),
-        credits: queries::credit_candidates(tx, street, activity.id).await?,
-        photos,
-        aid_total_fen: aid.fen,
-        aid_count: aid.n,
-        ctx,
-        activity,
-        errors,
-        duties: [
-            "home_visit",
-            "talk",
-            "teacher_contact",
-            "guardian_contact",
-            "letter",
-        ],
-        aid_kinds: crate::domain::money::AID_KINDS,
-    })
-}
-
-impl ActivityPage {
-    fn yuan(&self, fen: &i64) -> String {
-        crate::domain::money::format_yuan(*fen)
-    }
-}
-
 pub async fn show_activity(
     tenant: Tenant,
     ctx: PageCtx,
@@ -490,21 +411,10 @@ pub async fn show_activity(
     PathId(id): PathId<Uuid>,
 ) -> Result<ActivityPage> {
     let mut tx = tenant.begin().await?;
-    let activity = load(&mut tx, &staff, id).await?;
+    let activity = scope::activity(&mut tx, &staff, ActivityId(id)).await?;
     let page = activity_page(&mut tx, &staff, ctx, activity, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
-}
-
-/// The activity if the caller may change it, else 404.
-pub async fn load_managed(tx: &mut Tx, staff: &Staff, id: Uuid) -> Result<ActivityRow> {
-    load(tx, staff, id).await.and_then(|a| {
-        if manageable(staff, &a) {
-            Ok(a)
-        } else {
-            Err(AppError::NotFound)
-        }
-    })
 }
 
 pub async fn edit_activity_form(
@@ -514,7 +424,7 @@ pub async fn edit_activity_form(
     PathId(id): PathId<Uuid>,
 ) -> Result<ActivityFormPage> {
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let form = ActivityForm::from_row(&activity);
     let page = form_page(
         &mut tx,
@@ -539,7 +449,7 @@ pub async fn update_activity(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let version: i32 = form
         .version
         .trim()
@@ -591,7 +501,7 @@ pub async fn cancel_activity(
 ) -> Result<Redirect> {
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    load_managed(&mut tx, &staff, id).await?;
+    scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     sqlx::query!(
         "UPDATE activity SET status = 'cancelled', version = version + 1, updated_at = now() WHERE street_id = $1 AND id = $2",
         user.street_id.0,
@@ -628,7 +538,7 @@ pub async fn save_summary(
 ) -> Result<Response> {
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let mut e = FieldErrors::default();
     let summary = optional_text(&mut e, "summary", &form.summary, 5000);
     if !e.is_empty() {

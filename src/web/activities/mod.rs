@@ -1,17 +1,17 @@
-//! Activities (活动), attendance and person-times (人次), duty credits, aid (资助/慰问), and the
-//! summary with photos.
+//! Activities (活动), attendance and person-times (人次), duty credits, and the summary with
+//! photos. Aid recorded for an activity's children is the aid resource.
 
-mod aid;
 mod attendance;
 pub mod db;
 pub mod handlers;
 pub mod photos;
+pub mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,7 +33,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/activities/{id}/walk-in", post(attendance::add_walk_in))
         .route("/activities/{id}/credits", post(attendance::credit_duty))
-        .route("/activities/{id}/aid", post(aid::record_activity_aid))
         // Photos up to 5 MB each, plus the form around them.
         .route(
             "/activities/{id}/photos",
@@ -41,6 +40,4 @@ pub fn router() -> Router<AppState> {
         )
         .route("/photos/{id}", get(photos::photo))
         .route("/photos/{id}/thumb", get(photos::thumbnail))
-        .route("/children/{id}/aid", post(aid::record_child_aid))
-        .route("/aid", get(aid::aid_totals))
 }

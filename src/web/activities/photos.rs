@@ -12,16 +12,18 @@ use image::ImageFormat;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::handlers::{activity_page, load_managed};
-use crate::AppState;
+use super::view::activity_page;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
+use crate::domain::ids::ActivityId;
 use crate::domain::ids::StreetId;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
+use crate::web::scope;
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 const THUMB_WIDTH: u32 = 320;
@@ -146,7 +148,7 @@ pub async fn upload_photo(
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
     // Out of scope is 404 whatever the body was.
-    let activity = load_managed(&mut tx, &staff, id).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
     let cleaned = cleaned.ok_or(AppError::BadRequest)?;
     let photo = match cleaned {
         Ok(p) => p,
@@ -214,7 +216,7 @@ async fn serve(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    super::handlers::load(&mut tx, &staff, activity).await?;
+    scope::activity(&mut tx, &staff, ActivityId(activity)).await?;
     tx.commit().await?;
     let (full, thumb, _) = paths(&state, staff.user.street_id, id);
     let bytes = tokio::fs::read(if thumbnail { thumb } else { full })

@@ -1,46 +1,18 @@
 //! Who calls the API: a logged-in user (session cookie) or a personal access token.
 
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::ApiError;
-use crate::AppState;
-use crate::auth::extract::CommunityScope;
+use crate::auth::bearer::{bearer_token, parse_token};
+use crate::auth::extract::{CommunityScope, Reach};
+use crate::auth::request::RequestContext;
 use crate::auth::{Anonymous, Tenant};
-use crate::domain::ids::{StreetId, UserId, VolunteerId};
+use crate::domain::ids::{StreetId, UserId};
 use crate::domain::role::Role;
-use crate::web::context::RequestContext;
-
-pub const TOKEN_PREFIX: &str = "shouhu_";
-
-/// The bearer token of a request, if it carries one.
-pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// The street and secret hash a token names.
-pub fn parse_token(token: &str) -> Option<(StreetId, Vec<u8>)> {
-    let raw = URL_SAFE_NO_PAD
-        .decode(token.strip_prefix(TOKEN_PREFIX)?)
-        .ok()?;
-    if raw.len() != 48 {
-        return None;
-    }
-    Some((
-        StreetId(Uuid::from_slice(&raw[..16]).ok()?),
-        Sha256::digest(&raw[16..]).to_vec(),
-    ))
-}
+use crate::state::AppState;
 
 /// What the caller may see and do.
 #[derive(Debug, Clone)]
@@ -48,19 +20,13 @@ pub struct ApiCaller {
     pub street: StreetId,
     /// The acting user: the session's user, or the token's creator.
     pub user: UserId,
-    pub scope: CallerScope,
+    pub scope: Reach,
     pub can_write: bool,
     pub token: Option<Uuid>,
     /// The client address, for audit events.
     pub ip: String,
     /// Transactions in the caller's street, as the acting user.
     pub tenant: Tenant,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CallerScope {
-    Staff(CommunityScope),
-    Volunteer(VolunteerId),
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -107,7 +73,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             return Ok(ApiCaller {
                 street,
                 user: UserId(row.created_by),
-                scope: CallerScope::Staff(CommunityScope::All),
+                scope: Reach::Staff(CommunityScope::All),
                 can_write: row.access == "read_write",
                 token: Some(row.id),
                 ip,
@@ -124,9 +90,9 @@ impl FromRequestParts<AppState> for ApiCaller {
             .filter(|u| !u.must_change_password && !u.must_enrol_totp)
             .ok_or_else(unauthorised)?;
         let scope = match (user.role, user.community_id, user.volunteer_id) {
-            (Role::StreetAdmin, _, _) => CallerScope::Staff(CommunityScope::All),
-            (Role::CommunityStaff, Some(c), _) => CallerScope::Staff(CommunityScope::One(c)),
-            (Role::Volunteer, _, Some(v)) => CallerScope::Volunteer(v),
+            (Role::StreetAdmin, _, _) => Reach::Staff(CommunityScope::All),
+            (Role::CommunityStaff, Some(c), _) => Reach::Staff(CommunityScope::One(c)),
+            (Role::Volunteer, _, Some(v)) => Reach::Volunteer(v),
             _ => return Err(unauthorised()),
         };
         Ok(ApiCaller {

@@ -10,11 +10,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::ApiError;
-use super::auth::{ApiCaller, CallerScope};
+use super::auth::ApiCaller;
 use crate::audit;
+use crate::auth::extract::Reach;
 use crate::db::Tx;
-use crate::domain::ids::{ChildId, CommunityId};
-use crate::web::PathId;
+use crate::domain::ids::ChildId;
+use crate::domain::semester::Quarter;
+use crate::web::{PathId, scope};
 
 #[derive(Serialize)]
 pub struct ChildSummary {
@@ -31,44 +33,13 @@ pub struct ChildSummary {
     complete: Option<bool>,
 }
 
-/// A child the caller may see: for staff within their communities, for a volunteer an active
-/// pairing of theirs. Otherwise `None` (404).
-async fn child_in_scope(
-    tx: &mut Tx,
-    caller: &ApiCaller,
-    child: Uuid,
-) -> Result<Option<Uuid>, ApiError> {
-    let row = sqlx::query!(
-        "SELECT community_id FROM child WHERE street_id = $1 AND id = $2",
-        caller.street.0,
-        child
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let allowed = match caller.scope {
-        CallerScope::Staff(scope) => scope.allows(CommunityId(row.community_id)),
-        CallerScope::Volunteer(v) => sqlx::query_scalar!(
-            r#"SELECT EXISTS (SELECT 1 FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
-                              WHERE p.street_id = $1 AND p.child_id = $2 AND p.volunteer_id = $3 AND p.ended_on IS NULL
-                                AND c.status = 'active') AS "e!""#,
-            caller.street.0,
-            child,
-            v.0
-        )
-        .fetch_one(&mut **tx)
-        .await?,
-    };
-    Ok(allowed.then_some(row.community_id))
-}
-
 async fn summaries(
     tx: &mut Tx,
     caller: &ApiCaller,
     only: Option<Uuid>,
 ) -> Result<Vec<ChildSummary>, ApiError> {
     Ok(match caller.scope {
-        CallerScope::Staff(scope) => sqlx::query!(
+        Reach::Staff(scope) => sqlx::query!(
             r#"SELECT c.id, c.name, c.grade, c.school, m.name AS community, c.status::text AS "status!",
                       cardinality(child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent)) = 0 AS "complete!"
                FROM child c JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
@@ -85,7 +56,7 @@ async fn summaries(
         .map(|r| ChildSummary { id: r.id, name: r.name, grade: r.grade, school: r.school, community: Some(r.community), status: Some(r.status), complete: Some(r.complete) })
         .collect(),
         // A volunteer sees only what they need: no community, status or file details.
-        CallerScope::Volunteer(v) => sqlx::query!(
+        Reach::Volunteer(v) => sqlx::query!(
             "SELECT c.id, c.name, c.grade, c.school FROM pairing p JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
              WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL AND c.status = 'active'
                AND ($3::uuid IS NULL OR c.id = $3)
@@ -114,9 +85,7 @@ pub async fn get_child(
     PathId(id): PathId<ChildId>,
 ) -> Result<Json<ChildSummary>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
-    child_in_scope(&mut tx, &caller, id.0)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    scope::child(&mut tx, caller.street, caller.scope, ChildId::from(id.0)).await?;
     let child = summaries(&mut tx, &caller, Some(id.0))
         .await?
         .pop()
@@ -192,11 +161,15 @@ pub async fn list_visits(
     Query(q): Query<VisitsQuery>,
 ) -> Result<Json<Vec<VisitOut>>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
-    child_in_scope(&mut tx, &caller, q.child_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    scope::child(
+        &mut tx,
+        caller.street,
+        caller.scope,
+        ChildId::from(q.child_id),
+    )
+    .await?;
     // A volunteer lists their own visits; staff and tokens all of the child's.
-    let author = matches!(caller.scope, CallerScope::Volunteer(_)).then_some(caller.user);
+    let author = matches!(caller.scope, Reach::Volunteer(_)).then_some(caller.user);
     // One query: the rows already hold everything a visit answer carries.
     let out: Vec<VisitOut> =
         crate::web::visits::db::visits_of_child(&mut tx, caller.street, q.child_id, author)
@@ -313,7 +286,7 @@ pub async fn create_visit(
     let mut covered = Vec::with_capacity(children.len());
     for child in children {
         let pairing = match caller.scope {
-            CallerScope::Volunteer(v) => {
+            Reach::Volunteer(v) => {
                 let row = sqlx::query!(
                     "SELECT id, started_on, ended_on FROM pairing WHERE street_id = $1 AND child_id = $2 AND volunteer_id = $3
                      ORDER BY started_on DESC LIMIT 1",
@@ -331,9 +304,7 @@ pub async fn create_visit(
                         "The pairing had ended before this visit's date.",
                     ));
                 }
-                child_in_scope(&mut tx, &caller, child)
-                    .await?
-                    .ok_or_else(ApiError::not_found)?;
+                scope::child(&mut tx, caller.street, caller.scope, ChildId::from(child)).await?;
                 if day.is_some_and(|d| d < row.started_on) {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
@@ -343,10 +314,8 @@ pub async fn create_visit(
                 }
                 Some(row.id)
             }
-            CallerScope::Staff(_) => {
-                child_in_scope(&mut tx, &caller, child)
-                    .await?
-                    .ok_or_else(ApiError::not_found)?;
+            Reach::Staff(_) => {
+                scope::child(&mut tx, caller.street, caller.scope, ChildId::from(child)).await?;
                 None
             }
         };
@@ -359,7 +328,7 @@ pub async fn create_visit(
             format!("Invalid fields: {}", errors.fields().join(", ")),
         )
     })?;
-    let inserted = crate::web::visits::phone::write_visit(
+    let inserted = crate::web::visits::db::write_visit(
         &mut tx,
         caller.street,
         caller.user,
@@ -399,8 +368,8 @@ pub struct PairingOut {
 pub async fn list_pairings(caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
     let (community, volunteer) = match caller.scope {
-        CallerScope::Staff(scope) => (scope.filter(), None),
-        CallerScope::Volunteer(v) => (None, Some(v.0)),
+        Reach::Staff(scope) => (scope.filter(), None),
+        Reach::Volunteer(v) => (None, Some(v.0)),
     };
     let rows = crate::web::pairings::db::list(
         &mut tx,
@@ -463,8 +432,8 @@ pub async fn list_activities(
     }
     let mut tx = caller.tenant.begin().await?;
     let community = match caller.scope {
-        CallerScope::Staff(scope) => scope.filter(),
-        CallerScope::Volunteer(v) => Some(
+        Reach::Staff(scope) => scope.filter(),
+        Reach::Volunteer(v) => Some(
             sqlx::query_scalar!(
                 "SELECT community_id FROM volunteer WHERE street_id = $1 AND id = $2",
                 caller.street.0,
@@ -516,22 +485,23 @@ pub async fn list_reports(
     caller: ApiCaller,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Vec<ReportOut>>, ApiError> {
-    let CallerScope::Staff(scope) = caller.scope else {
+    let Reach::Staff(scope) = caller.scope else {
         return Err(ApiError::not_found());
     };
     let today = crate::domain::semester::today_in_china();
     let quarter = match q.period.as_deref() {
-        Some(p) => crate::web::reports::parse_period(p).ok_or_else(|| {
+        Some(p) => Quarter::parse(p).ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "bad_period",
                 "Give a period such as 2026-Q3.",
             )
         })?,
-        None => crate::web::reports::default_quarter(today),
+        None => Quarter::last_finished(today),
     };
     let mut tx = caller.tenant.begin().await?;
-    let lines = crate::web::reports::lines(&mut tx, caller.street, scope.filter(), quarter).await?;
+    let lines =
+        crate::web::reports::db::lines(&mut tx, caller.street, scope.filter(), quarter).await?;
     tx.commit().await?;
     let period = format!("{}-Q{}", quarter.year, quarter.number);
     Ok(Json(

@@ -14,10 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-use crate::AppState;
 use crate::error::AppError;
-
-pub use auth::bearer_token;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

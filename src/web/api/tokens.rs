@@ -16,12 +16,12 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::auth::TOKEN_PREFIX;
-use crate::AppState;
 use crate::audit;
 use crate::auth::StreetAdmin;
 use crate::auth::Tenant;
+use crate::auth::bearer::TOKEN_PREFIX;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::required_text;

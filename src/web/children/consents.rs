@@ -8,8 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::handlers::child_page;
-use super::view::load_in_scope;
+use super::view::child_page;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
@@ -18,6 +17,7 @@ use crate::domain::ids::ChildId;
 use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, required_past_date};
+use crate::web::scope;
 use crate::web::{PathId, PathIds, required_text};
 
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ pub async fn record_consent(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let scope = ConsentScope::from_key(&form.scope);
     if scope.is_none() {
@@ -137,7 +137,7 @@ pub async fn withdraw_consent(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let on = required_past_date(&mut e, "withdrawn_on", &form.withdrawn_on);
     let (Some(on), true) = (on, e.is_empty()) else {

@@ -5,11 +5,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::db::{ChildFields, ChildRecord};
+use super::db::{ChildFields, ChildRecord, ListFilter};
+use crate::auth::Staff;
+use crate::domain::child::{AGE_BANDS, ChildStatus};
 use crate::domain::child::{CareSituation, Gender, LeftBehind, RiskLevel};
 use crate::domain::id_number::{IdGender, IdNumber};
 use crate::domain::ids::CommunityId;
 use crate::domain::pinyin;
+use crate::domain::semester::Semester;
 use crate::web::forms::{FieldErrors, optional_phone, optional_text, required_date, ticked};
 
 /// The child form as submitted (and as shown again after an error).
@@ -333,4 +336,157 @@ pub fn changed_fields(
     );
     check("risk_level", before.risk_level != after.risk_level);
     changed
+}
+
+/// Rows per page of the child list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's filters as they appear in the URL (so a view can be bookmarked).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub community: String,
+    #[serde(default)]
+    pub grid: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub risk: String,
+    #[serde(default)]
+    pub care: String,
+    #[serde(default)]
+    pub age: String,
+    pub disability: Option<String>,
+    pub subsistence: Option<String>,
+    pub poverty: Option<String>,
+    pub health: Option<String>,
+    pub psychological: Option<String>,
+    pub girl: Option<String>,
+    pub unpaired: Option<String>,
+    pub incomplete: Option<String>,
+    pub unverified: Option<String>,
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn ticked(&self, name: &str) -> bool {
+        let v = match name {
+            "disability" => &self.disability,
+            "subsistence" => &self.subsistence,
+            "poverty" => &self.poverty,
+            "health" => &self.health,
+            "psychological" => &self.psychological,
+            "girl" => &self.girl,
+            "unpaired" => &self.unpaired,
+            "incomplete" => &self.incomplete,
+            "unverified" => &self.unverified,
+            _ => return false,
+        };
+        crate::web::forms::ticked(v)
+    }
+
+    /// The filters as a query string (for the export link).
+    pub fn export_query(&self) -> String {
+        self.page_link(1)
+            .trim_start_matches("/children?")
+            .replace("&page=1", "")
+            .replace("page=1", "")
+    }
+
+    /// The same filters on another page, as a query string.
+    pub fn page_link(&self, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [
+            ("q", &self.q),
+            ("community", &self.community),
+            ("grid", &self.grid),
+            ("status", &self.status),
+            ("risk", &self.risk),
+            ("care", &self.care),
+            ("age", &self.age),
+        ] {
+            if !v.is_empty() {
+                pairs.push((k, v.clone()));
+            }
+        }
+        for k in [
+            "disability",
+            "subsistence",
+            "poverty",
+            "health",
+            "psychological",
+            "girl",
+            "unpaired",
+            "incomplete",
+            "unverified",
+        ] {
+            if self.ticked(k) {
+                pairs.push((k, "1".to_string()));
+            }
+        }
+        pairs.push(("page", page.to_string()));
+        format!(
+            "/children?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    }
+
+    /// The filters for the query (an export ignores the page).
+    pub fn to_filter(&self, staff: &Staff, today: NaiveDate) -> ListFilter {
+        let text = Some(self.q.trim().to_string()).filter(|q| !q.is_empty());
+        // Latin letters search the pinyin initials (zxm -> 张小明).
+        let initials = text
+            .as_ref()
+            .filter(|q| q.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|q| pinyin::initials(q))
+            .filter(|i| !i.is_empty());
+        // Two or more Latin letters also search the full pinyin (huangsiqi, siqi -> 黄思琪).
+        let full_pinyin = text
+            .as_ref()
+            .filter(|q| q.len() >= 2 && q.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(|q| q.to_ascii_lowercase());
+        let (born_after, born_by) = AGE_BANDS
+            .iter()
+            .find(|(key, _, _)| *key == self.age)
+            .map(|(_, min, max)| (years_before(today, max + 1), years_before(today, *min)))
+            .map(|(a, b)| (Some(a), Some(b)))
+            .unwrap_or((None, None));
+        let page = self.page.unwrap_or(1).max(1);
+        ListFilter {
+            community: staff.scope.filter().or_else(|| self.community.parse().ok()),
+            grid: self.grid.parse().ok(),
+            text,
+            initials,
+            full_pinyin,
+            status: if self.status == "all" {
+                None
+            } else {
+                Some(ChildStatus::from_key(&self.status).unwrap_or(ChildStatus::Active))
+            },
+            risk: RiskLevel::from_key(&self.risk),
+            care: CareSituation::from_key(&self.care),
+            disability: self.ticked("disability"),
+            subsistence: self.ticked("subsistence"),
+            poverty: self.ticked("poverty"),
+            health: self.ticked("health"),
+            psychological: self.ticked("psychological"),
+            girl: self.ticked("girl"),
+            born_after,
+            born_by,
+            unpaired: self.ticked("unpaired"),
+            incomplete: self.ticked("incomplete"),
+            unverified_since: self
+                .ticked("unverified")
+                .then(|| Semester::containing(today).start()),
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        }
+    }
+}
+
+fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
+    day.with_year(day.year() - years)
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("valid date"))
 }

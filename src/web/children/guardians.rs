@@ -12,7 +12,6 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::db::GuardianRow;
-use super::view::load_in_scope;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
@@ -21,6 +20,7 @@ use crate::domain::ids::{ChildId, StreetId, UserId};
 use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_past_date, optional_phone, optional_text, ticked};
+use crate::web::scope;
 use crate::web::{PathId, PathIds, required_text};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -152,7 +152,7 @@ pub async fn new_guardian_form(
 ) -> Result<GuardianPage> {
     let _user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     // The form names the child: a read of the file, like the edit form.
     audit::record(
         &mut tx,
@@ -186,7 +186,7 @@ pub async fn create_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let fields = match validate(&form) {
         Ok(f) => f,
         Err(errors) => {
@@ -227,7 +227,7 @@ pub async fn edit_guardian_form(
 ) -> Result<GuardianPage> {
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let row = rows
         .iter()
@@ -265,7 +265,7 @@ pub async fn update_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let rows = super::db::guardians(&mut tx, user.street_id, id).await?;
     let current = rows
         .iter()
@@ -339,7 +339,7 @@ pub async fn delete_guardian(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    load_in_scope(&mut tx, &staff, id).await?;
+    scope::staff_child(&mut tx, &staff, id).await?;
     let done = sqlx::query!(
         "DELETE FROM guardian WHERE street_id = $1 AND child_id = $2 AND id = $3",
         user.street_id.0,

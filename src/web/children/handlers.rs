@@ -4,186 +4,29 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use chrono::NaiveDate;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::db::{self as queries, ChildRecord, Duplicate, ListFilter, ListRow, StoredIdNumber};
-use super::forms::{self, ChildForm};
-use super::view::{ChildDetails, Note, load_in_scope};
-use crate::AppState;
+use super::db::{self as queries, ChildRecord, Duplicate, ListRow, StoredIdNumber};
+use super::forms::{self, ChildForm, ListQuery, PAGE_SIZE};
+use super::view::{ChildPage, child_page};
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::db::Tx;
-use crate::domain::child::{AGE_BANDS, CareSituation, ChildStatus, RiskLevel};
+use crate::domain::child::{CareSituation, ChildStatus, RiskLevel};
 use crate::domain::crypto::DataKey;
 use crate::domain::id_number::IdNumber;
 use crate::domain::ids::{ChildId, CommunityId};
-use crate::domain::pinyin;
-use crate::domain::semester::{Semester, today_in_china};
+use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::communities::db::{CommunitySummary, summaries};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
-
-pub const PAGE_SIZE: i64 = 50;
-
-/// The list's filters as they appear in the URL (so a view can be bookmarked).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub community: String,
-    #[serde(default)]
-    pub grid: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub risk: String,
-    #[serde(default)]
-    pub care: String,
-    #[serde(default)]
-    pub age: String,
-    pub disability: Option<String>,
-    pub subsistence: Option<String>,
-    pub poverty: Option<String>,
-    pub health: Option<String>,
-    pub psychological: Option<String>,
-    pub girl: Option<String>,
-    pub unpaired: Option<String>,
-    pub incomplete: Option<String>,
-    pub unverified: Option<String>,
-    pub page: Option<i64>,
-}
-
-impl ListQuery {
-    pub fn ticked(&self, name: &str) -> bool {
-        let v = match name {
-            "disability" => &self.disability,
-            "subsistence" => &self.subsistence,
-            "poverty" => &self.poverty,
-            "health" => &self.health,
-            "psychological" => &self.psychological,
-            "girl" => &self.girl,
-            "unpaired" => &self.unpaired,
-            "incomplete" => &self.incomplete,
-            "unverified" => &self.unverified,
-            _ => return false,
-        };
-        crate::web::forms::ticked(v)
-    }
-
-    /// The filters as a query string (for the export link).
-    pub fn export_query(&self) -> String {
-        self.page_link(1)
-            .trim_start_matches("/children?")
-            .replace("&page=1", "")
-            .replace("page=1", "")
-    }
-
-    /// The same filters on another page, as a query string.
-    pub fn page_link(&self, page: i64) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [
-            ("q", &self.q),
-            ("community", &self.community),
-            ("grid", &self.grid),
-            ("status", &self.status),
-            ("risk", &self.risk),
-            ("care", &self.care),
-            ("age", &self.age),
-        ] {
-            if !v.is_empty() {
-                pairs.push((k, v.clone()));
-            }
-        }
-        for k in [
-            "disability",
-            "subsistence",
-            "poverty",
-            "health",
-            "psychological",
-            "girl",
-            "unpaired",
-            "incomplete",
-            "unverified",
-        ] {
-            if self.ticked(k) {
-                pairs.push((k, "1".to_string()));
-            }
-        }
-        pairs.push(("page", page.to_string()));
-        format!(
-            "/children?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
-    }
-
-    /// The same filters for an export (all pages).
-    pub fn to_filter_for_export(&self, staff: &Staff, today: NaiveDate) -> ListFilter {
-        self.to_filter(staff, today)
-    }
-
-    fn to_filter(&self, staff: &Staff, today: NaiveDate) -> ListFilter {
-        let text = Some(self.q.trim().to_string()).filter(|q| !q.is_empty());
-        // Latin letters search the pinyin initials (zxm -> 张小明).
-        let initials = text
-            .as_ref()
-            .filter(|q| q.chars().all(|c| c.is_ascii_alphanumeric()))
-            .map(|q| pinyin::initials(q))
-            .filter(|i| !i.is_empty());
-        // Two or more Latin letters also search the full pinyin (huangsiqi, siqi -> 黄思琪).
-        let full_pinyin = text
-            .as_ref()
-            .filter(|q| q.len() >= 2 && q.chars().all(|c| c.is_ascii_alphabetic()))
-            .map(|q| q.to_ascii_lowercase());
-        let (born_after, born_by) = AGE_BANDS
-            .iter()
-            .find(|(key, _, _)| *key == self.age)
-            .map(|(_, min, max)| (years_before(today, max + 1), years_before(today, *min)))
-            .map(|(a, b)| (Some(a), Some(b)))
-            .unwrap_or((None, None));
-        let page = self.page.unwrap_or(1).max(1);
-        ListFilter {
-            community: staff.scope.filter().or_else(|| self.community.parse().ok()),
-            grid: self.grid.parse().ok(),
-            text,
-            initials,
-            full_pinyin,
-            status: if self.status == "all" {
-                None
-            } else {
-                Some(ChildStatus::from_key(&self.status).unwrap_or(ChildStatus::Active))
-            },
-            risk: RiskLevel::from_key(&self.risk),
-            care: CareSituation::from_key(&self.care),
-            disability: self.ticked("disability"),
-            subsistence: self.ticked("subsistence"),
-            poverty: self.ticked("poverty"),
-            health: self.ticked("health"),
-            psychological: self.ticked("psychological"),
-            girl: self.ticked("girl"),
-            born_after,
-            born_by,
-            unpaired: self.ticked("unpaired"),
-            incomplete: self.ticked("incomplete"),
-            unverified_since: self
-                .ticked("unverified")
-                .then(|| Semester::containing(today).start()),
-            limit: PAGE_SIZE,
-            offset: (page - 1) * PAGE_SIZE,
-        }
-    }
-}
-
-fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
-    day.with_year(day.year() - years)
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("valid date"))
-}
+use crate::web::scope;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "children/list.html")]
@@ -244,7 +87,7 @@ pub async fn list_children(
         .get_or_try_insert(
             user.street_id,
             format!("grids:{scope:?}"),
-            queries::grids(&mut tx, user.street_id, scope, |id| {
+            crate::web::communities::db::grid_choices(&mut tx, user.street_id, scope, |id| {
                 communities
                     .iter()
                     .find(|c| c.id.0 == id)
@@ -325,16 +168,17 @@ pub async fn form_page(
     errors: FieldErrors,
 ) -> Result<ChildFormPage> {
     let street = staff.user.street_id;
-    let communities: Vec<(Uuid, String)> = queries::communities(tx, street, staff.scope.filter())
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let communities: Vec<(Uuid, String)> =
+        crate::web::communities::db::choices(tx, street, staff.scope.filter())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
     let only = child
         .as_ref()
         .map(|c| c.community_id)
         .or(staff.scope.filter());
-    let grids = queries::grids(tx, street, only, |id| {
+    let grids = crate::web::communities::db::grid_choices(tx, street, only, |id| {
         communities
             .iter()
             .find(|(c, _)| *c == id)
@@ -510,59 +354,6 @@ pub async fn create_child(
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "children/show.html")]
-pub struct ChildPage {
-    pub ctx: PageCtx,
-    pub child: ChildRecord,
-    pub d: ChildDetails,
-    pub is_admin: bool,
-    pub consent_scopes: Vec<&'static str>,
-    pub relations: Vec<&'static str>,
-    pub methods: Vec<&'static str>,
-    pub statuses: Vec<&'static str>,
-    pub errors: FieldErrors,
-    pub aid_kinds: [&'static str; 5],
-}
-
-/// The child page. Showing it is a view of the file, so it is audited here, whatever led to it.
-pub async fn child_page(
-    tx: &mut Tx,
-    staff: &Staff,
-    ctx: PageCtx,
-    child: ChildRecord,
-    errors: FieldErrors,
-) -> Result<ChildPage> {
-    use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
-    let d = ChildDetails::load(tx, staff, &child).await?;
-    // Last, just before the caller commits: appending to the audit chain holds the street's
-    // chain lock until commit, and every other view and change in the street waits for it.
-    audit::record(
-        tx,
-        "child_viewed",
-        "child",
-        Some(child.id),
-        &ctx.ip,
-        json!({}),
-    )
-    .await?;
-    Ok(ChildPage {
-        ctx,
-        child,
-        d,
-        is_admin: staff.scope == crate::auth::extract::CommunityScope::All,
-        consent_scopes: ConsentScope::keys(),
-        relations: Relation::keys(),
-        methods: ConsentMethod::keys(),
-        statuses: ChildStatus::keys()
-            .into_iter()
-            .filter(|s| *s != "active")
-            .collect(),
-        errors,
-        aid_kinds: crate::domain::money::AID_KINDS,
-    })
-}
-
 pub async fn show_child(
     tenant: Tenant,
     rctx: RequestContext,
@@ -571,7 +362,7 @@ pub async fn show_child(
 ) -> Result<ChildPage> {
     let _user = &staff.user;
     let mut tx = tenant.begin_keyed().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let page = child_page(
         &mut tx,
         &staff,
@@ -593,7 +384,7 @@ pub async fn edit_child_form(
     let ip = rctx.ip.to_string();
     let _user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
         "child_viewed",
@@ -628,7 +419,7 @@ pub async fn update_child(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let current = load_in_scope(&mut tx, &staff, id).await?;
+    let current = scope::staff_child(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version
         .trim()

@@ -11,9 +11,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::db as queries;
-use super::handlers::{ChildPage, child_page};
-use super::view::{ChildDetails, load_in_scope};
-use crate::AppState;
+use super::view::ChildDetails;
+use super::view::{ChildPage, child_page};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
@@ -21,9 +20,11 @@ use crate::domain::child::ChildStatus;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, required_past_date};
+use crate::web::scope;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "children/print.html")]
@@ -43,7 +44,7 @@ pub async fn print_child(
     let ip = rctx.ip.to_string();
     let _user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
         "child_printed",
@@ -89,7 +90,7 @@ pub async fn reveal_id_number(
     let ip = rctx.ip.to_string();
     let _user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 2 || reason.chars().count() > 200 || child.id_number_enc.is_none() {
         let mut errors = FieldErrors::default();
@@ -151,7 +152,7 @@ pub async fn change_status(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let mut errors = FieldErrors::default();
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {
         // Someone changed the file since this page was drawn: show it as it is now.
@@ -204,7 +205,7 @@ pub async fn verify_child(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    load_in_scope(&mut tx, &staff, id).await?;
+    scope::staff_child(&mut tx, &staff, id).await?;
     queries::mark_verified(&mut tx, user.street_id, id, today_in_china(), user.user_id).await?;
     audit::record(
         &mut tx,
@@ -244,8 +245,8 @@ pub async fn transfer_child(
     };
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
-    let communities = queries::communities(&mut tx, user.street_id, None).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
+    let communities = crate::web::communities::db::choices(&mut tx, user.street_id, None).await?;
     let mut errors = FieldErrors::default();
     if form.version.trim().parse::<i32>().ok() != Some(child.version) {
         errors.add("to_community", "child.error.stale");

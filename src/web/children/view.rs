@@ -1,30 +1,25 @@
-//! Loading a child file within the caller's scope, and what its page shows.
+//! The child page: the file with everything recorded about the child, in one timeline.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::db::{
     self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry,
 };
+use crate::audit;
 use crate::auth::Staff;
 use crate::db::Tx;
+use crate::domain::child::ChildStatus;
 use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
-use crate::domain::ids::{ChildId, CommunityId};
+use crate::domain::ids::ChildId;
 use crate::domain::semester::{Semester, today_in_china};
-use crate::error::{AppError, Result};
+use crate::error::Result;
+use crate::web::context::PageCtx;
+use crate::web::forms::FieldErrors;
 use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
-
-/// The child if it exists in the caller's street and community scope. Otherwise 404, and the
-/// attempt is written to the audit log (in its own transaction, so it stays when the request's
-/// transaction is rolled back).
-pub async fn load_in_scope(tx: &mut Tx, staff: &Staff, id: ChildId) -> Result<ChildRecord> {
-    let user = &staff.user;
-    match queries::find(tx, user.street_id, id).await? {
-        Some(child) if staff.scope.allows(CommunityId(child.community_id)) => Ok(child),
-        // The 404 is recorded by the context middleware.
-        _ => Err(AppError::NotFound),
-    }
-}
 
 /// One note about the child: a change to the file, a visit, a comment or a follow-up.
 pub enum Note {
@@ -67,7 +62,7 @@ impl ChildDetails {
         let today = today_in_china();
         let semester_start = Semester::containing(today).start();
         let transfer_targets = if staff.scope == crate::auth::extract::CommunityScope::All {
-            queries::communities(tx, street, None)
+            crate::web::communities::db::choices(tx, street, None)
                 .await?
                 .into_iter()
                 .filter(|c| c.id != child.community_id)
@@ -164,4 +159,57 @@ impl ChildDetails {
             .iter()
             .any(|c| c.scope == scope && c.withdrawn_on.is_none())
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/show.html")]
+pub struct ChildPage {
+    pub ctx: PageCtx,
+    pub child: ChildRecord,
+    pub d: ChildDetails,
+    pub is_admin: bool,
+    pub consent_scopes: Vec<&'static str>,
+    pub relations: Vec<&'static str>,
+    pub methods: Vec<&'static str>,
+    pub statuses: Vec<&'static str>,
+    pub errors: FieldErrors,
+    pub aid_kinds: [&'static str; 5],
+}
+
+/// The child page. Showing it is a view of the file, so it is audited here, whatever led to it.
+pub async fn child_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    child: ChildRecord,
+    errors: FieldErrors,
+) -> Result<ChildPage> {
+    use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
+    let d = ChildDetails::load(tx, staff, &child).await?;
+    // Last, just before the caller commits: appending to the audit chain holds the street's
+    // chain lock until commit, and every other view and change in the street waits for it.
+    audit::record(
+        tx,
+        "child_viewed",
+        "child",
+        Some(child.id),
+        &ctx.ip,
+        json!({}),
+    )
+    .await?;
+    Ok(ChildPage {
+        ctx,
+        child,
+        d,
+        is_admin: staff.scope == crate::auth::extract::CommunityScope::All,
+        consent_scopes: ConsentScope::keys(),
+        relations: Relation::keys(),
+        methods: ConsentMethod::keys(),
+        statuses: ChildStatus::keys()
+            .into_iter()
+            .filter(|s| *s != "active")
+            .collect(),
+        errors,
+        aid_kinds: crate::domain::money::AID_KINDS,
+    })
 }

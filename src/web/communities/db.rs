@@ -200,3 +200,65 @@ pub async fn staff(
         })
         .collect())
 }
+
+/// A community to choose from.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub id: Uuid,
+    pub name: String,
+}
+
+pub async fn choices(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        Choice,
+        "SELECT id, name FROM community WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY name",
+        street.0,
+        only
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Grids with their community's name (`names`, which every caller has loaded already: one
+/// join less to plan), ordered by community and grid, for the grid choices.
+pub async fn grid_choices<'a>(
+    conn: &mut PgConnection,
+    street: StreetId,
+    only: Option<Uuid>,
+    names: impl Fn(Uuid) -> Option<&'a str>,
+) -> Result<Vec<(Uuid, Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT id, community_id, name FROM grid WHERE street_id = $1 AND ($2::uuid IS NULL OR community_id = $2)",
+        street.0,
+        only
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut labelled: Vec<(&str, String, Uuid, Uuid)> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                names(r.community_id).unwrap_or(""),
+                r.name,
+                r.id,
+                r.community_id,
+            )
+        })
+        .collect();
+    labelled.sort();
+    Ok(labelled
+        .into_iter()
+        .map(|(community, grid, id, c)| {
+            let label = if community.is_empty() {
+                grid
+            } else {
+                format!("{community} · {grid}")
+            };
+            (id, c, label)
+        })
+        .collect())
+}

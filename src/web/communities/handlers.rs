@@ -8,13 +8,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::db::{self as queries, CommunitySummary, GridRow, StaffRow};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
 use crate::domain::ids::CommunityId;
 use crate::error::{AppError, Result};
 use crate::links;
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::{PathId, required_text};
 

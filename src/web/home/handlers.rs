@@ -4,25 +4,24 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::AppState;
 use crate::auth::Tenant;
 use crate::auth::extract::VolunteerUser;
 use crate::auth::{CurrentUser, SessionUser};
 use crate::db::Tx;
+use crate::domain::duties::INACTIVE_DAYS;
 use crate::domain::duties::{DutyState, DutyStatus, duty_statuses};
 use crate::domain::role::Role;
 use crate::domain::semester::Semester;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::charts::{self, BarChart};
 use crate::web::communities::db::{CommunitySummary, summaries};
 use crate::web::context::PageCtx;
+use crate::web::pairings::db::grid_rows;
 use crate::web::pairings::db::{PairingRow, active_of_volunteer, fulfilments, list as pairings};
-use crate::web::pairings::handlers::INACTIVE_DAYS;
-use crate::web::pairings::handlers::grid_rows;
 use crate::web::visits::db::{FollowUpRow, follow_ups, open_follow_ups_assigned};
 use crate::web::volunteers::db::hours_by_month;
-use crate::web::volunteers::handlers::conduct_accepted;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/admin.html")]
@@ -163,12 +162,18 @@ pub async fn home(
                 user: user.clone(),
                 volunteer_id: volunteer,
             };
-            if !conduct_accepted(&mut tx, &me).await? {
+            if !crate::web::volunteers::db::conduct_accepted(
+                &mut tx,
+                me.user.street_id,
+                me.volunteer_id,
+            )
+            .await?
+            {
                 // The code of conduct comes before anything else (safeguarding checklist).
                 tx.commit().await?;
                 return Ok(Redirect::to("/conduct").into_response());
             }
-            crate::web::visits::phone::offline_page(
+            crate::web::context::offline_page(
                 volunteer_home(&mut tx, ctx, &user, &me, today).await?,
             )
         }

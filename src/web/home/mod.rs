@@ -5,7 +5,7 @@ mod handlers;
 use axum::Router;
 use axum::routing::get;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(handlers::home))

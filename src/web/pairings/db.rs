@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::duties::{Duty, Fulfilment};
+use crate::domain::duties::{Duty, DutyStatus, Fulfilment, duty_statuses, months_without_talk};
 use crate::domain::ids::StreetId;
 use crate::domain::semester::Semester;
 
@@ -166,5 +166,45 @@ pub async fn unpaired_children(
     Ok(rows
         .into_iter()
         .map(|r| (r.id, r.name, r.community))
+        .collect())
+}
+
+/// One row of the duty grid.
+pub struct GridRow {
+    pub pairing: PairingRow,
+    pub duties: Vec<DutyStatus>,
+    pub months_without_talk: Vec<String>,
+}
+
+/// Compute the duty rows of the pairings that ran during a semester.
+pub async fn grid_rows(
+    tx: &mut PgConnection,
+    street: StreetId,
+    community: Option<Uuid>,
+    semester: Semester,
+    today: NaiveDate,
+) -> Result<Vec<GridRow>, sqlx::Error> {
+    let pairings = during(tx, street, community, semester).await?;
+    let ids: Vec<Uuid> = pairings.iter().map(|p| p.id).collect();
+    let mut fulfilments = fulfilments(tx, street, &ids, semester).await?;
+    Ok(pairings
+        .into_iter()
+        .map(|p| {
+            let done = fulfilments.remove(&p.id).unwrap_or_default();
+            let talks: Vec<NaiveDate> = done
+                .iter()
+                .filter(|f| f.duty == crate::domain::duties::Duty::Talk)
+                .map(|f| f.on)
+                .collect();
+            let months = months_without_talk(semester, p.started_on, p.ended_on, &talks, today)
+                .into_iter()
+                .map(|(y, m)| format!("{y}-{m:02}"))
+                .collect();
+            GridRow {
+                duties: duty_statuses(semester, &done, today),
+                months_without_talk: months,
+                pairing: p,
+            }
+        })
         .collect())
 }

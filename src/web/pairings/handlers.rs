@@ -11,13 +11,13 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::db::{self as queries, PairingRow};
+use super::db::{self as queries, GridRow, PairingRow, grid_rows};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
 use crate::auth::{Staff, StreetAdmin};
 use crate::db::Tx;
-use crate::domain::duties::{DutyStatus, duty_statuses, months_without_talk};
+use crate::domain::duties::INACTIVE_DAYS;
 use crate::domain::ids::{CommunityId, StreetId};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
@@ -27,9 +27,6 @@ use crate::web::forms::{
     FieldErrors, optional_past_date, optional_text, required_date, required_past_date,
 };
 use crate::web::volunteers::db::{VolunteerRow, list as volunteers};
-
-/// A pairing with no visit for this many days is flagged as inactive.
-pub const INACTIVE_DAYS: i64 = 30;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pairings/list.html")]
@@ -333,13 +330,6 @@ pub async fn end_pairing(
     Ok(Redirect::to("/pairings").into_response())
 }
 
-/// One row of the duty grid.
-pub struct GridRow {
-    pub pairing: PairingRow,
-    pub duties: Vec<DutyStatus>,
-    pub months_without_talk: Vec<String>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "pairings/duties.html")]
 pub struct DutyGridPage {
@@ -365,39 +355,6 @@ impl DutyGridPage {
 #[derive(Deserialize)]
 pub struct SemesterQuery {
     semester: Option<String>,
-}
-
-/// Compute the duty rows of the pairings that ran during a semester.
-pub async fn grid_rows(
-    tx: &mut sqlx::PgConnection,
-    street: StreetId,
-    community: Option<Uuid>,
-    semester: Semester,
-    today: NaiveDate,
-) -> Result<Vec<GridRow>> {
-    let pairings = queries::during(tx, street, community, semester).await?;
-    let ids: Vec<Uuid> = pairings.iter().map(|p| p.id).collect();
-    let mut fulfilments = queries::fulfilments(tx, street, &ids, semester).await?;
-    Ok(pairings
-        .into_iter()
-        .map(|p| {
-            let done = fulfilments.remove(&p.id).unwrap_or_default();
-            let talks: Vec<NaiveDate> = done
-                .iter()
-                .filter(|f| f.duty == crate::domain::duties::Duty::Talk)
-                .map(|f| f.on)
-                .collect();
-            let months = months_without_talk(semester, p.started_on, p.ended_on, &talks, today)
-                .into_iter()
-                .map(|(y, m)| format!("{y}-{m:02}"))
-                .collect();
-            GridRow {
-                duties: duty_statuses(semester, &done, today),
-                months_without_talk: months,
-                pairing: p,
-            }
-        })
-        .collect())
 }
 
 pub async fn duty_grid(

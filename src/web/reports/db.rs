@@ -1,12 +1,14 @@
 //! Report rows and their transitions.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::figures::Figures;
+use crate::db::Tx;
 use crate::domain::ids::{StreetId, UserId};
-use crate::domain::semester::Quarter;
+use crate::domain::semester::{Quarter, today_in_china};
+use crate::error::Result;
 
 #[derive(Debug, Clone)]
 pub struct ReportRow {
@@ -163,4 +165,93 @@ pub async fn transitions(
     )
     .fetch_all(conn)
     .await
+}
+
+/// One community's line in the street view.
+pub struct CommunityLine {
+    pub id: Uuid,
+    pub name: String,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub on_time: Option<bool>,
+    pub figures: Figures,
+}
+
+/// The deadline of a quarter's report: the configured days after the quarter's end.
+pub fn deadline(q: Quarter, days: i32) -> NaiveDate {
+    q.end() + Duration::days(i64::from(days))
+}
+
+fn submitted_on_time(
+    submitted: Option<DateTime<Utc>>,
+    q: Quarter,
+    days: i32,
+    today: NaiveDate,
+) -> Option<bool> {
+    let china = crate::domain::semester::china_offset();
+    match submitted {
+        Some(at) => Some(at.with_timezone(&china).date_naive() <= deadline(q, days)),
+        None if today > deadline(q, days) => Some(false),
+        None => None,
+    }
+}
+
+pub async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
+    Ok(sqlx::query_scalar!(
+        "SELECT report_deadline_days FROM street WHERE id = $1",
+        street.0
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Every community of the scope for a quarter, with its figures.
+pub async fn lines(
+    tx: &mut Tx,
+    street: StreetId,
+    only: Option<Uuid>,
+    q: Quarter,
+) -> Result<Vec<CommunityLine>> {
+    let days = deadline_days(tx, street).await?;
+    let today = today_in_china();
+    let communities = crate::web::communities::db::choices(tx, street, only).await?;
+    // A community that joined the programme after the quarter owed no report for it.
+    let joined: std::collections::HashMap<Uuid, NaiveDate> = sqlx::query_as(
+        "SELECT id, (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM community
+         WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)",
+    )
+    .bind(street.0)
+    .bind(only)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    // Live figures of all communities at once; approved reports use their frozen snapshot.
+    let mut live = super::figures::compute_many(tx, street, only, q, today).await?;
+    let mut reports = find_all(tx, street, q).await?;
+    let mut out = Vec::new();
+    for c in communities {
+        let report = reports.remove(&c.id);
+        let figures = match report
+            .as_ref()
+            .filter(|r| r.status == "approved")
+            .and_then(|r| r.frozen())
+        {
+            Some(frozen) => frozen,
+            None => live.remove(&c.id).unwrap_or_default(),
+        };
+        let submitted_at = report.as_ref().and_then(|r| r.submitted_at);
+        out.push(CommunityLine {
+            id: c.id,
+            name: c.name,
+            status: report
+                .map(|r| r.status)
+                .unwrap_or_else(|| "draft".to_string()),
+            on_time: submitted_on_time(submitted_at, q, days, today)
+                .filter(|_| joined.get(&c.id).is_none_or(|j| *j <= q.end())),
+            submitted_at,
+            figures,
+        });
+    }
+    Ok(out)
 }

@@ -7,19 +7,21 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde_json::json;
 
 use super::db as queries;
+use super::db::lines;
 use super::figures::{Figures, VISIT_KINDS};
-use super::handlers::{community_in_scope, figures_of, parse_period, period_key};
-use super::overview::{OverviewQuery, default_quarter};
-use super::street::lines;
+use super::handlers::figures_of;
+use super::overview::OverviewQuery;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::domain::ids::CommunityId;
+use crate::domain::semester::Quarter;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, catalog};
 use crate::web::PathIds;
 use crate::web::context::RequestContext;
+use crate::web::scope;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -218,10 +220,10 @@ pub async fn export_report(
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
 ) -> Result<Response> {
-    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let q = Quarter::parse(&period).ok_or(AppError::NotFound)?;
     let street = staff.user.street_id;
     let mut tx = tenant.begin().await?;
-    let name = community_in_scope(&mut tx, &staff, community).await?;
+    let name = scope::community(&mut tx, &staff, community).await?;
     let report = queries::find(&mut tx, street, community.0, q).await?;
     let figures = figures_of(&mut tx, street, community.0, q, report.as_ref()).await?;
     let status = report
@@ -246,7 +248,7 @@ pub async fn export_report(
         "community",
         Some(community.0),
         &rctx.ip.to_string(),
-        json!({ "period": period_key(q) }),
+        json!({ "period": q.key() }),
     )
     .await?;
     tx.commit().await?;
@@ -262,7 +264,8 @@ pub async fn export_street(
     staff: Staff,
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response> {
-    let q = parse_period(&query.period).unwrap_or_else(|| default_quarter(today_in_china()));
+    let q =
+        Quarter::parse(&query.period).unwrap_or_else(|| Quarter::last_finished(today_in_china()));
     let street = staff.user.street_id;
     let mut tx = tenant.begin().await?;
     let lines = lines(&mut tx, street, staff.scope.filter(), q).await?;
@@ -305,7 +308,7 @@ pub async fn export_street(
         "street",
         Some(street.0),
         &rctx.ip.to_string(),
-        json!({ "period": period_key(q) }),
+        json!({ "period": q.key() }),
     )
     .await?;
     tx.commit().await?;

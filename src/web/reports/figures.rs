@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::domain::duties::{Duty, DutyState};
 use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, Semester};
-use crate::web::pairings::handlers::grid_rows;
+use crate::web::pairings::db::grid_rows;
 
 /// Visit kinds in report order (labels `visit.kind.<key>`).
 pub const VISIT_KINDS: [&str; 8] = [

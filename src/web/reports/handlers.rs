@@ -23,32 +23,7 @@ use crate::error::{AppError, Result};
 use crate::web::PathIds;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_text};
-
-/// `2026-Q4` -> the fourth quarter of 2026.
-pub fn parse_period(period: &str) -> Option<Quarter> {
-    let (year, q) = period.split_once("-Q")?;
-    let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
-    let number: u32 = q.parse().ok().filter(|n| (1..=4).contains(n))?;
-    Some(Quarter { year, number })
-}
-
-pub fn period_key(q: Quarter) -> String {
-    format!("{}-Q{}", q.year, q.number)
-}
-
-/// The community's name if it is in the caller's scope, else 404.
-pub async fn community_in_scope(
-    tx: &mut Tx,
-    staff: &Staff,
-    community: CommunityId,
-) -> Result<String> {
-    if !staff.scope.allows(community) {
-        return Err(AppError::NotFound);
-    }
-    crate::web::communities::db::name_of(tx, staff.user.street_id, community)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+use crate::web::scope;
 
 /// The figures to show: frozen for an approved report, computed from the records otherwise.
 pub async fn figures_of(
@@ -124,7 +99,7 @@ async fn report_page(
     errors: FieldErrors,
 ) -> Result<ReportPage> {
     let street = staff.user.street_id;
-    let name = community_in_scope(tx, staff, community).await?;
+    let name = scope::community(tx, staff, community).await?;
     let report = queries::find(tx, street, community.0, q).await?;
     let figures = figures_of(tx, street, community.0, q, report.as_ref()).await?;
     let transitions = match &report {
@@ -135,7 +110,7 @@ async fn report_page(
         ctx,
         community_id: community.0,
         community: name,
-        period: period_key(q),
+        period: q.key(),
         quarter: q,
         status: report
             .as_ref()
@@ -158,7 +133,7 @@ pub async fn show_report(
     staff: Staff,
     PathIds(community, period): PathIds<CommunityId, String>,
 ) -> Result<ReportPage> {
-    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let q = Quarter::parse(&period).ok_or(AppError::NotFound)?;
     let mut tx = tenant.begin().await?;
     let page = report_page(&mut tx, &staff, ctx, community, q, FieldErrors::default()).await?;
     tx.commit().await?;
@@ -185,10 +160,10 @@ pub async fn save_narrative(
     PathIds(community, period): PathIds<CommunityId, String>,
     Form(form): Form<NarrativeForm>,
 ) -> Result<Response> {
-    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let q = Quarter::parse(&period).ok_or(AppError::NotFound)?;
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    community_in_scope(&mut tx, &staff, community).await?;
+    scope::community(&mut tx, &staff, community).await?;
     if user.role != Role::CommunityStaff {
         return Err(AppError::NotFound);
     }
@@ -263,11 +238,11 @@ pub async fn transition(
     PathIds(community, period): PathIds<CommunityId, String>,
     Form(form): Form<TransitionForm>,
 ) -> Result<Response> {
-    let q = parse_period(&period).ok_or(AppError::NotFound)?;
+    let q = Quarter::parse(&period).ok_or(AppError::NotFound)?;
     let user = &staff.user;
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
-    community_in_scope(&mut tx, &staff, community).await?;
+    scope::community(&mut tx, &staff, community).await?;
     let report = queries::ensure(&mut tx, street, community.0, q).await?;
     let admin = user.role == Role::StreetAdmin;
     let comment = form.comment.trim().to_string();

@@ -2,21 +2,17 @@
 //! approved (frozen) by the street admin; the street's side-by-side view, the annual
 //! evaluation, the data-quality view, exports and printing.
 
-mod db;
+pub mod db;
 mod export;
 pub mod figures;
 mod handlers;
 mod overview;
 pub mod street;
 
-pub use handlers::parse_period;
-pub use overview::default_quarter;
-pub use street::lines;
-
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -8,9 +8,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::db::{CommunityLine, deadline, deadline_days, lines};
 use super::figures::Figures;
-use super::handlers::period_key;
-use super::street::{CommunityLine, deadline, deadline_days, lines};
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
@@ -97,13 +96,8 @@ impl StreetReportsPage {
         Figures::show(v)
     }
     fn key(&self, q: &Quarter) -> String {
-        period_key(*q)
+        q.key()
     }
-}
-
-/// The quarter a report view starts on: the last finished quarter.
-pub fn default_quarter(today: NaiveDate) -> Quarter {
-    Quarter::containing(today).previous()
 }
 
 /// A report that waits for someone.
@@ -181,7 +175,7 @@ pub async fn reports_overview(
         .filter(|l| l.on_time == Some(false) && l.submitted_at.is_none())
         .map(|l| (l.id, l.name.clone(), last))
         .collect();
-    let quarter = super::handlers::parse_period(&q.period)
+    let quarter = Quarter::parse(&q.period)
         .unwrap_or_else(|| opening_quarter(today, days, &waiting, !overdue.is_empty()));
     // The last quarter's lines are already there when the page shows it (most visits).
     let mut lines = if quarter == last {
@@ -227,7 +221,7 @@ pub async fn reports_overview(
     }
     Ok(StreetReportsPage {
         ctx,
-        period: period_key(quarter),
+        period: quarter.key(),
         quarter,
         periods,
         lines,

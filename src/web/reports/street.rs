@@ -9,14 +9,13 @@ use axum::Form;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::db as queries;
+use super::db::lines;
 use super::figures::Figures;
-use super::overview::default_quarter;
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
@@ -26,95 +25,6 @@ use crate::domain::semester::{Quarter, Semester, today_in_china};
 use crate::error::Result;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
-
-/// One community's line in the street view.
-pub struct CommunityLine {
-    pub id: Uuid,
-    pub name: String,
-    pub status: String,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub on_time: Option<bool>,
-    pub figures: Figures,
-}
-
-/// The deadline of a quarter's report: the configured days after the quarter's end.
-pub fn deadline(q: Quarter, days: i32) -> NaiveDate {
-    q.end() + Duration::days(i64::from(days))
-}
-
-fn submitted_on_time(
-    submitted: Option<DateTime<Utc>>,
-    q: Quarter,
-    days: i32,
-    today: NaiveDate,
-) -> Option<bool> {
-    let china = crate::domain::semester::china_offset();
-    match submitted {
-        Some(at) => Some(at.with_timezone(&china).date_naive() <= deadline(q, days)),
-        None if today > deadline(q, days) => Some(false),
-        None => None,
-    }
-}
-
-pub(super) async fn deadline_days(tx: &mut Tx, street: StreetId) -> Result<i32> {
-    Ok(sqlx::query_scalar!(
-        "SELECT report_deadline_days FROM street WHERE id = $1",
-        street.0
-    )
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-/// Every community of the scope for a quarter, with its figures.
-pub async fn lines(
-    tx: &mut Tx,
-    street: StreetId,
-    only: Option<Uuid>,
-    q: Quarter,
-) -> Result<Vec<CommunityLine>> {
-    let days = deadline_days(tx, street).await?;
-    let today = today_in_china();
-    let communities = crate::web::children::db::communities(tx, street, only).await?;
-    // A community that joined the programme after the quarter owed no report for it.
-    let joined: std::collections::HashMap<Uuid, NaiveDate> = sqlx::query_as(
-        "SELECT id, (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM community
-         WHERE street_id = $1 AND ($2::uuid IS NULL OR id = $2)",
-    )
-    .bind(street.0)
-    .bind(only)
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .collect();
-    // Live figures of all communities at once; approved reports use their frozen snapshot.
-    let mut live = super::figures::compute_many(tx, street, only, q, today).await?;
-    let mut reports = queries::find_all(tx, street, q).await?;
-    let mut out = Vec::new();
-    for c in communities {
-        let report = reports.remove(&c.id);
-        let figures = match report
-            .as_ref()
-            .filter(|r| r.status == "approved")
-            .and_then(|r| r.frozen())
-        {
-            Some(frozen) => frozen,
-            None => live.remove(&c.id).unwrap_or_default(),
-        };
-        let submitted_at = report.as_ref().and_then(|r| r.submitted_at);
-        out.push(CommunityLine {
-            id: c.id,
-            name: c.name,
-            status: report
-                .map(|r| r.status)
-                .unwrap_or_else(|| "draft".to_string()),
-            on_time: submitted_on_time(submitted_at, q, days, today)
-                .filter(|_| joined.get(&c.id).is_none_or(|j| *j <= q.end())),
-            submitted_at,
-            figures,
-        });
-    }
-    Ok(out)
-}
 
 /// Weights of the annual evaluation, by metric.
 pub const METRICS: [&str; 6] = [
@@ -353,14 +263,14 @@ pub async fn data_quality(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<
             unverified.push((r.id, r.name.clone()));
         }
     }
-    let inactive_before = today - Duration::days(crate::web::pairings::handlers::INACTIVE_DAYS);
+    let inactive_before = today - Duration::days(crate::domain::duties::INACTIVE_DAYS);
     let inactive = crate::web::pairings::db::list(&mut tx, street, only, None, true)
         .await?
         .into_iter()
         .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
         .collect();
     // Reports of the last finished quarter not submitted by their deadline.
-    let last = default_quarter(today);
+    let last = Quarter::last_finished(today);
     let late = lines(&mut tx, street, only, last)
         .await?
         .into_iter()

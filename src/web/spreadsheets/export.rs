@@ -2,14 +2,12 @@
 //! the duty grid. ID numbers are masked unless a street admin asks for them with a reason.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::children::template_headers;
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
@@ -18,27 +16,10 @@ use crate::domain::child::{CareSituation, Gender, LeftBehind, Relation, RiskLeve
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, catalog};
-use crate::web::children::handlers::ListQuery;
+use crate::state::AppState;
+use crate::web::children::forms::ListQuery;
 use crate::web::context::RequestContext;
-
-pub fn xlsx(bytes: Vec<u8>, ascii_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
-}
-
-pub fn bold() -> Format {
-    Format::new().set_bold().set_background_color("#FDE7D4")
-}
+use crate::web::xlsx::{bold, xlsx};
 
 fn labels(prefix: &str, keys: Vec<&'static str>) -> Vec<String> {
     keys.iter()
@@ -139,7 +120,7 @@ pub async fn export_children(
         // Full numbers only for a street admin who says why.
         return Err(AppError::BadRequest);
     }
-    let mut filter = q.list.to_filter_for_export(&staff, today_in_china());
+    let mut filter = q.list.to_filter(&staff, today_in_china());
     filter.limit = 100_000;
     filter.offset = 0;
     let mut tx = tenant.begin().await?;
@@ -388,7 +369,7 @@ pub async fn export_duties(
         .and_then(Semester::parse)
         .unwrap_or_else(|| Semester::containing(today));
     let mut tx = tenant.begin().await?;
-    let rows = crate::web::pairings::handlers::grid_rows(
+    let rows = crate::web::pairings::db::grid_rows(
         &mut tx,
         user.street_id,
         staff.scope.filter(),

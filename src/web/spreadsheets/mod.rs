@@ -19,7 +19,6 @@ use axum::routing::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
@@ -27,6 +26,7 @@ use crate::db::Tx;
 use crate::domain::ids::CommunityId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 
@@ -231,7 +231,7 @@ fn refused_by_name(file_name: &str) -> Option<&'static str> {
 
 async fn page(tx: &mut Tx, staff: &Staff, ctx: PageCtx, kind: &'static str) -> Result<ImportPage> {
     let communities =
-        crate::web::children::db::communities(tx, staff.user.street_id, staff.scope.filter())
+        crate::web::communities::db::choices(tx, staff.user.street_id, staff.scope.filter())
             .await?
             .into_iter()
             .map(|c| (c.id, c.name))

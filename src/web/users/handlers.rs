@@ -8,7 +8,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::db::{self as queries, Choice, NewUser, UserRow};
-use crate::AppState;
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{StreetAdmin, password, session};
@@ -17,6 +16,7 @@ use crate::domain::login::{Login, LoginError};
 use crate::domain::role::Role;
 use crate::error::{AppError, Result};
 use crate::links;
+use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::{PathId, required_text};
 

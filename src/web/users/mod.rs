@@ -7,7 +7,7 @@ mod handlers;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

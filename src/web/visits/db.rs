@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use serde_json::json;
+
 use super::forms::VisitInput;
+use crate::audit;
 use crate::domain::ids::{StreetId, UserId};
 
 /// Insert one visit; false when a visit with this id is already saved (a resent form).
@@ -237,4 +240,44 @@ pub async fn open_follow_ups_assigned(
         street.0,
         assignee
     )
+}
+
+/// Writes one visit for each covered child (with its pairing, if any). The first child's visit
+/// takes the visit's id; the others derive theirs from it, so a resent visit maps onto the same
+/// rows and is written once. Follow-ups and audit events only for new rows. Returns whether the
+/// first child's visit is new.
+pub async fn write_visit(
+    tx: &mut PgConnection,
+    street: StreetId,
+    author: UserId,
+    ip: &str,
+    input: &VisitInput,
+    covered: &[(Uuid, Option<Uuid>)],
+    via_api: bool,
+) -> Result<bool, sqlx::Error> {
+    let batch = (covered.len() > 1).then_some(input.id);
+    let mut first_is_new = false;
+    for (i, (c, pairing)) in covered.iter().enumerate() {
+        let id = if i == 0 {
+            input.id
+        } else {
+            Uuid::new_v5(&input.id, c.as_bytes())
+        };
+        let fresh = insert_visit(tx, street, id, *c, *pairing, author, batch, input).await?;
+        if i == 0 {
+            first_is_new = fresh;
+        }
+        if !fresh {
+            continue;
+        }
+        if let Some((text, due)) = &input.follow_up {
+            insert_follow_up(tx, street, *c, Some(id), text, *due, author.0, author).await?;
+        }
+        let mut details = json!({ "visit": id, "kind": input.kind });
+        if via_api {
+            details["api"] = json!(true);
+        }
+        audit::record(tx, "visit_logged", "child", Some(*c), ip, details).await?;
+    }
+    Ok(first_is_new)
 }

@@ -12,64 +12,21 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::db::{self as queries, VisitRow};
-use super::forms::{SCORES, VISIT_KINDS, VisitForm, VisitInput, validate};
+use super::db::{self as queries, VisitRow, write_visit};
+use super::forms::{SCORES, VISIT_KINDS, VisitForm, validate};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::VolunteerUser;
 use crate::db::Tx;
 use crate::domain::child::age_on;
 use crate::domain::duties::{Duty, DutyStatus, duty_statuses, months_without_talk};
-use crate::domain::ids::{StreetId, UserId};
+use crate::domain::ids::{ChildId, StreetId};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
-use crate::web::context::{PageCtx, RequestContext};
+use crate::web::context::{PageCtx, RequestContext, offline_page};
 use crate::web::forms::FieldErrors;
+use crate::web::scope::{self, MyPairing};
 use crate::web::{PathId, volunteers};
-
-/// Marks a volunteer page the service worker may keep on the phone for use without a signal
-/// (`static/sw.js` keeps only pages with this header).
-pub fn offline_page(page: impl IntoResponse) -> Response {
-    ([("x-shouhu-offline", "page")], page).into_response()
-}
-
-/// An active pairing of this volunteer with this child (whose file is active).
-pub struct MyPairing {
-    pub id: Uuid,
-    pub started_on: NaiveDate,
-}
-
-pub async fn my_pairing(
-    tx: &mut Tx,
-    volunteer: &VolunteerUser,
-    child: Uuid,
-) -> Result<Option<MyPairing>> {
-    let row = sqlx::query!(
-        "SELECT p.id, p.started_on FROM pairing p
-         JOIN child c ON c.street_id = p.street_id AND c.id = p.child_id
-         JOIN volunteer v ON v.street_id = p.street_id AND v.id = p.volunteer_id
-         WHERE p.street_id = $1 AND p.volunteer_id = $2 AND p.child_id = $3 AND p.ended_on IS NULL AND c.status = 'active'
-           AND v.status = 'active'",
-        volunteer.user.street_id.0,
-        volunteer.volunteer_id.0,
-        child,
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|r| MyPairing {
-        id: r.id,
-        started_on: r.started_on,
-    }))
-}
-
-/// The pairing, or 404 with the attempt on record (in its own transaction).
-async fn require_pairing(tx: &mut Tx, volunteer: &VolunteerUser, child: Uuid) -> Result<MyPairing> {
-    match my_pairing(tx, volunteer, child).await? {
-        Some(p) => Ok(p),
-        // The 404 is recorded by the context middleware.
-        None => Err(AppError::NotFound),
-    }
-}
 
 /// This semester's duties of one pairing, and the months without a talk.
 async fn pairing_duties(
@@ -191,7 +148,13 @@ pub async fn child_card(
     let ip = rctx.ip.to_string();
     let user = &volunteer.user;
     let mut tx = tenant.begin_keyed().await?;
-    let pairing = require_pairing(&mut tx, &volunteer, child).await?;
+    let pairing = scope::pairing_with(
+        &mut tx,
+        volunteer.user.street_id,
+        volunteer.volunteer_id,
+        ChildId(child),
+    )
+    .await?;
     let (duties, months) = pairing_duties(&mut tx, user.street_id, &pairing).await?;
     let page = ChildCardPage {
         child: child_card_data(&mut tx, &volunteer, child).await?,
@@ -271,7 +234,13 @@ pub async fn visit_form(
     let ip = rctx.ip.to_string();
     let _user = &volunteer.user;
     let mut tx = tenant.begin_keyed().await?;
-    require_pairing(&mut tx, &volunteer, child).await?;
+    scope::pairing_with(
+        &mut tx,
+        volunteer.user.street_id,
+        volunteer.volunteer_id,
+        ChildId(child),
+    )
+    .await?;
     let page = PhoneVisitPage {
         child_name: child_name(&mut tx, &volunteer, child).await?,
         form: VisitForm::blank(child, today_in_china()),
@@ -298,12 +267,24 @@ pub async fn log_visit(
     let user = &volunteer.user;
     let child: Uuid = form.child_id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = tenant.begin().await?;
-    let pairing = require_pairing(&mut tx, &volunteer, child).await?;
+    let pairing = scope::pairing_with(
+        &mut tx,
+        volunteer.user.street_id,
+        volunteer.volunteer_id,
+        ChildId(child),
+    )
+    .await?;
     // Every sibling must be one of this volunteer's children too.
     let mut covered = vec![(child, pairing)];
     for sibling in form.siblings() {
         if sibling != child {
-            let p = require_pairing(&mut tx, &volunteer, sibling).await?;
+            let p = scope::pairing_with(
+                &mut tx,
+                volunteer.user.street_id,
+                volunteer.volunteer_id,
+                ChildId(sibling),
+            )
+            .await?;
             covered.push((sibling, p));
         }
     }
@@ -346,48 +327,6 @@ pub async fn log_visit(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/v/children/{child}?saved=1")).into_response())
-}
-
-/// Writes one visit for each covered child (with its pairing, if any). The first child's visit
-/// takes the visit's id; the others derive theirs from it, so a resent visit maps onto the same
-/// rows and is written once. Follow-ups and audit events only for new rows. Returns whether the
-/// first child's visit is new.
-pub async fn write_visit(
-    tx: &mut Tx,
-    street: StreetId,
-    author: UserId,
-    ip: &str,
-    input: &VisitInput,
-    covered: &[(Uuid, Option<Uuid>)],
-    via_api: bool,
-) -> Result<bool> {
-    let batch = (covered.len() > 1).then_some(input.id);
-    let mut first_is_new = false;
-    for (i, (c, pairing)) in covered.iter().enumerate() {
-        let id = if i == 0 {
-            input.id
-        } else {
-            Uuid::new_v5(&input.id, c.as_bytes())
-        };
-        let fresh =
-            queries::insert_visit(tx, street, id, *c, *pairing, author, batch, input).await?;
-        if i == 0 {
-            first_is_new = fresh;
-        }
-        if !fresh {
-            continue;
-        }
-        if let Some((text, due)) = &input.follow_up {
-            queries::insert_follow_up(tx, street, *c, Some(id), text, *due, author.0, author)
-                .await?;
-        }
-        let mut details = json!({ "visit": id, "kind": input.kind });
-        if via_api {
-            details["api"] = json!(true);
-        }
-        audit::record(tx, "visit_logged", "child", Some(*c), ip, details).await?;
-    }
-    Ok(first_is_new)
 }
 
 #[derive(Template, WebTemplate)]

@@ -17,9 +17,9 @@ use crate::auth::Tenant;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
-use crate::web::children::view::load_in_scope;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, required_date};
+use crate::web::scope;
 use crate::web::{PathId, required_text};
 
 #[derive(Template, WebTemplate)]
@@ -48,7 +48,7 @@ pub async fn visit_form(
 ) -> Result<StaffVisitPage> {
     let _user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::record(
         &mut tx,
         "child_viewed",
@@ -80,7 +80,7 @@ pub async fn log_visit(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let child = load_in_scope(&mut tx, &staff, id).await?;
+    let child = scope::staff_child(&mut tx, &staff, id).await?;
     let input = match validate(&form) {
         Ok(v) => v,
         Err(errors) => {
@@ -98,7 +98,7 @@ pub async fn log_visit(
         }
     };
     // Staff visits belong to no pairing: they do not fulfil a volunteer's duties.
-    super::phone::write_visit(
+    super::db::write_visit(
         &mut tx,
         user.street_id,
         user.user_id,
@@ -158,15 +158,10 @@ pub async fn comment_on_visit(
         e.add("comment_follow_up_due", "visit.error.follow_up_past");
     }
     let Some(body) = body.filter(|_| e.is_empty()) else {
-        let child = load_in_scope(&mut tx, &staff, ChildId(row.child_id)).await?;
-        let page = crate::web::children::handlers::child_page(
-            &mut tx,
-            &staff,
-            PageCtx::from(rctx),
-            child,
-            e,
-        )
-        .await?;
+        let child = scope::staff_child(&mut tx, &staff, ChildId(row.child_id)).await?;
+        let page =
+            crate::web::children::view::child_page(&mut tx, &staff, PageCtx::from(rctx), child, e)
+                .await?;
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };

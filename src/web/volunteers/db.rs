@@ -190,3 +190,18 @@ pub async fn hours_by_month(
         .map(|r| (r.month, r.minutes as f64 / 60.0))
         .collect())
 }
+
+/// Whether the volunteer has accepted the code of conduct.
+pub async fn conduct_accepted(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT conduct_accepted_at IS NOT NULL AS "accepted!" FROM volunteer WHERE street_id = $1 AND id = $2"#,
+        street.0,
+        volunteer.0
+    )
+    .fetch_one(conn)
+    .await
+}

@@ -17,9 +17,10 @@ use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::is_mainland_mobile;
 use crate::domain::volunteer::{VOLUNTEER_KINDS, VOLUNTEER_STATUSES as STATUSES};
 use crate::error::{AppError, Result};
-use crate::web::children::db::communities;
+use crate::web::communities::db::choices as communities;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_past_date, optional_text};
+use crate::web::scope;
 use crate::web::{PathId, required_text};
 
 #[derive(Template, WebTemplate)]
@@ -271,18 +272,6 @@ pub async fn create_volunteer(
     }
 }
 
-/// The volunteer if in the caller's scope; otherwise 404.
-async fn find_in_scope(tx: &mut Tx, staff: &Staff, id: VolunteerId) -> Result<VolunteerRow> {
-    let row = queries::list(tx, staff.user.street_id, None, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    if !staff.scope.allows(CommunityId(row.community_id)) {
-        return Err(AppError::NotFound);
-    }
-    Ok(row)
-}
-
 pub async fn show_volunteer(
     tenant: Tenant,
     ctx: PageCtx,
@@ -290,7 +279,7 @@ pub async fn show_volunteer(
     PathId(id): PathId<VolunteerId>,
 ) -> Result<VolunteerPage> {
     let mut tx = tenant.begin().await?;
-    let row = find_in_scope(&mut tx, &staff, id).await?;
+    let row = scope::volunteer(&mut tx, &staff, id).await?;
     let form = VolunteerForm::from_row(&row);
     let page = volunteer_page(
         &mut tx,
@@ -315,7 +304,7 @@ pub async fn update_volunteer(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let row = find_in_scope(&mut tx, &staff, id).await?;
+    let row = scope::volunteer(&mut tx, &staff, id).await?;
     let version: i32 = form
         .version
         .trim()
@@ -398,7 +387,7 @@ pub async fn create_account(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
-    let row = find_in_scope(&mut tx, &staff, id).await?;
+    let row = scope::volunteer(&mut tx, &staff, id).await?;
     let taken: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM auth_user_by_login($1)) AS "e!""#,
         row.phone
@@ -479,19 +468,11 @@ pub async fn conduct_page(
 ) -> Result<ConductPage> {
     let _user = &volunteer.user;
     let mut tx = tenant.begin().await?;
-    let accepted = conduct_accepted(&mut tx, &volunteer).await?;
+    let accepted =
+        queries::conduct_accepted(&mut tx, volunteer.user.street_id, volunteer.volunteer_id)
+            .await?;
     tx.commit().await?;
     Ok(ConductPage { ctx, accepted })
-}
-
-pub async fn conduct_accepted(tx: &mut Tx, volunteer: &VolunteerUser) -> Result<bool> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT conduct_accepted_at IS NOT NULL AS "accepted!" FROM volunteer WHERE street_id = $1 AND id = $2"#,
-        volunteer.user.street_id.0,
-        volunteer.volunteer_id.0
-    )
-    .fetch_one(&mut **tx)
-    .await?)
 }
 
 pub async fn accept_conduct(
