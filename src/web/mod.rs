@@ -12,6 +12,7 @@ pub mod children;
 pub mod communities;
 pub mod compliance;
 pub mod context;
+pub mod edit;
 pub mod forms;
 pub mod guard;
 pub mod home;

@@ -18,10 +18,11 @@ use crate::auth::extract::CommunityScope;
 use crate::db::Tx;
 use crate::domain::ids::ActivityId;
 use crate::domain::semester::{china_offset, day_start, today_in_china};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::web::PathId;
 use crate::web::communities::db::choices as communities;
 use crate::web::context::{PageCtx, RequestContext};
+use crate::web::edit::{self, EditPage, Edited};
 use crate::web::forms::{FieldErrors, optional_text, required_date, ticked};
 use crate::web::required_text;
 use crate::web::scope;
@@ -282,6 +283,17 @@ pub struct ActivityFormPage {
     conflict: bool,
 }
 
+impl EditPage for ActivityFormPage {
+    type Stored = i32;
+    fn show_errors(&mut self, errors: FieldErrors) {
+        self.errors = errors;
+    }
+    fn show_conflict(&mut self, stored_version: i32) {
+        self.form.version = stored_version.to_string();
+        self.conflict = true;
+    }
+}
+
 impl ActivityFormPage {
     fn err(&self, field: &str) -> Option<&'static str> {
         self.errors.get(field)
@@ -450,12 +462,8 @@ pub async fn update_activity(
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
-    let version: i32 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest)?;
-    let mut page = form_page(
+    let sent = edit::sent_version(&form.version)?;
+    let page = form_page(
         &mut tx,
         &staff,
         PageCtx::from(rctx),
@@ -464,22 +472,24 @@ pub async fn update_activity(
         FieldErrors::default(),
     )
     .await?;
-    let fields = match validate(&form, activity.community_id) {
-        Ok(f) => f,
-        Err(errors) => {
-            tx.commit().await?;
-            page.errors = errors;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
-    };
-    if version != activity.version
-        || !queries::update(&mut tx, user.street_id, id, version, &fields).await?
+    let valid = validate(&form, activity.community_id);
+    let street = user.street_id;
+    let mut tx = match edit::save(
+        tx,
+        page,
+        sent,
+        activity.version,
+        activity.version,
+        valid,
+        |tx, version, fields| {
+            Box::pin(async move { Ok(queries::update(tx, street, id, version, fields).await?) })
+        },
+    )
+    .await?
     {
-        tx.commit().await?;
-        page.form.version = activity.version.to_string();
-        page.conflict = true;
-        return Ok((StatusCode::CONFLICT, page).into_response());
-    }
+        Edited::Saved(tx, _) => tx,
+        Edited::Refused(page) => return Ok(page),
+    };
     audit::record(
         &mut tx,
         "activity_updated",

@@ -16,9 +16,10 @@ use crate::db::Tx;
 use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::is_mainland_mobile;
 use crate::domain::volunteer::{VOLUNTEER_KINDS, VOLUNTEER_STATUSES as STATUSES};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::web::communities::db::choices as communities;
 use crate::web::context::{PageCtx, RequestContext};
+use crate::web::edit::{self, EditPage, Edited};
 use crate::web::forms::{FieldErrors, optional_past_date, optional_text};
 use crate::web::scope;
 use crate::web::{PathId, required_text};
@@ -164,6 +165,17 @@ pub struct VolunteerPage {
     conflict: bool,
 }
 
+impl EditPage for VolunteerPage {
+    type Stored = i32;
+    fn show_errors(&mut self, errors: FieldErrors) {
+        self.errors = errors;
+    }
+    fn show_conflict(&mut self, stored_version: i32) {
+        self.form.version = stored_version.to_string();
+        self.conflict = true;
+    }
+}
+
 impl VolunteerPage {
     fn err(&self, field: &str) -> Option<&'static str> {
         self.errors.get(field)
@@ -305,13 +317,8 @@ pub async fn update_volunteer(
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     let row = scope::volunteer(&mut tx, &staff, id).await?;
-    let version: i32 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest)?;
-    let community = Some(row.community_id);
-    let mut page = volunteer_page(
+    let sent = edit::sent_version(&form.version)?;
+    let page = volunteer_page(
         &mut tx,
         &staff,
         PageCtx::from(rctx),
@@ -320,22 +327,24 @@ pub async fn update_volunteer(
         FieldErrors::default(),
     )
     .await?;
-    let fields = match validate(&form, community) {
-        Ok(f) => f,
-        Err(errors) => {
-            tx.commit().await?;
-            page.errors = errors;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
-    };
-    if version != row.version
-        || !queries::update(&mut tx, user.street_id, id, version, &fields).await?
+    let valid = validate(&form, Some(row.community_id));
+    let street = user.street_id;
+    let (mut tx, fields) = match edit::save(
+        tx,
+        page,
+        sent,
+        row.version,
+        row.version,
+        valid,
+        |tx, version, fields| {
+            Box::pin(async move { Ok(queries::update(tx, street, id, version, fields).await?) })
+        },
+    )
+    .await?
     {
-        tx.commit().await?;
-        page.form.version = row.version.to_string();
-        page.conflict = true;
-        return Ok((StatusCode::CONFLICT, page).into_response());
-    }
+        Edited::Saved(tx, fields) => (tx, fields),
+        Edited::Refused(page) => return Ok(page),
+    };
     if fields.status != "active" && row.status == "active" {
         // A volunteer who pauses or leaves loses the phone pages at once: login off, sessions ended.
         let account = sqlx::query_scalar!(
