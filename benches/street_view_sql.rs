@@ -23,7 +23,7 @@ async fn main() {
     for i in 0..33 {
         let start = Instant::now();
         let mut tx = db::begin(&pool, street, None).await.expect("begin");
-        let lines = shouhu::web::reports::street::lines(&mut tx, street, None, quarter)
+        let lines = shouhu::web::reports::db::lines(&mut tx, street, None, quarter)
             .await
             .expect("lines");
         tx.commit().await.expect("commit");

@@ -377,17 +377,9 @@ CREATE FUNCTION public.auth_user_by_login(p_login text) RETURNS TABLE(street_id 
 CREATE FUNCTION public.child_file_facts(p_street uuid, p_child uuid) RETURNS TABLE(has_carer boolean, has_parent_contact boolean, has_consent boolean)
     LANGUAGE sql STABLE ROWS 1
     AS $$
-    SELECT EXISTS (
-               SELECT 1 FROM guardian g
-               WHERE g.street_id = p_street AND g.child_id = p_child AND NOT g.is_parent_away),
-           EXISTS (
-               SELECT 1 FROM guardian g
-               WHERE g.street_id = p_street AND g.child_id = p_child AND g.relation IN ('father', 'mother')
-                 AND (g.phone <> '' OR g.family_phone <> '')),
-           EXISTS (
-               SELECT 1 FROM consent k
-               WHERE k.street_id = p_street AND k.child_id = p_child AND k.scope = 'file'
-                 AND k.withdrawn_on IS NULL)
+    SELECT bool_or(f.has_carer), bool_or(f.has_parent_contact), bool_or(f.has_consent)
+      FROM child_file_fact f
+     WHERE f.street_id = p_street AND f.child_id = p_child
     $$;
 
 --
@@ -452,9 +444,9 @@ CREATE FUNCTION public.child_gaps(c public.child, has_carer boolean, has_parent_
         CASE WHEN btrim(c.school) = '' THEN 'school' END,
         CASE WHEN btrim(c.grade) = '' THEN 'grade' END,
         CASE WHEN btrim(c.parents_work_place) = '' THEN 'parents_work_place' END,
-        CASE WHEN NOT has_carer THEN 'guardian' END,
-        CASE WHEN NOT has_parent_contact THEN 'parent_contact' END,
-        CASE WHEN NOT has_consent THEN 'consent' END
+        CASE WHEN has_carer IS NOT TRUE THEN 'guardian' END,
+        CASE WHEN has_parent_contact IS NOT TRUE THEN 'parent_contact' END,
+        CASE WHEN has_consent IS NOT TRUE THEN 'consent' END
     ]::text[], NULL)
     $$;
 
@@ -734,6 +726,84 @@ CREATE TABLE public.attendance (
 ALTER TABLE ONLY public.attendance FORCE ROW LEVEL SECURITY;
 
 --
+-- Name: consent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.consent (
+    street_id uuid NOT NULL,
+    id uuid NOT NULL,
+    child_id uuid NOT NULL,
+    scope public.consent_scope NOT NULL,
+    given_by text NOT NULL,
+    relation public.guardian_relation NOT NULL,
+    given_on date NOT NULL,
+    method public.consent_method NOT NULL,
+    notice_version text NOT NULL,
+    withdrawn_on date,
+    withdrawn_reason text DEFAULT ''::text NOT NULL,
+    recorded_by uuid,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT consent_given_by_check CHECK (((length(btrim(given_by)) >= 1) AND (length(btrim(given_by)) <= 50)))
+);
+
+ALTER TABLE ONLY public.consent FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: guardian; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.guardian (
+    street_id uuid NOT NULL,
+    id uuid NOT NULL,
+    child_id uuid NOT NULL,
+    name text NOT NULL,
+    relation public.guardian_relation NOT NULL,
+    phone text DEFAULT ''::text NOT NULL,
+    address text DEFAULT ''::text NOT NULL,
+    is_parent_away boolean DEFAULT false NOT NULL,
+    work_place text DEFAULT ''::text NOT NULL,
+    family_phone text DEFAULT ''::text NOT NULL,
+    return_frequency text DEFAULT ''::text NOT NULL,
+    is_entrusted boolean DEFAULT false NOT NULL,
+    agreement_signed_on date,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by uuid,
+    CONSTRAINT guardian_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 50)))
+);
+
+ALTER TABLE ONLY public.guardian FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: child_file_fact; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.child_file_fact WITH (security_invoker='true') AS
+ SELECT facts.street_id,
+    facts.child_id,
+    bool_or(facts.carer) AS has_carer,
+    bool_or(facts.parent_contact) AS has_parent_contact,
+    bool_or(facts.file_consent) AS has_consent
+   FROM ( SELECT g.street_id,
+            g.child_id,
+            (NOT g.is_parent_away) AS carer,
+            ((g.relation = ANY (ARRAY['father'::public.guardian_relation, 'mother'::public.guardian_relation])) AND ((g.phone <> ''::text) OR (g.family_phone <> ''::text))) AS parent_contact,
+            false AS file_consent
+           FROM public.guardian g
+        UNION ALL
+         SELECT k.street_id,
+            k.child_id,
+            false,
+            false,
+            true
+           FROM public.consent k
+          WHERE ((k.scope = 'file'::public.consent_scope) AND (k.withdrawn_on IS NULL))) facts
+  GROUP BY facts.street_id, facts.child_id;
+
+--
 -- Name: child_status_change; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -769,31 +839,6 @@ CREATE TABLE public.community (
 );
 
 ALTER TABLE ONLY public.community FORCE ROW LEVEL SECURITY;
-
---
--- Name: consent; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.consent (
-    street_id uuid NOT NULL,
-    id uuid NOT NULL,
-    child_id uuid NOT NULL,
-    scope public.consent_scope NOT NULL,
-    given_by text NOT NULL,
-    relation public.guardian_relation NOT NULL,
-    given_on date NOT NULL,
-    method public.consent_method NOT NULL,
-    notice_version text NOT NULL,
-    withdrawn_on date,
-    withdrawn_reason text DEFAULT ''::text NOT NULL,
-    recorded_by uuid,
-    version integer DEFAULT 1 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT consent_given_by_check CHECK (((length(btrim(given_by)) >= 1) AND (length(btrim(given_by)) <= 50)))
-);
-
-ALTER TABLE ONLY public.consent FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: duty_credit; Type: TABLE; Schema: public; Owner: -
@@ -852,33 +897,6 @@ CREATE TABLE public.grid (
 );
 
 ALTER TABLE ONLY public.grid FORCE ROW LEVEL SECURITY;
-
---
--- Name: guardian; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.guardian (
-    street_id uuid NOT NULL,
-    id uuid NOT NULL,
-    child_id uuid NOT NULL,
-    name text NOT NULL,
-    relation public.guardian_relation NOT NULL,
-    phone text DEFAULT ''::text NOT NULL,
-    address text DEFAULT ''::text NOT NULL,
-    is_parent_away boolean DEFAULT false NOT NULL,
-    work_place text DEFAULT ''::text NOT NULL,
-    family_phone text DEFAULT ''::text NOT NULL,
-    return_frequency text DEFAULT ''::text NOT NULL,
-    is_entrusted boolean DEFAULT false NOT NULL,
-    agreement_signed_on date,
-    version integer DEFAULT 1 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_by uuid,
-    CONSTRAINT guardian_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 50)))
-);
-
-ALTER TABLE ONLY public.guardian FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: import_batch; Type: TABLE; Schema: public; Owner: -
@@ -2595,6 +2613,24 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.app_user TO shouhu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.attendance TO shouhu_app;
 
 --
+-- Name: TABLE consent; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.consent TO shouhu_app;
+
+--
+-- Name: TABLE guardian; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.guardian TO shouhu_app;
+
+--
+-- Name: TABLE child_file_fact; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.child_file_fact TO shouhu_app;
+
+--
 -- Name: TABLE child_status_change; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2605,12 +2641,6 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.child_status_change TO shouhu_
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.community TO shouhu_app;
-
---
--- Name: TABLE consent; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.consent TO shouhu_app;
 
 --
 -- Name: TABLE duty_credit; Type: ACL; Schema: public; Owner: -
@@ -2629,12 +2659,6 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.follow_up TO shouhu_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.grid TO shouhu_app;
-
---
--- Name: TABLE guardian; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.guardian TO shouhu_app;
 
 --
 -- Name: TABLE import_batch; Type: ACL; Schema: public; Owner: -

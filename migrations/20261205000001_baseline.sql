@@ -399,30 +399,39 @@ CREATE TABLE consent (
 );
 CREATE INDEX consent_child_idx ON consent (street_id, child_id, scope);
 
--- What a file lacks. The rules live in two functions so that the list filter, the 建档率 and the
--- file page all agree, and a whole street can be checked set-based: child_file_facts() gives
--- the three facts kept in other tables, child_gaps() turns a child and its facts into the
--- missing items. Both are SQL that Postgres inlines into the calling query, so a query over a
--- whole street plans its look-ups once (and may hash them) instead of per child. Everything
--- runs as the caller, so RLS applies to the guardian and consent look-ups.
+-- What a file lacks. The rules live in one view and one function, so that the list filter, the
+-- 建档率, the community and report figures and the file page all agree: child_file_fact holds the
+-- three facts kept in other tables, per child (no row: none of them), set-based so that a query
+-- over a whole street reads guardians and consents once; child_gaps() turns a child and its facts
+-- into the missing items. child_file_facts() is the view for one child. All of it is SQL that
+-- Postgres inlines into the calling query, and all of it runs as the caller (security_invoker),
+-- so RLS applies to the guardian and consent rows.
+CREATE VIEW child_file_fact WITH (security_invoker = true) AS
+SELECT street_id, child_id,
+       bool_or(carer) AS has_carer,
+       bool_or(parent_contact) AS has_parent_contact,
+       bool_or(file_consent) AS has_consent
+  FROM (SELECT g.street_id, g.child_id, NOT g.is_parent_away AS carer,
+               g.relation IN ('father', 'mother') AND (g.phone <> '' OR g.family_phone <> '') AS parent_contact,
+               false AS file_consent
+          FROM guardian g
+        UNION ALL
+        SELECT k.street_id, k.child_id, false, false, true
+          FROM consent k
+         WHERE k.scope = 'file' AND k.withdrawn_on IS NULL) facts
+ GROUP BY street_id, child_id;
+
 CREATE FUNCTION child_file_facts(p_street uuid, p_child uuid)
     RETURNS TABLE (has_carer boolean, has_parent_contact boolean, has_consent boolean)
     LANGUAGE sql STABLE ROWS 1
     AS $$
-    SELECT EXISTS (
-               SELECT 1 FROM guardian g
-               WHERE g.street_id = p_street AND g.child_id = p_child AND NOT g.is_parent_away),
-           EXISTS (
-               SELECT 1 FROM guardian g
-               WHERE g.street_id = p_street AND g.child_id = p_child AND g.relation IN ('father', 'mother')
-                 AND (g.phone <> '' OR g.family_phone <> '')),
-           EXISTS (
-               SELECT 1 FROM consent k
-               WHERE k.street_id = p_street AND k.child_id = p_child AND k.scope = 'file'
-                 AND k.withdrawn_on IS NULL)
+    SELECT bool_or(f.has_carer), bool_or(f.has_parent_contact), bool_or(f.has_consent)
+      FROM child_file_fact f
+     WHERE f.street_id = p_street AND f.child_id = p_child
     $$;
 
--- What a file lacks, as catalog suffixes (`child.missing.<name>`); empty when complete.
+-- What a file lacks, as catalog suffixes (`child.missing.<name>`); empty when complete. A fact
+-- that is NULL (the child has no row in child_file_fact) is missing.
 CREATE FUNCTION child_gaps(c child, has_carer boolean, has_parent_contact boolean, has_consent boolean)
     RETURNS text[]
     LANGUAGE sql IMMUTABLE
@@ -433,9 +442,9 @@ CREATE FUNCTION child_gaps(c child, has_carer boolean, has_parent_contact boolea
         CASE WHEN btrim(c.school) = '' THEN 'school' END,
         CASE WHEN btrim(c.grade) = '' THEN 'grade' END,
         CASE WHEN btrim(c.parents_work_place) = '' THEN 'parents_work_place' END,
-        CASE WHEN NOT has_carer THEN 'guardian' END,
-        CASE WHEN NOT has_parent_contact THEN 'parent_contact' END,
-        CASE WHEN NOT has_consent THEN 'consent' END
+        CASE WHEN has_carer IS NOT TRUE THEN 'guardian' END,
+        CASE WHEN has_parent_contact IS NOT TRUE THEN 'parent_contact' END,
+        CASE WHEN has_consent IS NOT TRUE THEN 'consent' END
     ]::text[], NULL)
     $$;
 

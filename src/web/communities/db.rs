@@ -41,17 +41,10 @@ pub async fn summaries(
     only: Option<Uuid>,
 ) -> Result<Vec<CommunitySummary>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"WITH g AS (SELECT child_id, bool_or(NOT is_parent_away) AS carer,
-                           bool_or(relation IN ('father', 'mother') AND (phone <> '' OR family_phone <> '')) AS parent
-                    FROM guardian WHERE street_id = $1 GROUP BY child_id),
-                k AS (SELECT DISTINCT child_id FROM consent
-                      WHERE street_id = $1 AND scope = 'file' AND withdrawn_on IS NULL),
-                -- Complete active files per community: the rules of child_missing(), set-based.
-                done AS (SELECT x.community_id, count(*) AS n FROM child x
-                         JOIN g ON g.child_id = x.id JOIN k ON k.child_id = x.id
-                         WHERE x.street_id = $1 AND x.status = 'active' AND x.id_number_hash IS NOT NULL
-                           AND btrim(x.address) <> '' AND btrim(x.school) <> '' AND btrim(x.grade) <> ''
-                           AND btrim(x.parents_work_place) <> '' AND g.carer AND g.parent
+        r#"WITH done AS (SELECT x.community_id, count(*) AS n FROM child x
+                         LEFT JOIN child_file_fact f ON f.street_id = x.street_id AND f.child_id = x.id
+                         WHERE x.street_id = $1 AND x.status = 'active'
+                           AND cardinality(child_gaps(x, f.has_carer, f.has_parent_contact, f.has_consent)) = 0
                          GROUP BY x.community_id)
            SELECT c.id, c.name, c.address,
              (SELECT count(*) FROM child x WHERE x.street_id = c.street_id AND x.community_id = c.id
