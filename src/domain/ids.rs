@@ -41,6 +41,19 @@ macro_rules! typed_id {
                 Self(id)
             }
         }
+
+        /// Templates hand fields over by reference.
+        impl From<&Uuid> for $name {
+            fn from(id: &Uuid) -> Self {
+                Self(*id)
+            }
+        }
+
+        impl From<&$name> for $name {
+            fn from(id: &$name) -> Self {
+                *id
+            }
+        }
     )*};
 }
 

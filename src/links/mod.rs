@@ -1,6 +1,10 @@
-//! Every path the pages link to, in one place.
+//! Every path the pages link to, in one place: the shared ones here, each resource's in a file
+//! of its own. Templates call them by path (`crate::links::reports::report(…)`).
 
-use crate::domain::ids::{CommunityId, UserId};
+pub mod communities;
+pub mod reports;
+
+use crate::domain::ids::UserId;
 
 pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
@@ -11,7 +15,6 @@ pub const TOTP_SETUP: &str = "/account/totp";
 /// The authenticator code after the password.
 pub const TOTP_LOGIN: &str = "/login/totp";
 pub const LOCALE: &str = "/locale";
-pub const COMMUNITIES: &str = "/communities";
 pub const USERS: &str = "/users";
 pub const NEW_USER: &str = "/users/new";
 
@@ -21,14 +24,6 @@ pub fn login_with_next(next: &str) -> String {
     } else {
         format!("{LOGIN}?next={}", urlencode(next))
     }
-}
-
-pub fn community(id: CommunityId) -> String {
-    format!("/communities/{id}")
-}
-
-pub fn community_grids(id: CommunityId) -> String {
-    format!("/communities/{id}/grids")
 }
 
 pub fn user_disable(id: UserId) -> String {

@@ -1,13 +1,12 @@
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use serde_json::json;
 
-use super::db::{self as queries, CommunitySummary, GridRow, StaffRow};
+use super::db::{self as queries};
+use super::forms::{CommunityErrors, CommunityForm, GridForm};
+use super::view::{CommunitiesPage, CommunityPage, community_page};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
@@ -17,29 +16,6 @@ use crate::links;
 use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::{PathId, required_text};
-
-#[derive(Template, WebTemplate)]
-#[template(path = "communities/list.html")]
-pub struct CommunitiesPage {
-    ctx: PageCtx,
-    communities: Vec<CommunitySummary>,
-    form: CommunityForm,
-    errors: CommunityErrors,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CommunityForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    address: String,
-}
-
-#[derive(Debug, Default)]
-pub struct CommunityErrors {
-    name: Option<&'static str>,
-    address: Option<&'static str>,
-}
 
 pub async fn list_communities(
     tenant: Tenant,
@@ -89,7 +65,7 @@ pub async fn create_community(
                 tx.commit().await?;
                 // The child list's community and grid filters read them from the cache.
                 state.cache.forget_street(admin.street_id).await;
-                return Ok(Redirect::to(&links::community(id)).into_response());
+                return Ok(Redirect::to(&links::communities::community(id)).into_response());
             }
             None => errors.name = Some("community.error.name_taken"),
         }
@@ -105,47 +81,6 @@ pub async fn create_community(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "communities/show.html")]
-pub struct CommunityPage {
-    ctx: PageCtx,
-    id: CommunityId,
-    name: String,
-    grids: Vec<GridRow>,
-    staff: Vec<StaffRow>,
-    grid_name: String,
-    grid_error: Option<&'static str>,
-}
-
-async fn community_page(
-    tenant: &Tenant,
-    _state: &AppState,
-    ctx: PageCtx,
-    staff: &Staff,
-    id: CommunityId,
-) -> Result<CommunityPage> {
-    if !staff.scope.allows(id) {
-        return Err(AppError::NotFound);
-    }
-    let user = &staff.user;
-    let mut tx = tenant.begin().await?;
-    let name = queries::name_of(&mut tx, user.street_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let grids = queries::grids(&mut tx, user.street_id, id).await?;
-    let staff_rows = queries::staff(&mut tx, user.street_id, id).await?;
-    tx.commit().await?;
-    Ok(CommunityPage {
-        ctx,
-        id,
-        name,
-        grids,
-        staff: staff_rows,
-        grid_name: String::new(),
-        grid_error: None,
-    })
-}
-
 pub async fn show_community(
     tenant: Tenant,
     State(state): State<AppState>,
@@ -154,12 +89,6 @@ pub async fn show_community(
     PathId(id): PathId<CommunityId>,
 ) -> Result<CommunityPage> {
     community_page(&tenant, &state, ctx, &staff, id).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct GridForm {
-    #[serde(default)]
-    name: String,
 }
 
 pub async fn create_grid(
@@ -190,7 +119,7 @@ pub async fn create_grid(
                 tx.commit().await?;
                 // The child list's community and grid filters read them from the cache.
                 state.cache.forget_street(admin.street_id).await;
-                return Ok(Redirect::to(&links::community(id)).into_response());
+                return Ok(Redirect::to(&links::communities::community(id)).into_response());
             }
             None => "community.error.grid_taken",
         },

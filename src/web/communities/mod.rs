@@ -1,7 +1,9 @@
 //! Communities (社区) and their grids (网格).
 
 pub mod db;
+mod forms;
 mod handlers;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};

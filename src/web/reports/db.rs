@@ -1,10 +1,13 @@
 //! Report rows and their transitions.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::figures::Figures;
+use crate::auth::extract::CommunityScope;
 use crate::db::Tx;
 use crate::domain::ids::{StreetId, UserId};
 use crate::domain::semester::{Quarter, today_in_china};
@@ -254,4 +257,129 @@ pub async fn lines(
         });
     }
     Ok(out)
+}
+
+/// A report that waits for someone.
+pub struct Waiting {
+    pub community: Uuid,
+    pub name: String,
+    pub quarter: Quarter,
+    pub status: String,
+}
+
+/// The reports of the scope that wait for this user, newest quarter first: submitted ones for
+/// the street admin, returned ones for a community's staff.
+pub async fn waiting(tx: &mut Tx, street: StreetId, scope: CommunityScope) -> Result<Vec<Waiting>> {
+    let status = if scope == CommunityScope::All {
+        "submitted"
+    } else {
+        "returned"
+    };
+    let rows: Vec<(Uuid, String, i32, i16, String)> = sqlx::query_as(
+        "SELECT r.community_id, c.name, r.year, r.quarter, r.status::text FROM report r
+         JOIN community c ON c.street_id = r.street_id AND c.id = r.community_id
+         WHERE r.street_id = $1 AND ($2::uuid IS NULL OR r.community_id = $2) AND r.status = $3::text::report_status
+         ORDER BY r.year DESC, r.quarter DESC, c.name",
+    )
+    .bind(street.0)
+    .bind(scope.filter())
+    .bind(status)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(community, name, year, number, status)| Waiting {
+            community,
+            name,
+            quarter: Quarter {
+                year,
+                number: number as u32,
+            },
+            status,
+        })
+        .collect())
+}
+
+/// Weights of the annual evaluation, by metric.
+pub const METRICS: [&str; 6] = [
+    "completeness",
+    "pairing_coverage",
+    "duty_completion",
+    "talk_coverage",
+    "verification",
+    "on_time",
+];
+
+pub struct Ranked {
+    pub name: String,
+    pub metrics: Vec<Option<f64>>,
+    pub score: f64,
+}
+
+/// Each community's metrics averaged over the year's quarters that are over (or begun), and a
+/// weighted score out of 100.
+pub async fn rank(
+    tx: &mut Tx,
+    street: StreetId,
+    year: i32,
+    weights: &[(&'static str, i64)],
+) -> Result<Vec<Ranked>> {
+    let today = today_in_china();
+    let mut per: BTreeMap<String, Vec<Vec<Option<f64>>>> = BTreeMap::new();
+    for number in 1..=4 {
+        let q = Quarter { year, number };
+        if q.start() > today {
+            continue;
+        }
+        for line in lines(tx, street, None, q).await? {
+            let f = &line.figures;
+            let on_time = line.on_time.map(|t| if t { 100.0 } else { 0.0 });
+            per.entry(line.name.clone()).or_default().push(vec![
+                f.completeness(),
+                f.pairing_coverage(),
+                f.duty_completion(),
+                f.talk_coverage(),
+                f.verification(),
+                on_time,
+            ]);
+        }
+    }
+    let total_weight: i64 = weights.iter().map(|(_, w)| *w).sum::<i64>().max(1);
+    let mut ranking: Vec<Ranked> = per
+        .into_iter()
+        .map(|(name, quarters)| {
+            let metrics: Vec<Option<f64>> = (0..METRICS.len())
+                .map(|i| {
+                    let values: Vec<f64> = quarters.iter().filter_map(|q| q[i]).collect();
+                    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+                })
+                .collect();
+            let score = weights
+                .iter()
+                .zip(&metrics)
+                .map(|((_, w), m)| *w as f64 * m.unwrap_or(0.0))
+                .sum::<f64>()
+                / total_weight as f64;
+            Ranked {
+                name,
+                metrics,
+                score,
+            }
+        })
+        .collect();
+    ranking.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
+    Ok(ranking)
+}
+
+pub async fn weights(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str, i64)>> {
+    let value = sqlx::query_scalar!(
+        "SELECT evaluation_weights FROM street WHERE id = $1",
+        street.0
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(METRICS
+        .iter()
+        .map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0)))
+        .collect())
 }

@@ -1,16 +1,15 @@
 //! Reports as .xlsx: Chinese headers, formatted, one sheet per part.
 
 use axum::extract::Query;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde_json::json;
 
 use super::db as queries;
 use super::db::lines;
 use super::figures::{Figures, VISIT_KINDS};
-use super::handlers::figures_of;
-use super::overview::OverviewQuery;
+use super::forms::OverviewQuery;
+use super::view::figures_of;
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
@@ -22,24 +21,6 @@ use crate::i18n::{Lang, catalog};
 use crate::web::PathIds;
 use crate::web::context::RequestContext;
 use crate::web::scope;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    let encoded: String = serde_urlencoded::to_string([("", file_name)])
-        .unwrap_or_default()
-        .trim_start_matches('=')
-        .to_string();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"report.xlsx\"; filename*=UTF-8''{encoded}"
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
-}
 
 /// The rows of the figures sheet: label and value (numbers stay numbers).
 pub fn figure_rows(f: &Figures) -> Vec<(String, FigureValue)> {
@@ -252,7 +233,7 @@ pub async fn export_report(
     )
     .await?;
     tx.commit().await?;
-    Ok(xlsx_response(
+    Ok(crate::web::xlsx::xlsx_named(
         bytes,
         &format!("{name}-{}.xlsx", q.label(Lang::Zh)),
     ))
@@ -312,7 +293,7 @@ pub async fn export_street(
     )
     .await?;
     tx.commit().await?;
-    Ok(xlsx_response(
+    Ok(crate::web::xlsx::xlsx_named(
         bytes,
         &format!(
             "{}-{}.xlsx",

@@ -1,131 +1,26 @@
 //! One community's report for one quarter: figures, narrative, workflow.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::db::{self as queries, ReportRow, TransitionRow};
-use super::figures::{Figures, VISIT_KINDS, compute};
+use super::db::{self as queries};
+use super::figures::compute;
+use super::forms::{NarrativeForm, TransitionForm};
+use super::view::{ReportPage, report_page};
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
-use crate::auth::extract::CommunityScope;
-use crate::db::Tx;
-use crate::domain::ids::{CommunityId, StreetId};
+use crate::domain::ids::CommunityId;
 use crate::domain::role::Role;
 use crate::domain::semester::{Quarter, today_in_china};
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::web::PathIds;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::{FieldErrors, optional_text};
 use crate::web::scope;
-
-/// The figures to show: frozen for an approved report, computed from the records otherwise.
-pub async fn figures_of(
-    tx: &mut Tx,
-    street: StreetId,
-    community: Uuid,
-    q: Quarter,
-    report: Option<&ReportRow>,
-) -> Result<Figures> {
-    match report.and_then(|r| {
-        if r.status == "approved" {
-            r.frozen()
-        } else {
-            None
-        }
-    }) {
-        Some(frozen) => Ok(frozen),
-        None => compute(tx, street, community, q, today_in_china()).await,
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reports/show.html")]
-pub struct ReportPage {
-    ctx: PageCtx,
-    community_id: Uuid,
-    community: String,
-    period: String,
-    quarter: Quarter,
-    status: String,
-    figures: Figures,
-    report: Option<ReportRow>,
-    transitions: Vec<TransitionRow>,
-    is_admin: bool,
-    is_own_staff: bool,
-    errors: FieldErrors,
-    kinds: [&'static str; 8],
-    conflict: bool,
-}
-
-impl ReportPage {
-    fn editable(&self) -> bool {
-        self.is_own_staff && matches!(self.status.as_str(), "draft" | "returned")
-    }
-    fn narrative(&self, field: &str) -> &str {
-        match (&self.report, field) {
-            (Some(r), "work_done") => &r.work_done,
-            (Some(r), "problems") => &r.problems,
-            (Some(r), "next_steps") => &r.next_steps,
-            _ => "",
-        }
-    }
-    /// Visit kinds with a count above zero.
-    fn visit_counts(&self) -> Vec<(&'static str, i64)> {
-        self.kinds
-            .iter()
-            .zip(&self.figures.visits_by_kind)
-            .filter(|(_, n)| **n > 0)
-            .map(|(k, n)| (*k, *n))
-            .collect()
-    }
-    fn version(&self) -> i32 {
-        self.report.as_ref().map(|r| r.version).unwrap_or(0)
-    }
-}
-
-async fn report_page(
-    tx: &mut Tx,
-    staff: &Staff,
-    ctx: PageCtx,
-    community: CommunityId,
-    q: Quarter,
-    errors: FieldErrors,
-) -> Result<ReportPage> {
-    let street = staff.user.street_id;
-    let name = scope::community(tx, staff, community).await?;
-    let report = queries::find(tx, street, community.0, q).await?;
-    let figures = figures_of(tx, street, community.0, q, report.as_ref()).await?;
-    let transitions = match &report {
-        Some(r) => queries::transitions(tx, street, r.id).await?,
-        None => Vec::new(),
-    };
-    Ok(ReportPage {
-        ctx,
-        community_id: community.0,
-        community: name,
-        period: q.key(),
-        quarter: q,
-        status: report
-            .as_ref()
-            .map(|r| r.status.clone())
-            .unwrap_or_else(|| "draft".to_string()),
-        figures,
-        report,
-        transitions,
-        is_admin: staff.scope == CommunityScope::All,
-        is_own_staff: staff.user.role == Role::CommunityStaff && staff.scope.allows(community),
-        errors,
-        kinds: VISIT_KINDS,
-        conflict: false,
-    })
-}
 
 pub async fn show_report(
     tenant: Tenant,
@@ -138,18 +33,6 @@ pub async fn show_report(
     let page = report_page(&mut tx, &staff, ctx, community, q, FieldErrors::default()).await?;
     tx.commit().await?;
     Ok(page)
-}
-
-#[derive(Deserialize)]
-pub struct NarrativeForm {
-    #[serde(default)]
-    work_done: String,
-    #[serde(default)]
-    problems: String,
-    #[serde(default)]
-    next_steps: String,
-    #[serde(default)]
-    version: String,
 }
 
 /// The staff's narrative: work done, problems, next steps. Only while draft or returned.
@@ -218,15 +101,7 @@ pub async fn save_narrative(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct TransitionForm {
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    comment: String,
+    Ok(Redirect::to(&links::reports::report(community, &period)).into_response())
 }
 
 /// draft/returned -> submitted (the community's staff); submitted -> returned or approved, and
@@ -326,5 +201,5 @@ pub async fn transition(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/reports/{community}/{period}")).into_response())
+    Ok(Redirect::to(&links::reports::report(community, &period)).into_response())
 }

@@ -5,9 +5,11 @@
 pub mod db;
 mod export;
 pub mod figures;
+mod forms;
 mod handlers;
 mod overview;
 pub mod street;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};

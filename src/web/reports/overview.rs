@@ -1,20 +1,17 @@
 //! The reports page: every community of the scope side by side for a quarter, opening on what
 //! needs doing, with what waits for the user at the top.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::Query;
 use chrono::NaiveDate;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::db::{CommunityLine, deadline, deadline_days, lines};
-use super::figures::Figures;
+use super::db::{Waiting, waiting};
+use super::forms::OverviewQuery;
+use super::view::StreetReportsPage;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
-use crate::db::Tx;
-use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, today_in_china};
 use crate::error::Result;
 use crate::web::context::PageCtx;
@@ -48,97 +45,6 @@ fn sort_value(line: &CommunityLine, column: &str) -> f64 {
         "overdue" => f.follow_ups_overdue as f64,
         _ => 0.0,
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct OverviewQuery {
-    #[serde(default)]
-    pub period: String,
-    #[serde(default)]
-    pub sort: String,
-    #[serde(default)]
-    pub dir: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reports/street.html")]
-pub struct StreetReportsPage {
-    ctx: PageCtx,
-    quarter: Quarter,
-    period: String,
-    periods: Vec<Quarter>,
-    lines: Vec<CommunityLine>,
-    sort: String,
-    dir: String,
-    columns: [&'static str; 10],
-    on_time_rate: String,
-    /// Before the deadline: how many of the communities owing a report have submitted it.
-    submitted_so_far: Option<String>,
-    deadline: NaiveDate,
-    is_admin: bool,
-    /// Reports that wait for this user: submitted ones for the street admin to review,
-    /// returned ones for the community to fix.
-    waiting: Vec<Waiting>,
-    /// Communities whose last finished quarter's report is past its deadline and not submitted.
-    overdue: Vec<(Uuid, String, Quarter)>,
-}
-
-impl StreetReportsPage {
-    fn sort_link(&self, column: &str) -> String {
-        let dir = if self.sort == column && self.dir != "asc" {
-            "asc"
-        } else {
-            "desc"
-        };
-        format!("/reports?period={}&sort={column}&dir={dir}", self.period)
-    }
-    fn pct(&self, v: Option<f64>) -> String {
-        Figures::show(v)
-    }
-    fn key(&self, q: &Quarter) -> String {
-        q.key()
-    }
-}
-
-/// A report that waits for someone.
-pub struct Waiting {
-    pub community: Uuid,
-    pub name: String,
-    pub quarter: Quarter,
-    pub status: String,
-}
-
-/// The reports of the scope that wait for this user, newest quarter first: submitted ones for
-/// the street admin, returned ones for a community's staff.
-async fn waiting(tx: &mut Tx, street: StreetId, scope: CommunityScope) -> Result<Vec<Waiting>> {
-    let status = if scope == CommunityScope::All {
-        "submitted"
-    } else {
-        "returned"
-    };
-    let rows: Vec<(Uuid, String, i32, i16, String)> = sqlx::query_as(
-        "SELECT r.community_id, c.name, r.year, r.quarter, r.status::text FROM report r
-         JOIN community c ON c.street_id = r.street_id AND c.id = r.community_id
-         WHERE r.street_id = $1 AND ($2::uuid IS NULL OR r.community_id = $2) AND r.status = $3::text::report_status
-         ORDER BY r.year DESC, r.quarter DESC, c.name",
-    )
-    .bind(street.0)
-    .bind(scope.filter())
-    .bind(status)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(community, name, year, number, status)| Waiting {
-            community,
-            name,
-            quarter: Quarter {
-                year,
-                number: number as u32,
-            },
-            status,
-        })
-        .collect())
 }
 
 /// The quarter the page opens on: the newest one with a report waiting for this user; else the

@@ -3,133 +3,25 @@
 
 use std::collections::BTreeMap;
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::db::lines;
-use super::figures::Figures;
+use super::db::{METRICS, rank, weights};
+use super::forms::{WeightsForm, YearQuery};
+use super::view::{EvaluationPage, QualityPage};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::db::Tx;
-use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, Semester, today_in_china};
 use crate::error::Result;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
-
-/// Weights of the annual evaluation, by metric.
-pub const METRICS: [&str; 6] = [
-    "completeness",
-    "pairing_coverage",
-    "duty_completion",
-    "talk_coverage",
-    "verification",
-    "on_time",
-];
-
-pub struct Ranked {
-    pub name: String,
-    pub metrics: Vec<Option<f64>>,
-    pub score: f64,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reports/evaluation.html")]
-pub struct EvaluationPage {
-    ctx: PageCtx,
-    year: i32,
-    weights: Vec<(&'static str, i64)>,
-    ranking: Vec<Ranked>,
-    errors: FieldErrors,
-}
-
-impl EvaluationPage {
-    fn pct(&self, v: &Option<f64>) -> String {
-        Figures::show(*v)
-    }
-}
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
-}
-
-async fn weights(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str, i64)>> {
-    let value = sqlx::query_scalar!(
-        "SELECT evaluation_weights FROM street WHERE id = $1",
-        street.0
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(METRICS
-        .iter()
-        .map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0)))
-        .collect())
-}
-
-/// Each community's metrics averaged over the year's quarters that are over (or begun), and a
-/// weighted score out of 100.
-pub async fn rank(
-    tx: &mut Tx,
-    street: StreetId,
-    year: i32,
-    weights: &[(&'static str, i64)],
-) -> Result<Vec<Ranked>> {
-    let today = today_in_china();
-    let mut per: BTreeMap<String, Vec<Vec<Option<f64>>>> = BTreeMap::new();
-    for number in 1..=4 {
-        let q = Quarter { year, number };
-        if q.start() > today {
-            continue;
-        }
-        for line in lines(tx, street, None, q).await? {
-            let f = &line.figures;
-            let on_time = line.on_time.map(|t| if t { 100.0 } else { 0.0 });
-            per.entry(line.name.clone()).or_default().push(vec![
-                f.completeness(),
-                f.pairing_coverage(),
-                f.duty_completion(),
-                f.talk_coverage(),
-                f.verification(),
-                on_time,
-            ]);
-        }
-    }
-    let total_weight: i64 = weights.iter().map(|(_, w)| *w).sum::<i64>().max(1);
-    let mut ranking: Vec<Ranked> = per
-        .into_iter()
-        .map(|(name, quarters)| {
-            let metrics: Vec<Option<f64>> = (0..METRICS.len())
-                .map(|i| {
-                    let values: Vec<f64> = quarters.iter().filter_map(|q| q[i]).collect();
-                    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-                })
-                .collect();
-            let score = weights
-                .iter()
-                .zip(&metrics)
-                .map(|((_, w), m)| *w as f64 * m.unwrap_or(0.0))
-                .sum::<f64>()
-                / total_weight as f64;
-            Ranked {
-                name,
-                metrics,
-                score,
-            }
-        })
-        .collect();
-    ranking.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
-    Ok(ranking)
-}
 
 pub async fn evaluation(
     tenant: Tenant,
@@ -152,12 +44,6 @@ pub async fn evaluation(
         ranking,
         errors: FieldErrors::default(),
     })
-}
-
-#[derive(Deserialize)]
-pub struct WeightsForm {
-    #[serde(flatten)]
-    fields: std::collections::HashMap<String, String>,
 }
 
 pub async fn save_weights(
@@ -213,19 +99,7 @@ pub async fn save_weights(
     )
     .await?;
     tx.commit().await?;
-    Ok(axum::response::Redirect::to("/reports/evaluation").into_response())
-}
-
-/// Data quality: what to fix, where.
-#[derive(Template, WebTemplate)]
-#[template(path = "reports/quality.html")]
-pub struct QualityPage {
-    ctx: PageCtx,
-    missing: Vec<(String, Vec<(Uuid, String)>)>,
-    not_updated: Vec<(Uuid, String)>,
-    unverified: Vec<(Uuid, String)>,
-    inactive: Vec<crate::web::pairings::db::PairingRow>,
-    late: Vec<(String, Quarter)>,
+    Ok(axum::response::Redirect::to(crate::links::reports::EVALUATION).into_response())
 }
 
 pub async fn data_quality(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<QualityPage> {
