@@ -29,68 +29,29 @@ pub fn figure_rows(f: &Figures) -> Vec<(String, FigureValue)> {
         v.map(|x| FigureValue::Percent(x / 100.0))
             .unwrap_or(FigureValue::Text("—".into()))
     };
-    vec![
+    [
+        ("children", FigureValue::Count(f.children)),
+        ("new_children", FigureValue::Count(f.new_children)),
+        ("exited_children", FigureValue::Count(f.exited_children)),
+        ("completeness", pct(f.completeness())),
+        ("pairing_coverage", pct(f.pairing_coverage())),
+        ("visits", FigureValue::Count(f.visits)),
+        ("duty_completion", pct(f.duty_completion())),
+        ("talk_coverage", pct(f.talk_coverage())),
+        ("activities", FigureValue::Count(f.activities)),
+        ("person_times", FigureValue::Count(f.person_times)),
+        ("aid_count", FigureValue::Count(f.aid_count)),
+        ("aid_yuan", FigureValue::Yuan(f.aid_fen)),
+        ("follow_ups_open", FigureValue::Count(f.follow_ups_open)),
         (
-            t.t("report.figure.children").into(),
-            FigureValue::Count(f.children),
-        ),
-        (
-            t.t("report.figure.new_children").into(),
-            FigureValue::Count(f.new_children),
-        ),
-        (
-            t.t("report.figure.exited_children").into(),
-            FigureValue::Count(f.exited_children),
-        ),
-        (
-            t.t("report.figure.completeness").into(),
-            pct(f.completeness()),
-        ),
-        (
-            t.t("report.figure.pairing_coverage").into(),
-            pct(f.pairing_coverage()),
-        ),
-        (
-            t.t("report.figure.visits").into(),
-            FigureValue::Count(f.visits),
-        ),
-        (
-            t.t("report.figure.duty_completion").into(),
-            pct(f.duty_completion()),
-        ),
-        (
-            t.t("report.figure.talk_coverage").into(),
-            pct(f.talk_coverage()),
-        ),
-        (
-            t.t("report.figure.activities").into(),
-            FigureValue::Count(f.activities),
-        ),
-        (
-            t.t("report.figure.person_times").into(),
-            FigureValue::Count(f.person_times),
-        ),
-        (
-            t.t("report.figure.aid_count").into(),
-            FigureValue::Count(f.aid_count),
-        ),
-        (
-            t.t("report.figure.aid_yuan").into(),
-            FigureValue::Yuan(f.aid_fen),
-        ),
-        (
-            t.t("report.figure.follow_ups_open").into(),
-            FigureValue::Count(f.follow_ups_open),
-        ),
-        (
-            t.t("report.figure.follow_ups_overdue").into(),
+            "follow_ups_overdue",
             FigureValue::Count(f.follow_ups_overdue),
         ),
-        (
-            t.t("report.figure.verification").into(),
-            pct(f.verification()),
-        ),
+        ("verification", pct(f.verification())),
     ]
+    .into_iter()
+    .map(|(key, value)| (t.t(&format!("report.figure.{key}")).to_string(), value))
+    .collect()
 }
 
 pub enum FigureValue {
