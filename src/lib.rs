@@ -69,7 +69,6 @@ pub fn app(state: AppState) -> Router {
             web::context::middleware,
         ))
         .merge(web::ops::router())
-        .route("/metrics", axum::routing::get(metrics::endpoint))
         .layer(axum::middleware::from_fn_with_state(
             state.body_timeouts,
             web::guard::body_deadline,

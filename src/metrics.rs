@@ -7,16 +7,13 @@ use std::sync::LazyLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use prometheus::core::Collector;
 use prometheus::{
     HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-
-use crate::state::AppState;
 
 /// Latency buckets, in seconds.
 const BUCKETS: [f64; 11] = [
@@ -145,25 +142,4 @@ pub fn render(pool: (u32, usize, u32)) -> String {
             tracing::error!(error = %e, "metrics could not be encoded");
             String::new()
         })
-}
-
-/// `GET /metrics`. With `SHOUHU_METRICS_TOKEN` set, only `Authorization: Bearer <token>` gets in.
-pub async fn endpoint(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = &state.metrics_token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let ok = given
-            .is_some_and(|g| crate::domain::crypto::secrets_match(g.as_bytes(), token.as_bytes()));
-        if !ok {
-            return StatusCode::NOT_FOUND.into_response();
-        }
-    }
-    let mut response = render(state.requests.stats()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
-    response
 }

@@ -1,8 +1,9 @@
-//! Operations endpoints: liveness and readiness.
+//! Operations endpoints: liveness, readiness and the Prometheus metrics.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::state::AppState;
@@ -11,6 +12,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -28,4 +30,25 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// `GET /metrics`. With `SHOUHU_METRICS_TOKEN` set, only `Authorization: Bearer <token>` gets in.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let ok = given
+            .is_some_and(|g| crate::domain::crypto::secrets_match(g.as_bytes(), token.as_bytes()));
+        if !ok {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    }
+    let mut response = crate::metrics::render(state.requests.stats()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
