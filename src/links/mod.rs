@@ -1,5 +1,9 @@
 //! Every path the pages link to, in one place.
 
+pub mod account;
+pub mod audit;
+pub mod compliance;
+
 use crate::domain::ids::{CommunityId, UserId};
 
 pub const HOME: &str = "/";
