@@ -23,7 +23,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
-use axum::routing::post;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -33,16 +32,7 @@ pub use crate::state::AppState;
 /// The whole application as one router, so tests can drive it without a socket.
 pub fn app(state: AppState) -> Router {
     let pages = Router::new()
-        .route(
-            "/login",
-            axum::routing::get(auth::handlers::login_form).post(auth::handlers::login),
-        )
-        .route("/logout", post(auth::handlers::logout))
-        .route(
-            "/password",
-            axum::routing::get(auth::handlers::password_form).post(auth::handlers::change_password),
-        )
-        .route("/locale", post(auth::handlers::set_locale))
+        .merge(web::account::router())
         .merge(web::home::router())
         .merge(web::communities::router())
         .merge(web::children::router())
@@ -56,7 +46,6 @@ pub fn app(state: AppState) -> Router {
         .merge(web::api::router())
         .merge(web::users::router())
         .merge(web::audit_log::router())
-        .merge(web::account::router())
         .merge(web::compliance::router())
         .fallback(|| async { AppError::NotFound });
 

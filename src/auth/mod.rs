@@ -1,9 +1,9 @@
-//! Accounts, sessions, CSRF, login throttling and the role extractors.
+//! Who is asking: sessions, CSRF, bearer tokens, password hashing, login throttling,
+//! authenticator codes and the role extractors.
 
 pub mod bearer;
 pub mod csrf;
 pub mod extract;
-pub mod handlers;
 pub mod password;
 pub mod request;
 pub mod session;

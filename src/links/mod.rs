@@ -1,7 +1,10 @@
 //! Every path the pages link to, in one place: the shared ones here, each resource's in a file
 //! of its own. Templates call them by path (`crate::links::reports::report(…)`).
 
+pub mod account;
+pub mod audit;
 pub mod communities;
+pub mod compliance;
 pub mod reports;
 
 use crate::domain::ids::UserId;

@@ -5,7 +5,6 @@ pub mod activities;
 pub mod aid;
 pub mod api;
 pub mod assets;
-pub mod audit_detail;
 pub mod audit_log;
 pub mod charts;
 pub mod children;

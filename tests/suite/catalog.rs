@@ -113,7 +113,7 @@ fn every_key_used_exists_in_both_languages() {
             .iter()
             .map(|k| format!("child.missing.{k}"))
             .collect(),
-        shouhu::web::audit_log::ACTIONS
+        shouhu::web::audit_log::forms::ACTIONS
             .iter()
             .map(|k| format!("audit.action.{k}"))
             .collect(),

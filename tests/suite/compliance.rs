@@ -451,10 +451,14 @@ async fn the_retention_period_is_a_street_setting(pool: PgPool) {
 
 // ---- Compliance export --------------------------------------------------------------------
 
-async fn figures_of(pool: &PgPool, street: Uuid, year: i32) -> shouhu::web::compliance::Figures {
+async fn figures_of(
+    pool: &PgPool,
+    street: Uuid,
+    year: i32,
+) -> shouhu::web::compliance::db::Figures {
     let street = shouhu::domain::ids::StreetId(street);
     let mut tx = shouhu::db::begin(pool, street, None).await.unwrap();
-    let f = shouhu::web::compliance::figures(&mut tx, street, year)
+    let f = shouhu::web::compliance::db::figures(&mut tx, street, year)
         .await
         .unwrap();
     tx.commit().await.unwrap();

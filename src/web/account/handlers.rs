@@ -1,64 +1,36 @@
-//! Login, logout, password change.
+//! Sign-in with a password, sign-out, the password change and the interface language.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
-use serde::Deserialize;
 use serde_json::json;
 
+use super::db;
+use super::forms::{LocaleForm, LoginForm, NextQuery, PasswordForm, safe_next};
+use super::view::{LoginPage, PasswordErrors, PasswordPage};
 use crate::audit;
 use crate::auth::Anonymous;
 use crate::auth::Tenant;
 use crate::auth::extract::AnyUser;
 use crate::auth::{password, session, throttle};
-use crate::db;
-use crate::domain::ids::{StreetId, UserId};
 use crate::error::{AppError, Result};
 use crate::links;
 use crate::state::AppState;
-use crate::web::context::{PageCtx, RequestContext, set_cookie};
-
-#[derive(Template, WebTemplate)]
-#[template(path = "auth/login.html")]
-pub struct LoginPage {
-    ctx: PageCtx,
-    login: String,
-    next: String,
-    error: Option<&'static str>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
+use crate::web::context::{LANG_COOKIE, PageCtx, RequestContext, set_cookie};
 
 pub async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
     if ctx.user.is_some() {
         return Redirect::to(links::HOME).into_response();
     }
-    let next = q
-        .next
-        .filter(|n| links::is_local_path(n))
-        .unwrap_or_default();
     LoginPage {
         ctx,
         login: String::new(),
-        next,
+        next: safe_next(&q.next),
         error: None,
     }
     .into_response()
-}
-
-#[derive(Deserialize)]
-pub struct LoginForm {
-    login: String,
-    password: String,
-    #[serde(default)]
-    next: String,
 }
 
 /// One message for every refusal, so the page never tells whether an account exists.
@@ -71,11 +43,7 @@ pub async fn login(
 ) -> Result<Response> {
     let ip = rctx.ip;
     let ctx = PageCtx::from(rctx);
-    let next = if links::is_local_path(&form.next) {
-        form.next.clone()
-    } else {
-        String::new()
-    };
+    let next = safe_next(&form.next);
     let refuse = |ctx: PageCtx, error: &'static str| LoginPage {
         ctx,
         login: form.login.trim().to_string(),
@@ -94,14 +62,7 @@ pub async fn login(
 
     let anonymous = Anonymous::from(&state.requests);
     let mut tx = anonymous.begin().await?;
-    let account = sqlx::query!(
-        r#"SELECT street_id AS "street_id!", user_id AS "user_id!", password_hash AS "password_hash!",
-                  disabled AS "disabled!", locked_until, fail_window_start, fail_window_count AS "fail_window_count!"
-           FROM auth_user_by_login($1)"#,
-        form.login,
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
+    let account = db::account_by_login(&mut tx, &form.login).await?;
     tx.commit().await?;
 
     let Some(account) = account else {
@@ -116,8 +77,7 @@ pub async fn login(
         throttle::answer_failure_at(start, under_lock).await;
         return Ok(refuse(ctx, LOGIN_FAILED).into_response());
     };
-    let street = StreetId(account.street_id);
-    let user = UserId(account.user_id);
+    let (street, user) = (account.street_id, account.user_id);
     let now = Utc::now();
     let hour_ago = now - Duration::hours(1);
     let over_hourly = account.fail_window_start.is_some_and(|s| s > hour_ago)
@@ -134,7 +94,7 @@ pub async fn login(
     let ip_text = ip.to_string();
     if !password_ok || account.disabled {
         if !password_ok {
-            record_failure(&mut tx, street, user).await?;
+            db::record_failure(&mut tx, street, user).await?;
             state.throttle.failed(&form.login, ip, under_lock);
         }
         let reason = if !password_ok { "password" } else { "disabled" };
@@ -153,19 +113,12 @@ pub async fn login(
     }
     state.throttle.succeeded(&form.login, ip);
 
-    let account_state = sqlx::query!(
-        r#"SELECT must_change_password, totp_enabled_at IS NOT NULL AS "totp!" FROM app_user
-           WHERE street_id = $1 AND id = $2"#,
-        street.0,
-        user.0,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let account_state = db::after_password(&mut tx, street, user).await?;
     let must_change = account_state.must_change_password;
     // With an authenticator, the failure count is cleared only after the code: a known password
     // must not reset the throttle on guessing codes.
     if !account_state.totp {
-        signed_in(&mut tx, street, user).await?;
+        db::signed_in(&mut tx, street, user).await?;
     }
     // A new session id at every login; whatever session this browser had is ended.
     if let Some(old) = &ctx.user {
@@ -178,16 +131,7 @@ pub async fn login(
         // opens nothing but the code page.
         let cookie = session::create_pending(&mut tx, street, user).await?;
         tx.commit().await?;
-        let target = if next.is_empty() {
-            links::TOTP_LOGIN.to_string()
-        } else {
-            format!(
-                "{}?{}",
-                links::TOTP_LOGIN,
-                serde_urlencoded::to_string([("next", &next)]).unwrap_or_default()
-            )
-        };
-        let mut response = Redirect::to(&target).into_response();
+        let mut response = Redirect::to(&links::account::totp_login(&next)).into_response();
         response.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(session::COOKIE, &cookie, None, state.secure_cookies),
@@ -221,54 +165,6 @@ pub async fn login(
     Ok(response)
 }
 
-/// A full sign-in: the failure count is cleared and the time noted.
-pub async fn signed_in(tx: &mut db::Tx, street: StreetId, user: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login_at = now()
-         WHERE street_id = $1 AND id = $2",
-        street.0,
-        user.0,
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Count a failed password or code on the account: a growing delay after five in a row, and
-/// at most 100 an hour before every attempt waits (see `throttle`).
-pub async fn record_failure(
-    tx: &mut db::Tx,
-    street: StreetId,
-    user: UserId,
-) -> Result<(), sqlx::Error> {
-    let row = sqlx::query!(
-        "UPDATE app_user SET
-             failed_logins = failed_logins + 1,
-             fail_window_count = CASE WHEN fail_window_start IS NULL OR fail_window_start < now() - interval '1 hour'
-                                      THEN 1 ELSE fail_window_count + 1 END,
-             fail_window_start = CASE WHEN fail_window_start IS NULL OR fail_window_start < now() - interval '1 hour'
-                                      THEN now() ELSE fail_window_start END
-         WHERE street_id = $1 AND id = $2
-         RETURNING failed_logins",
-        street.0,
-        user.0,
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let delay = throttle::lock_seconds(row.failed_logins);
-    if delay > 0 {
-        sqlx::query!(
-            "UPDATE app_user SET locked_until = now() + make_interval(secs => $3) WHERE street_id = $1 AND id = $2",
-            street.0,
-            user.0,
-            delay as f64,
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
 pub async fn logout(
     tenant: Tenant,
     State(state): State<AppState>,
@@ -295,34 +191,12 @@ pub async fn logout(
     Ok(response)
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "auth/password.html")]
-pub struct PasswordPage {
-    ctx: PageCtx,
-    forced: bool,
-    errors: PasswordErrors,
-}
-
-#[derive(Debug, Default)]
-pub struct PasswordErrors {
-    current: Option<&'static str>,
-    new: Option<&'static str>,
-    confirm: Option<&'static str>,
-}
-
 pub async fn password_form(ctx: PageCtx, AnyUser(user): AnyUser) -> PasswordPage {
     PasswordPage {
         ctx,
         forced: user.must_change_password,
         errors: PasswordErrors::default(),
     }
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    current: String,
-    new: String,
-    confirm: String,
 }
 
 pub async fn change_password(
@@ -357,26 +231,21 @@ pub async fn change_password(
         throttle::Before::Check { under_lock } => under_lock,
     };
     let mut tx = tenant.begin().await?;
-    let stored = sqlx::query!(
-        "SELECT password_hash, locked_until FROM app_user WHERE street_id = $1 AND id = $2",
-        user.street_id.0,
-        user.user_id.0,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let (stored_hash, locked_until) =
+        db::password_hash(&mut tx, user.street_id, user.user_id).await?;
     tx.commit().await?;
     // The delay and the hash are waited out without a database connection.
-    let under_lock = under_lock || stored.locked_until.is_some_and(|t| t > Utc::now());
+    let under_lock = under_lock || locked_until.is_some_and(|t| t > Utc::now());
     if under_lock {
         tokio::time::sleep(throttle::UNDER_LOCK_DELAY).await;
     }
-    let current_ok = password::verify(form.current.clone(), stored.password_hash).await;
+    let current_ok = password::verify(form.current.clone(), stored_hash).await;
     let mut tx = tenant.begin().await?;
     if current_ok {
         state.throttle.succeeded(&user.login, client);
     } else {
         errors.current = Some("password.error.current_wrong");
-        record_failure(&mut tx, user.street_id, user.user_id).await?;
+        db::record_failure(&mut tx, user.street_id, user.user_id).await?;
         state.throttle.failed(&user.login, client, under_lock);
         audit::record(
             &mut tx,
@@ -404,15 +273,7 @@ pub async fn change_password(
     }
 
     let hash = password::hash(form.new).await?;
-    sqlx::query!(
-        "UPDATE app_user SET password_hash = $3, must_change_password = false, version = version + 1, updated_at = now()
-         WHERE street_id = $1 AND id = $2",
-        user.street_id.0,
-        user.user_id.0,
-        hash,
-    )
-    .execute(&mut *tx)
-    .await?;
+    db::set_password(&mut tx, user.street_id, user.user_id, &hash).await?;
     // Every session of the user ends, this one included; this browser gets a fresh one.
     session::end_all(&mut tx, user.street_id, user.user_id).await?;
     let cookie = session::create(&mut tx, user.street_id, user.user_id).await?;
@@ -434,13 +295,6 @@ pub async fn change_password(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-pub struct LocaleForm {
-    lang: String,
-    #[serde(default)]
-    back: String,
-}
-
 /// Switch the interface language: a cookie for this browser, and the account's setting.
 pub async fn set_locale(
     tenant: Tenant,
@@ -451,14 +305,7 @@ pub async fn set_locale(
     let lang = crate::i18n::Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
     if let Some(user) = &rctx.user {
         let mut tx = tenant.begin().await?;
-        sqlx::query!(
-            "UPDATE app_user SET locale = $3 WHERE street_id = $1 AND id = $2",
-            user.street_id.0,
-            user.user_id.0,
-            lang.code(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        db::set_locale(&mut tx, user.street_id, user.user_id, lang.code()).await?;
         tx.commit().await?;
     }
     let back = if links::is_local_path(&form.back) {
@@ -470,7 +317,7 @@ pub async fn set_locale(
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
-            crate::web::context::LANG_COOKIE,
+            LANG_COOKIE,
             lang.code(),
             Some(365 * 24 * 3600),
             state.secure_cookies,

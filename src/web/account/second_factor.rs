@@ -3,38 +3,26 @@
 //! and, once the first code checks out, ten recovery codes shown once and stored hashed. At
 //! sign-in the code (or one recovery code) comes after the password.
 
-use askama::Template;
-use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use serde::Deserialize;
 use serde_json::json;
+use sqlx::PgConnection;
 
+use super::db;
+use super::forms::{CodeForm, CodeOnly, NextQuery, safe_next};
+use super::view::{CodePage, SecurityPage};
 use crate::audit;
 use crate::auth::extract::AnyUser;
-use crate::auth::handlers::{record_failure, signed_in};
 use crate::auth::throttle;
 use crate::auth::{Anonymous, Tenant};
 use crate::auth::{SessionUser, session, totp};
-use crate::db::Tx;
 use crate::domain::ids::{StreetId, UserId};
-use crate::domain::role::Role;
 use crate::error::{AppError, Result};
 use crate::links;
 use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext, cookie, set_cookie};
-
-pub fn router() -> Router<AppState> {
-    // Literal paths (links::TOTP_LOGIN, links::TOTP_SETUP): the route-listing tests read them.
-    Router::new()
-        .route("/login/totp", get(code_form).post(check_code))
-        .route("/account/totp", get(security_page).post(confirm_enrolment))
-        .route("/account/totp/recovery-codes", post(new_recovery_codes))
-        .route("/account/totp/disable", post(disable))
-}
 
 const ISSUER: &str = "守护 Shouhu";
 
@@ -42,7 +30,7 @@ fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// What an account's authenticator looks like in the database.
+/// An account's authenticator, its secrets decrypted.
 struct TotpState {
     secret: Option<Vec<u8>>,
     pending: Option<Vec<u8>>,
@@ -52,21 +40,12 @@ struct TotpState {
 }
 
 async fn totp_state(
-    tx: &mut Tx,
+    conn: &mut PgConnection,
     state: &AppState,
     street: StreetId,
     user: UserId,
 ) -> Result<TotpState> {
-    let row = sqlx::query!(
-        r#"SELECT u.totp_secret_enc, u.totp_pending_enc, u.totp_last_step, u.role::text AS "role!", st.totp_required,
-                  (SELECT count(*) FROM recovery_code r WHERE r.street_id = u.street_id AND r.user_id = u.id AND r.used_at IS NULL) AS "left!"
-           FROM app_user u JOIN street st ON st.id = u.street_id
-           WHERE u.street_id = $1 AND u.id = $2"#,
-        street.0,
-        user.0
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+    let row = db::totp_row(conn, street, user).await?;
     let open = |blob: Option<Vec<u8>>| -> Result<Option<Vec<u8>>> {
         blob.map(|b| {
             state
@@ -78,12 +57,12 @@ async fn totp_state(
         .transpose()
     };
     Ok(TotpState {
-        secret: open(row.totp_secret_enc)?,
+        secret: open(row.secret_enc)?,
         // An enrolment begun under another data key is simply begun again.
-        pending: open(row.totp_pending_enc).ok().flatten(),
-        last_step: row.totp_last_step,
-        required: row.totp_required && row.role != Role::Volunteer.key(),
-        recovery_left: row.left,
+        pending: open(row.pending_enc).ok().flatten(),
+        last_step: row.last_step,
+        required: row.required,
+        recovery_left: row.recovery_left,
     })
 }
 
@@ -98,50 +77,10 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Marks a time step used, once: false if another request used it (or a newer one) first.
-async fn use_step(tx: &mut Tx, street: StreetId, user: UserId, step: i64) -> Result<bool> {
-    let done = sqlx::query!(
-        "UPDATE app_user SET totp_last_step = $3 WHERE street_id = $1 AND id = $2 AND totp_last_step < $3",
-        street.0,
-        user.0,
-        step
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Replaces the account's recovery codes; returns the new ones (to show once).
-async fn replace_recovery_codes(
-    tx: &mut Tx,
-    street: StreetId,
-    user: UserId,
-) -> Result<Vec<String>> {
-    sqlx::query!(
-        "DELETE FROM recovery_code WHERE street_id = $1 AND user_id = $2",
-        street.0,
-        user.0
-    )
-    .execute(&mut **tx)
-    .await?;
-    let codes = totp::new_recovery_codes();
-    for code in &codes {
-        sqlx::query!(
-            "INSERT INTO recovery_code (street_id, user_id, code_hash) VALUES ($1, $2, $3)",
-            street.0,
-            user.0,
-            totp::recovery_hash(code)
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(codes)
-}
-
 /// Whether `typed` is a current, unused code of the account's enrolled authenticator; if so its
 /// time step is spent.
 async fn current_code(
-    tx: &mut Tx,
+    conn: &mut PgConnection,
     street: StreetId,
     user: UserId,
     secret: Option<&[u8]>,
@@ -149,7 +88,7 @@ async fn current_code(
     typed: &str,
 ) -> Result<bool> {
     match secret.and_then(|s| totp::verify(s, typed, unix_now(), last_step)) {
-        Some(step) => use_step(tx, street, user, step).await,
+        Some(step) => Ok(db::use_step(conn, street, user, step).await?),
         None => Ok(false),
     }
 }
@@ -157,51 +96,21 @@ async fn current_code(
 /// A typed code: an authenticator code that has not been used, or an unused recovery code
 /// (which is then spent). Returns how it was proved, or `None`.
 async fn check_second_factor(
-    tx: &mut Tx,
+    conn: &mut PgConnection,
     street: StreetId,
     user: UserId,
     secret: &[u8],
     last_step: i64,
     typed: &str,
 ) -> Result<Option<&'static str>> {
-    if current_code(tx, street, user, Some(secret), last_step, typed).await? {
+    if current_code(conn, street, user, Some(secret), last_step, typed).await? {
         return Ok(Some("totp"));
     }
-    let spent = sqlx::query!(
-        "UPDATE recovery_code SET used_at = now()
-         WHERE street_id = $1 AND user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-        street.0,
-        user.0,
-        totp::recovery_hash(typed)
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok((spent.rows_affected() == 1).then_some("recovery_code"))
+    let spent = db::spend_recovery_code(conn, street, user, &totp::recovery_hash(typed)).await?;
+    Ok(spent.then_some("recovery_code"))
 }
 
 // ---- The code after the password -----------------------------------------------------------
-
-#[derive(Template, WebTemplate)]
-#[template(path = "auth/totp_login.html")]
-pub struct CodePage {
-    ctx: PageCtx,
-    next: String,
-    error: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    #[serde(default)]
-    next: String,
-}
-
-fn safe_next(next: &str) -> String {
-    if links::is_local_path(next) {
-        next.to_string()
-    } else {
-        String::new()
-    }
-}
 
 async fn pending(state: &AppState, headers: &HeaderMap) -> Result<Option<session::PendingSignIn>> {
     match cookie(headers, session::COOKIE) {
@@ -227,14 +136,6 @@ pub async fn code_form(
     .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    next: String,
-}
-
 pub async fn check_code(
     State(state): State<AppState>,
     rctx: RequestContext,
@@ -252,13 +153,7 @@ pub async fn check_code(
     let start = tokio::time::Instant::now();
     let tenant = Anonymous::from(&state.requests).tenant(street, Some(user));
     let mut tx = tenant.begin().await?;
-    let account = sqlx::query!(
-        "SELECT login, locked_until, must_change_password FROM app_user WHERE street_id = $1 AND id = $2",
-        street.0,
-        user.0
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let account = db::code_account(&mut tx, street, user).await?;
     let refuse = |ctx: PageCtx, error: &'static str| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -296,7 +191,7 @@ pub async fn check_code(
     let proved =
         check_second_factor(&mut tx, street, user, &secret, totp.last_step, &form.code).await?;
     let Some(how) = proved else {
-        record_failure(&mut tx, street, user).await?;
+        db::record_failure(&mut tx, street, user).await?;
         state.throttle.failed(&account.login, client, under_lock);
         audit::record(
             &mut tx,
@@ -323,7 +218,7 @@ pub async fn check_code(
         )
         .await?;
     }
-    signed_in(&mut tx, street, user).await?;
+    db::signed_in(&mut tx, street, user).await?;
     // A fresh session id now that the sign-in is complete.
     session::end(&mut tx, street, sign_in.session_id).await?;
     let cookie_value = session::create(&mut tx, street, user).await?;
@@ -354,57 +249,23 @@ pub async fn check_code(
 
 // ---- The account's own page: enrol, new recovery codes, remove -----------------------------
 
-#[derive(Template, WebTemplate)]
-#[template(path = "account/totp.html")]
-pub struct SecurityPage {
-    ctx: PageCtx,
-    enabled: bool,
-    required: bool,
-    recovery_left: i64,
-    /// While enrolling: the QR code (inline SVG) and the secret for typing in by hand.
-    qr_svg: String,
-    secret_text: String,
-    /// Shown once, right after enrolment or regeneration.
-    recovery_codes: Vec<String>,
-    error: Option<&'static str>,
-    notice: Option<&'static str>,
-}
-
-impl SecurityPage {
-    /// The secret in groups of four, easier to type.
-    pub fn secret_groups(&self) -> String {
-        self.secret_text
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
 /// The page for the account as it is now; while not enrolled, with a pending secret (made now
 /// if there is none).
 async fn page_for(
-    tx: &mut Tx,
+    conn: &mut PgConnection,
     state: &AppState,
     ctx: PageCtx,
     user: &SessionUser,
 ) -> Result<SecurityPage> {
-    let t = totp_state(tx, state, user.street_id, user.user_id).await?;
+    let t = totp_state(conn, state, user.street_id, user.user_id).await?;
     let (mut qr_svg, mut secret_text) = (String::new(), String::new());
     if t.secret.is_none() {
         let secret = match t.pending {
             Some(p) => p,
             None => {
                 let s = totp::new_secret();
-                sqlx::query!(
-                    "UPDATE app_user SET totp_pending_enc = $3 WHERE street_id = $1 AND id = $2",
-                    user.street_id.0,
-                    user.user_id.0,
-                    state.data_key.encrypt(&hex_encode(&s))
-                )
-                .execute(&mut **tx)
-                .await?;
+                let secret_enc = state.data_key.encrypt(&hex_encode(&s));
+                db::set_pending_secret(conn, user.street_id, user.user_id, secret_enc).await?;
                 s
             }
         };
@@ -434,12 +295,6 @@ pub async fn security_page(
     let page = page_for(&mut tx, &state, ctx, &user).await?;
     tx.commit().await?;
     Ok(page)
-}
-
-#[derive(Deserialize)]
-pub struct CodeOnly {
-    #[serde(default)]
-    code: String,
 }
 
 /// The first code from the app confirms the enrolment.
@@ -476,17 +331,8 @@ pub async fn confirm_enrolment(
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    sqlx::query!(
-        "UPDATE app_user SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(),
-             totp_last_step = $3, version = version + 1, updated_at = now()
-         WHERE street_id = $1 AND id = $2 AND totp_secret_enc IS NULL",
-        street.0,
-        id.0,
-        step
-    )
-    .execute(&mut *tx)
-    .await?;
-    let codes = replace_recovery_codes(&mut tx, street, id).await?;
+    db::confirm_enrolment(&mut tx, street, id, step).await?;
+    let codes = db::replace_recovery_codes(&mut tx, street, id).await?;
     audit::record(
         &mut tx,
         "totp_enrolled",
@@ -527,7 +373,7 @@ pub async fn new_recovery_codes(
     .await?;
     let mut page;
     if ok {
-        let codes = replace_recovery_codes(&mut tx, street, id).await?;
+        let codes = db::replace_recovery_codes(&mut tx, street, id).await?;
         audit::record(
             &mut tx,
             "totp_enrolled",
@@ -604,22 +450,7 @@ pub async fn disable(
         tx.commit().await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    sqlx::query!(
-        "UPDATE app_user SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL,
-             version = version + 1, updated_at = now()
-         WHERE street_id = $1 AND id = $2",
-        street.0,
-        id.0
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "DELETE FROM recovery_code WHERE street_id = $1 AND user_id = $2",
-        street.0,
-        id.0
-    )
-    .execute(&mut *tx)
-    .await?;
+    db::remove_totp(&mut tx, street, id).await?;
     audit::record(
         &mut tx,
         "totp_disabled",
