@@ -1,5 +1,8 @@
 //! Every path the pages link to, in one place.
 
+pub mod children;
+pub mod spreadsheets;
+
 use crate::domain::ids::{CommunityId, UserId};
 
 pub const HOME: &str = "/";

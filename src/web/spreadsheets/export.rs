@@ -124,7 +124,7 @@ pub async fn export_children(
     filter.limit = 100_000;
     filter.offset = 0;
     let mut tx = tenant.begin().await?;
-    let (rows, _) = crate::web::children::db::list(&mut tx, user.street_id, &filter).await?;
+    let (rows, _) = crate::web::children::list_db::list(&mut tx, user.street_id, &filter).await?;
     let details = sqlx::query!(
         r#"SELECT c.id, c.id_number_enc, c.id_number_masked, c.address, c.class_name, c.class_teacher, c.class_teacher_phone,
                   c.left_behind::text AS "left_behind!", c.parents_work_place, c.parents_return_frequency,
@@ -132,7 +132,7 @@ pub async fn export_children(
            FROM child c LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
            WHERE c.street_id = $1 AND c.id = ANY($2)"#,
         user.street_id.0,
-        &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.id.0).collect::<Vec<_>>(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -140,7 +140,7 @@ pub async fn export_children(
         r#"SELECT child_id, name, relation::text AS "relation!", phone, family_phone, is_parent_away FROM guardian
            WHERE street_id = $1 AND child_id = ANY($2) ORDER BY created_at"#,
         user.street_id.0,
-        &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.id.0).collect::<Vec<_>>(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -151,7 +151,7 @@ pub async fn export_children(
          ORDER BY child_id, given_on DESC",
     )
     .bind(user.street_id.0)
-    .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.id.0).collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await?;
     let zh = catalog(Lang::Zh);
@@ -171,7 +171,7 @@ pub async fn export_children(
             sheet.write_string_with_format(0, i as u16, *h, &bold())?;
         }
         for (r, row) in rows.iter().enumerate() {
-            let d = details.iter().find(|d| d.id == row.id);
+            let d = details.iter().find(|d| d.id == row.id.0);
             let id_number = match d {
                 Some(d) if full => d
                     .id_number_enc
@@ -183,10 +183,10 @@ pub async fn export_children(
             };
             let home = guardians
                 .iter()
-                .find(|g| g.child_id == row.id && !g.is_parent_away);
+                .find(|g| g.child_id == row.id.0 && !g.is_parent_away);
             let away = guardians
                 .iter()
-                .find(|g| g.child_id == row.id && g.is_parent_away);
+                .find(|g| g.child_id == row.id.0 && g.is_parent_away);
             let label = |prefix: &str, key: &str| zh.t(&format!("{prefix}.{key}")).to_string();
             let values: Vec<String> = vec![
                 row.name.clone(),
@@ -225,7 +225,7 @@ pub async fn export_children(
                 .unwrap_or_default(),
                 consents
                     .iter()
-                    .find(|(child, _)| *child == row.id)
+                    .find(|(child, _)| *child == row.id.0)
                     .map(|(_, on)| on.to_string())
                     .unwrap_or_default(),
             ];
