@@ -7,6 +7,8 @@ pub mod columns;
 pub mod export;
 pub mod layout;
 pub mod read;
+mod read_xls;
+mod read_xlsx;
 mod volunteers;
 
 use askama::Template;
