@@ -54,6 +54,11 @@ impl ChildRecord {
     pub fn child_id(&self) -> ChildId {
         ChildId(self.id)
     }
+
+    /// The child's community, typed.
+    pub fn community(&self) -> CommunityId {
+        CommunityId(self.community_id)
+    }
 }
 
 pub async fn find(
@@ -232,8 +237,8 @@ pub async fn update(
 /// A possible duplicate of a new file.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    pub id: Uuid,
-    pub community_id: Uuid,
+    pub id: ChildId,
+    pub community_id: CommunityId,
     pub name: String,
     pub community_name: String,
     pub same_id_number: bool,

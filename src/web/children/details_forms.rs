@@ -274,7 +274,7 @@ impl TransferForm {
             .to_community
             .parse::<CommunityId>()
             .ok()
-            .filter(|t| t.0 != child.community_id && exists(*t));
+            .filter(|t| *t != child.community() && exists(*t));
         if target.is_none() {
             errors.add("to_community", "child.error.transfer_target");
         }

@@ -170,7 +170,7 @@ pub async fn create_child(
             let duplicates = duplicates
                 .into_iter()
                 .map(|d| {
-                    if staff.scope.allows(CommunityId(d.community_id)) {
+                    if staff.scope.allows(d.community_id) {
                         d
                     } else {
                         Duplicate {
@@ -294,7 +294,7 @@ pub async fn update_child(
         ),
         None => None,
     };
-    let community = Some(CommunityId(current.community_id));
+    let community = Some(current.community());
     let grids = page.grids.clone();
     let valid = forms::validate(
         &form,

@@ -13,7 +13,7 @@ use super::view::{ChildDetails, PrintPage, RevealedPage, child_page};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::domain::ids::{ChildId, CommunityId};
+use crate::domain::ids::ChildId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
 use crate::links;
@@ -188,7 +188,7 @@ pub async fn transfer_child(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let from = CommunityId(child.community_id);
+    let from = child.community();
     queries::transfer(
         &mut tx,
         user.street_id,

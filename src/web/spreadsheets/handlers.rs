@@ -26,9 +26,9 @@ use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 
-/// The kind of roster a path is about: `/volunteers/import…` or `/children/import…`.
+/// The kind of roster a path is about: `/volunteers/import…`, else `/children/import…`.
 fn kind_of(path: &str) -> &'static str {
-    if path.starts_with("/volunteers") {
+    if path.starts_with(links::spreadsheets::VOLUNTEERS_IMPORT) {
         "volunteers"
     } else {
         "children"
