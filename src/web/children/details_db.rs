@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use crate::domain::child::{ChildStatus, ConsentMethod, ConsentScope, Relation};
 use crate::domain::ids::{ActivityId, ChildId, ConsentId, GuardianId, StreetId, UserId};
 
+/// A guardian at home or a parent away, as the child page lists them.
 #[derive(Debug, Clone)]
 pub struct GuardianRow {
     pub id: GuardianId,
@@ -142,6 +143,7 @@ pub async fn delete_guardian(
     Ok(done.rows_affected() > 0)
 }
 
+/// A consent given for the child, withdrawn or in force.
 #[derive(Debug, Clone)]
 pub struct ConsentRow {
     pub id: ConsentId,
@@ -232,6 +234,7 @@ pub async fn withdraw_consent(
     .await
 }
 
+/// A change of the file's status or community, as its history shows it.
 #[derive(Debug, Clone)]
 pub struct StatusChangeRow {
     pub from_status: Option<ChildStatus>,

@@ -1,5 +1,5 @@
 //! The child form: strings in, a validated `ChildFields` (and the ID number) out, with every
-//! field error at once.
+//! field error at once; and the list's filters as the URL carries them.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;

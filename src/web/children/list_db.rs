@@ -186,8 +186,8 @@ fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilte
 }
 
 /// One page of the children matching the filter, by community and name, and how many match
-/// in all (the limit and offset aside). The grid's name comes from [`grids`], which the page
-/// loads for its filter anyway: one join less to plan on every list.
+/// in all (the limit and offset aside). The grid's name comes from the grid choices, which the
+/// page loads for its filter anyway: one join less to plan on every list.
 ///
 /// One statement: the page (a `count(*) OVER ()` in it made the database build and sort every
 /// matching row, 5,000 in a large street, to return fifty), the count as a sub-query run once,
