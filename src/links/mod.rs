@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod audit;
+pub mod children;
 pub mod communities;
 pub mod compliance;
 pub mod reports;
+pub mod spreadsheets;
 
 use crate::domain::ids::UserId;
 

@@ -121,7 +121,7 @@ fn every_key_used_exists_in_both_languages() {
             .iter()
             .map(|k| format!("audit.chain.reason.{k}"))
             .collect(),
-        shouhu::web::children::db::TIMELINE_ACTIONS
+        shouhu::web::children::details_db::TIMELINE_ACTIONS
             .iter()
             .map(|k| format!("timeline.{k}"))
             .collect(),

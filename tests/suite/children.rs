@@ -740,7 +740,7 @@ async fn fifty_a_page_with_the_total(pool: PgPool) {
 async fn the_opening_list_pages_like_the_general_statement(pool: PgPool) {
     use shouhu::domain::child::ChildStatus;
     use shouhu::domain::ids::StreetId;
-    use shouhu::web::children::db::{ListFilter, ListRow, list};
+    use shouhu::web::children::list_db::{ListFilter, ListRow, list};
     let f = Fixture::new(&pool).await;
     // A third community, made last but first by name, and 40 more children in the three, some
     // with the same name, one moved away.

@@ -8,7 +8,7 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{Fixture, PASSWORD, TestClient, TestResponse};
 use serde_json::Value;
-use shouhu::web::spreadsheets::roster;
+use shouhu::web::spreadsheets::layout::roster;
 use sqlx::PgPool;
 use uuid::Uuid;
 

@@ -1,14 +1,12 @@
-//! Child file queries, each inside the request's tenant transaction. Every query filters on
-//! street_id explicitly (RLS is the backstop, and Citus routes on it).
+//! The child file itself, each query inside the request's tenant transaction: the record, its
+//! creation and edits, duplicates, status changes, transfers and re-verification. Every query
+//! filters on street_id explicitly (RLS is the backstop, and Citus routes on it).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::child::{
-    CareSituation, ChildStatus, ConsentMethod, ConsentScope, Gender, LeftBehind, Relation,
-    RiskLevel,
-};
+use crate::domain::child::{CareSituation, ChildStatus, Gender, LeftBehind, RiskLevel};
 use crate::domain::ids::{ChildId, CommunityId, StreetId, UserId};
 
 /// One child file as the pages show it.
@@ -49,6 +47,18 @@ pub struct ChildRecord {
     pub version: i32,
     pub missing: Vec<String>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ChildRecord {
+    /// The file's id, typed.
+    pub fn child_id(&self) -> ChildId {
+        ChildId(self.id)
+    }
+
+    /// The child's community, typed.
+    pub fn community(&self) -> CommunityId {
+        CommunityId(self.community_id)
+    }
 }
 
 pub async fn find(
@@ -227,8 +237,8 @@ pub async fn update(
 /// A possible duplicate of a new file.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    pub id: Uuid,
-    pub community_id: Uuid,
+    pub id: ChildId,
+    pub community_id: CommunityId,
     pub name: String,
     pub community_name: String,
     pub same_id_number: bool,
@@ -262,369 +272,6 @@ pub async fn duplicates(
     .await
 }
 
-/// Filters of the children list; `None` means no filter.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub community: Option<Uuid>,
-    pub grid: Option<Uuid>,
-    pub text: Option<String>,
-    pub initials: Option<String>,
-    /// Latin letters searched in the full pinyin of the name.
-    pub full_pinyin: Option<String>,
-    pub status: Option<ChildStatus>,
-    pub risk: Option<RiskLevel>,
-    pub care: Option<CareSituation>,
-    pub disability: bool,
-    pub subsistence: bool,
-    pub poverty: bool,
-    pub health: bool,
-    pub psychological: bool,
-    pub girl: bool,
-    /// Born after this date (exclusive) ...
-    pub born_after: Option<NaiveDate>,
-    /// ... and on or before this one.
-    pub born_by: Option<NaiveDate>,
-    pub unpaired: bool,
-    pub incomplete: bool,
-    /// Not re-verified since this date (the semester's start).
-    pub unverified_since: Option<NaiveDate>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ListRow {
-    pub id: Uuid,
-    pub name: String,
-    pub gender: Gender,
-    pub birth_date: NaiveDate,
-    pub community_name: String,
-    pub grid_id: Option<Uuid>,
-    pub school: String,
-    pub grade: String,
-    pub status: ChildStatus,
-    pub risk_level: RiskLevel,
-    /// What the file lacks and whether the child is paired, for the page's children only.
-    pub missing: Vec<String>,
-    pub paired: bool,
-    pub verified_on: Option<NaiveDate>,
-    /// How many children match the filter in all (the same on every row of a page).
-    pub total: i64,
-}
-
-impl ListFilter {
-    /// The status asked for, when nothing narrows the list but it and the community: the list
-    /// as it opens, a page at a time (a spreadsheet of the whole list goes the general way).
-    fn opening_view(&self) -> Option<ChildStatus> {
-        let ListFilter {
-            community: _,
-            grid,
-            text,
-            initials,
-            full_pinyin: _,
-            status,
-            risk,
-            care,
-            disability,
-            subsistence,
-            poverty,
-            health,
-            psychological,
-            girl,
-            born_after,
-            born_by,
-            unpaired,
-            incomplete,
-            unverified_since,
-            limit,
-            offset: _,
-        } = self;
-        let narrowed = grid.is_some()
-            || text.is_some()
-            || initials.is_some()
-            || risk.is_some()
-            || care.is_some()
-            || *disability
-            || *subsistence
-            || *poverty
-            || *health
-            || *psychological
-            || *girl
-            || born_after.is_some()
-            || born_by.is_some()
-            || *unpaired
-            || *incomplete
-            || unverified_since.is_some();
-        status.filter(|_| !narrowed && *limit <= 200)
-    }
-}
-
-/// Appends `FROM child c` (joined to its community `m` for a page, which is sorted by it) and
-/// the conditions of the filters in use, and only those: each combination of filters is a
-/// statement of its own, planned for what it asks. (Written as `$n IS NULL OR …` for all
-/// nineteen, one statement served every combination and carried them all into every plan.)
-fn push_filtered(q: &mut QueryBuilder<Postgres>, street: StreetId, f: &ListFilter, page: bool) {
-    q.push(" FROM child c");
-    if page {
-        q.push(" JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id");
-    }
-    if f.incomplete {
-        // Inlined, the file's facts are looked up set-based over the street (15 ms for 5,000
-        // children), where `child_missing(c)` per child took 125 ms.
-        q.push(" CROSS JOIN LATERAL child_file_facts(c.street_id, c.id) f");
-    }
-    q.push(" WHERE c.street_id = ").push_bind(street.0);
-    if let Some(community) = f.community {
-        q.push(" AND c.community_id = ").push_bind(community);
-    }
-    if let Some(grid) = f.grid {
-        q.push(" AND c.grid_id = ").push_bind(grid);
-    }
-    if let Some(text) = &f.text {
-        q.push(" AND (strpos(c.name, ").push_bind(text.clone());
-        q.push(") > 0 OR strpos(c.school, ").push_bind(text.clone());
-        q.push(") > 0");
-        if let Some(initials) = &f.initials {
-            q.push(" OR starts_with(c.name_initials, ")
-                .push_bind(initials.clone());
-            q.push(")");
-        }
-        if let Some(full) = &f.full_pinyin {
-            q.push(" OR strpos(split_part(c.name_initials, '|', 2), ")
-                .push_bind(full.clone());
-            q.push(") > 0");
-        }
-        q.push(")");
-    }
-    if let Some(status) = f.status {
-        q.push(" AND c.status = ").push_bind(status);
-    }
-    if let Some(risk) = f.risk {
-        q.push(" AND c.risk_level = ").push_bind(risk);
-    }
-    if let Some(care) = f.care {
-        q.push(" AND c.care_situation = ").push_bind(care);
-    }
-    for (on, condition) in [
-        (f.disability, " AND c.disability"),
-        (f.subsistence, " AND c.subsistence_allowance"),
-        (f.poverty, " AND c.poverty"),
-        (f.health, " AND c.health_condition <> ''"),
-        (f.psychological, " AND c.psychological_concern"),
-        (f.girl, " AND c.gender = 'female'"),
-        (
-            f.unpaired,
-            " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.street_id = c.street_id \
-             AND p.child_id = c.id AND p.ended_on IS NULL)",
-        ),
-        (
-            f.incomplete,
-            " AND cardinality(child_gaps(c, f.has_carer, f.has_parent_contact, f.has_consent)) > 0",
-        ),
-    ] {
-        if on {
-            q.push(condition);
-        }
-    }
-    if let Some(after) = f.born_after {
-        q.push(" AND c.birth_date > ").push_bind(after);
-    }
-    if let Some(by) = f.born_by {
-        q.push(" AND c.birth_date <= ").push_bind(by);
-    }
-    if let Some(since) = f.unverified_since {
-        q.push(" AND (c.verified_on IS NULL OR c.verified_on < ")
-            .push_bind(since);
-        q.push(")");
-    }
-}
-
-/// One page of the children matching the filter, by community and name, and how many match
-/// in all (the limit and offset aside). The grid's name comes from [`grids`], which the page
-/// loads for its filter anyway: one join less to plan on every list.
-///
-/// One statement: the page (a `count(*) OVER ()` in it made the database build and sort every
-/// matching row, 5,000 in a large street, to return fifty), the count as a sub-query run once,
-/// and what each file lacks and whether the child is paired from `child_list_facts()` for the
-/// page's children only (see `docs/schema.sql`; written into the page's query, those sub-queries
-/// were planned on every request and worked out for every row an offset skips: the last of
-/// 100 pages took 56 ms of SQL, now 7 ms for the whole page). As three statements they cost two
-/// round trips more on every list, each a wake-up of the app and of its database backend.
-pub async fn list(
-    conn: &mut PgConnection,
-    street: StreetId,
-    f: &ListFilter,
-) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
-    if let Some(status) = f.opening_view() {
-        // The list as it opens: `child_list_page()` (see `docs/schema.sql`), with kept plans.
-        let rows: Vec<ListRow> =
-            sqlx::query_as("SELECT * FROM child_list_page($1, $2, $3, $4, $5)")
-                .bind(street.0)
-                .bind(f.community)
-                .bind(status)
-                .bind(f.limit)
-                .bind(f.offset)
-                .fetch_all(&mut *conn)
-                .await?;
-        return with_total(conn, street, f, rows).await;
-    }
-    let mut q = QueryBuilder::new(
-        "WITH page AS (SELECT c.id, c.name, c.gender, c.birth_date, m.name AS community_name, \
-         c.grid_id, c.school, c.grade, c.status, c.risk_level, c.verified_on",
-    );
-    push_filtered(&mut q, street, f, true);
-    q.push(" ORDER BY m.name, c.name, c.id LIMIT ")
-        .push_bind(f.limit);
-    q.push(" OFFSET ").push_bind(f.offset);
-    q.push(") SELECT page.*, coalesce(lf.missing, '{}') AS missing, coalesce(lf.paired, false) AS paired, (SELECT count(*)");
-    push_filtered(&mut q, street, f, false);
-    q.push(") AS total FROM page LEFT JOIN child_list_facts(")
-        .push_bind(street.0);
-    q.push(
-        ", ARRAY(SELECT id FROM page)) lf ON lf.id = page.id \
-         ORDER BY page.community_name, page.name, page.id",
-    );
-    let rows: Vec<ListRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    with_total(conn, street, f, rows).await
-}
-
-async fn with_total(
-    conn: &mut PgConnection,
-    street: StreetId,
-    f: &ListFilter,
-    rows: Vec<ListRow>,
-) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
-    let total = match rows.first() {
-        Some(row) => row.total,
-        // No row to carry the count: past the last page, or nothing matches.
-        None => count(conn, street, f).await?,
-    };
-    Ok((rows, total))
-}
-
-/// How many children match the filter (its limit and offset aside).
-async fn count(
-    conn: &mut PgConnection,
-    street: StreetId,
-    f: &ListFilter,
-) -> Result<i64, sqlx::Error> {
-    let mut q = QueryBuilder::new("SELECT count(*)");
-    push_filtered(&mut q, street, f, false);
-    q.build_query_scalar().fetch_one(conn).await
-}
-
-#[derive(Debug, Clone)]
-pub struct GuardianRow {
-    pub id: Uuid,
-    pub name: String,
-    pub relation: Relation,
-    pub phone: String,
-    pub address: String,
-    pub is_parent_away: bool,
-    pub work_place: String,
-    pub family_phone: String,
-    pub return_frequency: String,
-    pub is_entrusted: bool,
-    pub agreement_signed_on: Option<NaiveDate>,
-    pub version: i32,
-}
-
-pub async fn guardians(
-    conn: &mut PgConnection,
-    street: StreetId,
-    child: ChildId,
-) -> Result<Vec<GuardianRow>, sqlx::Error> {
-    sqlx::query_as!(
-        GuardianRow,
-        r#"SELECT id, name, relation AS "relation: Relation", phone, address, is_parent_away, work_place, family_phone,
-                  return_frequency, is_entrusted, agreement_signed_on, version
-           FROM guardian WHERE street_id = $1 AND child_id = $2
-           ORDER BY is_parent_away, is_entrusted DESC, created_at"#,
-        street.0,
-        child.0,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-#[derive(Debug, Clone)]
-pub struct ConsentRow {
-    pub id: Uuid,
-    pub scope: ConsentScope,
-    pub given_by: String,
-    pub relation: Relation,
-    pub given_on: NaiveDate,
-    pub method: ConsentMethod,
-    pub notice_version: String,
-    pub withdrawn_on: Option<NaiveDate>,
-    pub withdrawn_reason: String,
-}
-
-pub async fn consents(
-    conn: &mut PgConnection,
-    street: StreetId,
-    child: ChildId,
-) -> Result<Vec<ConsentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        ConsentRow,
-        r#"SELECT id, scope AS "scope: ConsentScope", given_by, relation AS "relation: Relation", given_on,
-                  method AS "method: ConsentMethod", notice_version, withdrawn_on, withdrawn_reason
-           FROM consent WHERE street_id = $1 AND child_id = $2 ORDER BY given_on DESC, created_at DESC"#,
-        street.0,
-        child.0,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-#[derive(Debug, Clone)]
-pub struct StatusChangeRow {
-    pub from_status: Option<ChildStatus>,
-    pub to_status: ChildStatus,
-    pub from_community: Option<String>,
-    pub to_community: Option<String>,
-    pub changed_on: NaiveDate,
-    pub reason: String,
-    pub by_name: Option<String>,
-}
-
-pub async fn status_history(
-    conn: &mut PgConnection,
-    street: StreetId,
-    child: ChildId,
-) -> Result<Vec<StatusChangeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        StatusChangeRow,
-        r#"SELECT s.from_status AS "from_status: ChildStatus", s.to_status AS "to_status: ChildStatus",
-                  fc.name AS "from_community?", tc.name AS "to_community?", s.changed_on, s.reason,
-                  u.display_name AS "by_name?"
-           FROM child_status_change s
-           LEFT JOIN community fc ON fc.street_id = s.street_id AND fc.id = s.from_community_id
-           LEFT JOIN community tc ON tc.street_id = s.street_id AND tc.id = s.to_community_id
-           LEFT JOIN app_user u ON u.street_id = s.street_id AND u.id = s.changed_by
-           WHERE s.street_id = $1 AND s.child_id = $2
-           ORDER BY s.changed_on DESC, s.created_at DESC"#,
-        street.0,
-        child.0,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// The audit actions the timeline shows (catalog `timeline.<action>`).
-pub const TIMELINE_ACTIONS: [&str; 10] = [
-    "child_created",
-    "child_updated",
-    "guardian_added",
-    "guardian_updated",
-    "guardian_removed",
-    "consent_recorded",
-    "consent_withdrawn",
-    "child_status_changed",
-    "child_verified",
-    "child_transferred",
-];
-
 /// Field names an edit records (catalog `child.changed.<field>`).
 pub const CHANGED_FIELDS: [&str; 18] = [
     "name",
@@ -647,57 +294,67 @@ pub const CHANGED_FIELDS: [&str; 18] = [
     "risk_level",
 ];
 
-/// One entry of the child's timeline.
-#[derive(Debug, Clone)]
-pub struct TimelineEntry {
-    /// In China time.
-    pub at: DateTime<chrono::FixedOffset>,
-    pub action: String,
-    pub actor: Option<String>,
-    pub fields: Vec<String>,
+/// Names of the fields that differ between two saved states (for the audit log and timeline;
+/// names only, never values).
+pub fn changed_fields(
+    before: &ChildRecord,
+    after: &ChildFields,
+    id_changed: bool,
+) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    check("name", before.name != after.name);
+    check("grid", before.grid_id != after.grid_id);
+    check("gender", before.gender != after.gender);
+    check("birth_date", before.birth_date != after.birth_date);
+    check("id_number", id_changed);
+    check("address", before.address != after.address);
+    check("school", before.school != after.school);
+    check("grade", before.grade != after.grade);
+    check("class_name", before.class_name != after.class_name);
+    check(
+        "class_teacher",
+        before.class_teacher != after.class_teacher
+            || before.class_teacher_phone != after.class_teacher_phone,
+    );
+    check("left_behind", before.left_behind != after.left_behind);
+    check(
+        "parents_work_place",
+        before.parents_work_place != after.parents_work_place
+            || before.parents_return_frequency != after.parents_return_frequency,
+    );
+    check(
+        "care_situation",
+        before.care_situation != after.care_situation,
+    );
+    check(
+        "special",
+        before.disability != after.disability
+            || before.subsistence_allowance != after.subsistence_allowance
+            || before.poverty != after.poverty
+            || before.psychological_concern != after.psychological_concern,
+    );
+    check(
+        "health_condition",
+        before.health_condition != after.health_condition,
+    );
+    check(
+        "disability_note",
+        before.disability_note != after.disability_note,
+    );
+    check(
+        "psychological_note",
+        before.psychological_note != after.psychological_note,
+    );
+    check("risk_level", before.risk_level != after.risk_level);
+    changed
 }
 
-/// Changes to the file, newest first, from the audit log (views are not changes). Later issues
-/// add visits, activities and aid.
-pub async fn timeline(
-    conn: &mut PgConnection,
-    street: StreetId,
-    child: ChildId,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT e.at, e.action, u.display_name AS "actor?", e.detail
-           FROM audit_event e
-           LEFT JOIN app_user u ON u.street_id = e.street_id AND u.id = e.user_id
-           WHERE e.street_id = $1 AND e.entity_id = $2
-             AND e.action NOT IN ('child_viewed', 'child_printed', 'id_number_revealed', 'access_denied')
-           ORDER BY e.seq DESC
-           LIMIT 200"#,
-        street.0,
-        child.0,
-    )
-    .fetch_all(conn)
-    .await?;
-    let china = crate::domain::semester::china_offset();
-    Ok(rows
-        .into_iter()
-        .map(|r| TimelineEntry {
-            at: r.at.with_timezone(&china),
-            action: r.action,
-            actor: r.actor,
-            fields: r
-                .detail
-                .get("fields")
-                .and_then(|f| f.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-        .collect())
-}
-
+/// Change the file's status on a day, for a reason, kept as history.
 pub async fn set_status(
     conn: &mut PgConnection,
     street: StreetId,
@@ -795,6 +452,7 @@ pub async fn transfer(
     Ok(())
 }
 
+/// Record the re-verification (复核) of the child's situation on a day.
 pub async fn mark_verified(
     conn: &mut PgConnection,
     street: StreetId,

@@ -1,11 +1,12 @@
 //! The child form: strings in, a validated `ChildFields` (and the ID number) out, with every
-//! field error at once.
+//! field error at once; and the list's filters as the URL carries them.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::db::{ChildFields, ChildRecord, ListFilter};
+use super::db::{ChildFields, ChildRecord};
+use super::list_db::ListFilter;
 use crate::auth::Staff;
 use crate::domain::child::{AGE_BANDS, ChildStatus};
 use crate::domain::child::{CareSituation, Gender, LeftBehind, RiskLevel};
@@ -278,66 +279,6 @@ pub fn validate(
     }
 }
 
-/// Names of the fields that differ between two saved states (for the audit log and timeline;
-/// names only, never values).
-pub fn changed_fields(
-    before: &ChildRecord,
-    after: &ChildFields,
-    id_changed: bool,
-) -> Vec<&'static str> {
-    let mut changed = Vec::new();
-    let mut check = |name: &'static str, differs: bool| {
-        if differs {
-            changed.push(name);
-        }
-    };
-    check("name", before.name != after.name);
-    check("grid", before.grid_id != after.grid_id);
-    check("gender", before.gender != after.gender);
-    check("birth_date", before.birth_date != after.birth_date);
-    check("id_number", id_changed);
-    check("address", before.address != after.address);
-    check("school", before.school != after.school);
-    check("grade", before.grade != after.grade);
-    check("class_name", before.class_name != after.class_name);
-    check(
-        "class_teacher",
-        before.class_teacher != after.class_teacher
-            || before.class_teacher_phone != after.class_teacher_phone,
-    );
-    check("left_behind", before.left_behind != after.left_behind);
-    check(
-        "parents_work_place",
-        before.parents_work_place != after.parents_work_place
-            || before.parents_return_frequency != after.parents_return_frequency,
-    );
-    check(
-        "care_situation",
-        before.care_situation != after.care_situation,
-    );
-    check(
-        "special",
-        before.disability != after.disability
-            || before.subsistence_allowance != after.subsistence_allowance
-            || before.poverty != after.poverty
-            || before.psychological_concern != after.psychological_concern,
-    );
-    check(
-        "health_condition",
-        before.health_condition != after.health_condition,
-    );
-    check(
-        "disability_note",
-        before.disability_note != after.disability_note,
-    );
-    check(
-        "psychological_note",
-        before.psychological_note != after.psychological_note,
-    );
-    check("risk_level", before.risk_level != after.risk_level);
-    changed
-}
-
 /// Rows per page of the child list.
 pub const PAGE_SIZE: i64 = 50;
 
@@ -387,17 +328,28 @@ impl ListQuery {
         crate::web::forms::ticked(v)
     }
 
-    /// The filters as a query string (for the export link).
+    /// The filters as a query string, without the page (for the export link).
     pub fn export_query(&self) -> String {
-        self.page_link(1)
-            .trim_start_matches("/children?")
-            .replace("&page=1", "")
-            .replace("page=1", "")
+        serde_urlencoded::to_string(self.filter_pairs()).unwrap_or_default()
     }
 
-    /// The same filters on another page, as a query string.
+    /// The children list's spreadsheet with these filters.
+    pub fn export_link(&self) -> String {
+        crate::links::spreadsheets::children_export(&self.export_query())
+    }
+
+    /// The same filters on another page.
     pub fn page_link(&self, page: i64) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut pairs = self.filter_pairs();
+        pairs.push(("page", page.to_string()));
+        crate::links::children::children_where(
+            &serde_urlencoded::to_string(&pairs).unwrap_or_default(),
+        )
+    }
+
+    /// The filters in use, as the URL names them.
+    fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         for (k, v) in [
             ("q", &self.q),
             ("community", &self.community),
@@ -426,11 +378,7 @@ impl ListQuery {
                 pairs.push((k, "1".to_string()));
             }
         }
-        pairs.push(("page", page.to_string()));
-        format!(
-            "/children?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        pairs
     }
 
     /// The filters for the query (an export ignores the page).

@@ -1,63 +1,32 @@
-use askama::Template;
-use askama_web::WebTemplate;
+//! The child file itself: the list, a new file, the child page, the edit form and its save.
+
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::db::{self as queries, ChildRecord, Duplicate, ListRow, StoredIdNumber};
+use super::db::{self as queries, Duplicate, StoredIdNumber};
 use super::forms::{self, ChildForm, ListQuery, PAGE_SIZE};
-use super::view::{ChildPage, child_page};
+use super::list_db;
+use super::view::{ChildFormPage, ChildPage, ChildrenPage, child_page, form_page};
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
-use crate::db::Tx;
 use crate::domain::child::{CareSituation, ChildStatus, RiskLevel};
 use crate::domain::crypto::DataKey;
 use crate::domain::id_number::IdNumber;
 use crate::domain::ids::{ChildId, CommunityId};
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::state::AppState;
 use crate::web::PathId;
-use crate::web::communities::db::{CommunitySummary, summaries};
+use crate::web::communities::db::summaries;
 use crate::web::context::{PageCtx, RequestContext};
+use crate::web::edit::{self, Edited};
 use crate::web::forms::FieldErrors;
 use crate::web::scope;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "children/list.html")]
-pub struct ChildrenPage {
-    ctx: PageCtx,
-    rows: Vec<ListRow>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: ListQuery,
-    communities: Vec<CommunitySummary>,
-    grids: Vec<(Uuid, Uuid, String)>,
-    is_admin: bool,
-    statuses: &'static [ChildStatus],
-    risks: &'static [RiskLevel],
-    cares: &'static [CareSituation],
-    today: NaiveDate,
-}
-
-impl ChildrenPage {
-    fn age(&self, birth: &NaiveDate) -> i32 {
-        crate::domain::child::age_on(*birth, self.today)
-    }
-
-    /// Where a child lives: the community, or the community and grid.
-    fn place<'a>(&'a self, row: &'a ListRow) -> &'a str {
-        row.grid_id
-            .and_then(|id| self.grids.iter().find(|(g, _, _)| *g == id))
-            .map_or(row.community_name.as_str(), |(_, _, label)| label.as_str())
-    }
-}
 
 pub async fn list_children(
     tenant: Tenant,
@@ -70,7 +39,7 @@ pub async fn list_children(
     let today = today_in_china();
     let filter = query.to_filter(&staff, today);
     let mut tx = tenant.begin().await?;
-    let (rows, total) = queries::list(&mut tx, user.street_id, &filter).await?;
+    let (rows, total) = list_db::list(&mut tx, user.street_id, &filter).await?;
     let scope = staff.scope.filter();
     let communities = state
         .cache
@@ -113,120 +82,6 @@ pub async fn list_children(
     })
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "children/form.html")]
-pub struct ChildFormPage {
-    pub ctx: PageCtx,
-    /// `None` for a new file.
-    pub child: Option<ChildRecord>,
-    pub form: ChildForm,
-    pub errors: FieldErrors,
-    pub communities: Vec<(Uuid, String)>,
-    pub grids: Vec<(Uuid, Uuid, String)>,
-    pub duplicates: Vec<Duplicate>,
-    /// The file as someone else saved it meanwhile (a stale save).
-    pub conflict: Option<ChildRecord>,
-    pub options: FormOptions,
-    /// Whether the health, disability and psychological notes may be shown and edited: only
-    /// with the guardian's consent for that part (always for a new file, whose consent is
-    /// recorded with it; the notes stay hidden on the file until then).
-    pub sensitive: [bool; 3],
-}
-
-/// The closed lists the form offers.
-pub struct FormOptions {
-    pub genders: Vec<&'static str>,
-    pub left_behind: Vec<&'static str>,
-    pub cares: Vec<&'static str>,
-    pub risks: Vec<&'static str>,
-}
-
-impl Default for FormOptions {
-    fn default() -> Self {
-        use crate::domain::child::{Gender, LeftBehind};
-        FormOptions {
-            genders: Gender::keys(),
-            left_behind: LeftBehind::keys(),
-            cares: CareSituation::keys(),
-            risks: RiskLevel::keys(),
-        }
-    }
-}
-
-impl ChildFormPage {
-    fn err(&self, field: &str) -> Option<&'static str> {
-        self.errors.get(field)
-    }
-}
-
-pub async fn form_page(
-    tx: &mut Tx,
-    staff: &Staff,
-    ctx: PageCtx,
-    child: Option<ChildRecord>,
-    form: ChildForm,
-    errors: FieldErrors,
-) -> Result<ChildFormPage> {
-    let street = staff.user.street_id;
-    let communities: Vec<(Uuid, String)> =
-        crate::web::communities::db::choices(tx, street, staff.scope.filter())
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-    let only = child
-        .as_ref()
-        .map(|c| c.community_id)
-        .or(staff.scope.filter());
-    let grids = crate::web::communities::db::grid_choices(tx, street, only, |id| {
-        communities
-            .iter()
-            .find(|(c, _)| *c == id)
-            .map(|(_, name)| name.as_str())
-    })
-    .await?;
-    let sensitive = match &child {
-        Some(c) => {
-            let consents = queries::consents(tx, street, ChildId(c.id)).await?;
-            let active = |scope: crate::domain::child::ConsentScope| {
-                consents
-                    .iter()
-                    .any(|k| k.scope == scope && k.withdrawn_on.is_none())
-            };
-            use crate::domain::child::ConsentScope as S;
-            [
-                active(S::Health),
-                active(S::Disability),
-                active(S::Psychological),
-            ]
-        }
-        None => [true; 3],
-    };
-    let mut form = form;
-    // Without consent the stored note never reaches the browser.
-    for (allowed, field) in sensitive.iter().zip([
-        &mut form.health_condition,
-        &mut form.disability_note,
-        &mut form.psychological_note,
-    ]) {
-        if !allowed {
-            field.clear();
-        }
-    }
-    Ok(ChildFormPage {
-        ctx,
-        child,
-        form,
-        errors,
-        communities,
-        grids,
-        duplicates: Vec::new(),
-        conflict: None,
-        options: FormOptions::default(),
-        sensitive,
-    })
-}
-
 pub async fn new_child_form(tenant: Tenant, ctx: PageCtx, staff: Staff) -> Result<ChildFormPage> {
     let mut tx = tenant.begin().await?;
     let mut form = ChildForm::default();
@@ -250,11 +105,10 @@ fn store(key: &DataKey, n: &IdNumber) -> StoredIdNumber {
 fn community_in_scope(
     staff: &Staff,
     form: &ChildForm,
-    communities: &[(Uuid, String)],
+    communities: &[(uuid::Uuid, String)],
 ) -> Option<CommunityId> {
-    let id: Uuid = form.community_id.parse().ok()?;
-    (staff.scope.allows(CommunityId(id)) && communities.iter().any(|(c, _)| *c == id))
-        .then_some(CommunityId(id))
+    let id: CommunityId = form.community_id.parse().ok()?;
+    (staff.scope.allows(id) && communities.iter().any(|(c, _)| *c == id.0)).then_some(id)
 }
 
 pub async fn create_child(
@@ -316,7 +170,7 @@ pub async fn create_child(
             let duplicates = duplicates
                 .into_iter()
                 .map(|d| {
-                    if staff.scope.allows(CommunityId(d.community_id)) {
+                    if staff.scope.allows(d.community_id) {
                         d
                     } else {
                         Duplicate {
@@ -351,7 +205,7 @@ pub async fn create_child(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    Ok(Redirect::to(&links::children::child(id)).into_response())
 }
 
 pub async fn show_child(
@@ -360,7 +214,6 @@ pub async fn show_child(
     staff: Staff,
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildPage> {
-    let _user = &staff.user;
     let mut tx = tenant.begin_keyed().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     let page = child_page(
@@ -382,7 +235,6 @@ pub async fn edit_child_form(
     PathId(id): PathId<ChildId>,
 ) -> Result<ChildFormPage> {
     let ip = rctx.ip.to_string();
-    let _user = &staff.user;
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::record(
@@ -420,12 +272,8 @@ pub async fn update_child(
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     let current = scope::staff_child(&mut tx, &staff, id).await?;
-    let version: i32 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest)?;
-    let mut page = form_page(
+    let sent = edit::sent_version(&form.version)?;
+    let page = form_page(
         &mut tx,
         &staff,
         PageCtx::from(rctx),
@@ -434,11 +282,6 @@ pub async fn update_child(
         FieldErrors::default(),
     )
     .await?;
-    if version != current.version {
-        // Someone saved in between: show both, keep what this user typed, nothing written.
-        tx.commit().await?;
-        return Ok((StatusCode::CONFLICT, conflict_page(page, current)).into_response());
-    }
     let existing = match &current.id_number_enc {
         Some(blob) => Some(
             state
@@ -451,7 +294,7 @@ pub async fn update_child(
         ),
         None => None,
     };
-    let community = Some(CommunityId(current.community_id));
+    let community = Some(current.community());
     let grids = page.grids.clone();
     let valid = forms::validate(
         &form,
@@ -463,71 +306,58 @@ pub async fn update_child(
         },
         existing.as_ref(),
         today_in_china(),
-    );
-    let mut valid = match valid {
-        Ok(v) => v,
-        Err(errors) => {
-            tx.commit().await?;
-            page.errors = errors;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    )
+    .map(|mut valid| {
+        // Notes without consent were not on the form: keep what is stored.
+        let [health, disability, psychological] = page.sensitive;
+        if !health {
+            valid.fields.health_condition = current.health_condition.clone();
         }
-    };
-    // Notes without consent were not on the form: keep what is stored.
-    let [health, disability, psychological] = page.sensitive;
-    if !health {
-        valid.fields.health_condition = current.health_condition.clone();
-    }
-    if !disability {
-        valid.fields.disability_note = current.disability_note.clone();
-    }
-    if !psychological {
-        valid.fields.psychological_note = current.psychological_note.clone();
-    }
-    let stored = valid
-        .id_number
-        .as_ref()
-        .filter(|n| Some(*n) != existing.as_ref())
-        .map(|n| store(&state.data_key, n));
-    let changed = forms::changed_fields(&current, &valid.fields, stored.is_some());
-    match queries::update(
-        &mut tx,
-        user.street_id,
-        id,
-        version,
-        &valid.fields,
-        stored.as_ref(),
-        user.user_id,
+        if !disability {
+            valid.fields.disability_note = current.disability_note.clone();
+        }
+        if !psychological {
+            valid.fields.psychological_note = current.psychological_note.clone();
+        }
+        let stored = valid
+            .id_number
+            .as_ref()
+            .filter(|n| Some(*n) != existing.as_ref())
+            .map(|n| store(&state.data_key, n));
+        (valid.fields, stored)
+    });
+    let (street, by) = (user.street_id, user.user_id);
+    let stored_version = current.version;
+    let (mut tx, (fields, stored)) = match edit::save(
+        tx,
+        page,
+        sent,
+        current.clone(),
+        stored_version,
+        valid,
+        |tx, version, (fields, stored)| {
+            Box::pin(async move {
+                let saved =
+                    queries::update(tx, street, id, version, fields, stored.as_ref(), by).await?;
+                Ok(saved.is_some())
+            })
+        },
     )
     .await?
     {
-        Some(_) => {
-            audit::record(
-                &mut tx,
-                "child_updated",
-                "child",
-                Some(id.0),
-                &ip,
-                json!({ "fields": changed }),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/children/{id}")).into_response())
-        }
-        None => {
-            let latest = queries::find(&mut tx, user.street_id, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.commit().await?;
-            Ok((StatusCode::CONFLICT, conflict_page(page, latest)).into_response())
-        }
-    }
-}
-
-/// The edit form again with the user's values, the version of the newer save, and that save
-/// shown beside it.
-fn conflict_page(mut page: ChildFormPage, latest: ChildRecord) -> ChildFormPage {
-    page.form.version = latest.version.to_string();
-    page.child = Some(latest.clone());
-    page.conflict = Some(latest);
-    page
+        Edited::Saved(tx, input) => (tx, input),
+        Edited::Refused(page) => return Ok(page),
+    };
+    let changed = queries::changed_fields(&current, &fields, stored.is_some());
+    audit::record(
+        &mut tx,
+        "child_updated",
+        "child",
+        Some(id.0),
+        &ip,
+        json!({ "fields": changed }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&links::children::child(id)).into_response())
 }

@@ -1,38 +1,26 @@
 //! A file's life: printing, revealing the full ID number, status changes, re-verification and
 //! transfers between communities.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::db as queries;
-use super::view::ChildDetails;
-use super::view::{ChildPage, child_page};
+use super::details_forms::{ReasonForm, StatusForm, TransferForm};
+use super::view::{ChildDetails, PrintPage, RevealedPage, child_page};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
-use crate::domain::child::ChildStatus;
-use crate::domain::ids::{ChildId, CommunityId};
+use crate::domain::ids::ChildId;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::state::AppState;
 use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
-use crate::web::forms::{FieldErrors, required_past_date};
 use crate::web::scope;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "children/print.html")]
-pub struct PrintPage {
-    ctx: PageCtx,
-    child: queries::ChildRecord,
-    d: ChildDetails,
-}
 
 /// The A4 paper file (一人一档 archive copy). Printing is a view: it is audited.
 pub async fn print_child(
@@ -42,7 +30,6 @@ pub async fn print_child(
     PathId(id): PathId<ChildId>,
 ) -> Result<PrintPage> {
     let ip = rctx.ip.to_string();
-    let _user = &staff.user;
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::record(
@@ -63,21 +50,6 @@ pub async fn print_child(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ReasonForm {
-    #[serde(default)]
-    reason: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "children/revealed.html")]
-pub struct RevealedPage {
-    ctx: PageCtx,
-    id: ChildId,
-    name: String,
-    number: String,
-}
-
 /// Show the full ID number once, for a stated reason that goes into the audit log.
 pub async fn reveal_id_number(
     tenant: Tenant,
@@ -88,24 +60,16 @@ pub async fn reveal_id_number(
     Form(form): Form<ReasonForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
-    let _user = &staff.user;
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
-    let reason = form.reason.trim().to_string();
-    if reason.chars().count() < 2 || reason.chars().count() > 200 || child.id_number_enc.is_none() {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "reveal_reason",
-            if child.id_number_enc.is_none() {
-                "child.error.no_id_number"
-            } else {
-                "child.error.reason_required"
-            },
-        );
-        let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
-        tx.commit().await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    let reason = match form.validate(child.id_number_enc.is_some()) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
     let blob = child.id_number_enc.as_deref().unwrap_or_default();
     let number = state.data_key.decrypt(blob).map_err(AppError::internal)?;
     audit::record(
@@ -127,21 +91,9 @@ pub async fn reveal_id_number(
     .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct StatusForm {
-    /// The file's version when the form was drawn.
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    changed_on: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// Parents returned, aged out, moved away, other, or active again: dated, with a reason, kept
-/// as history.
+/// as history. The form carries the file's version, and a stale one is an error on the child
+/// page (422) beside the others, not a conflict page: the page already shows the file as it is.
 pub async fn change_status(
     tenant: Tenant,
     rctx: RequestContext,
@@ -153,24 +105,13 @@ pub async fn change_status(
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
-    let mut errors = FieldErrors::default();
-    if form.version.trim().parse::<i32>().ok() != Some(child.version) {
-        // Someone changed the file since this page was drawn: show it as it is now.
-        errors.add("status", "child.error.stale");
-    }
-    let status = ChildStatus::from_key(&form.status);
-    if status.is_none() || status == Some(child.status) {
-        errors.add("status", "child.error.status");
-    }
-    let on = required_past_date(&mut errors, "status_on", &form.changed_on);
-    let reason = form.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        errors.add("status_reason", "child.error.reason_required");
-    }
-    let (Some(status), Some(on), true) = (status, on, errors.is_empty()) else {
-        let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
-        tx.commit().await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let (status, on, reason) = match form.validate(&child) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
     queries::set_status(
         &mut tx,
@@ -192,7 +133,7 @@ pub async fn change_status(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    Ok(Redirect::to(&links::children::child(id)).into_response())
 }
 
 /// Re-verification (复核) of the child's situation this semester.
@@ -217,20 +158,11 @@ pub async fn verify_child(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{id}")))
+    Ok(Redirect::to(&links::children::child(id)))
 }
 
-#[derive(Deserialize)]
-pub struct TransferForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    to_community: String,
-    #[serde(default)]
-    reason: String,
-}
-
-/// A street admin moves a child to another community of the street; history is kept.
+/// A street admin moves a child to another community of the street; history is kept. Like a
+/// status change, a stale form is an error on the child page (422).
 pub async fn transfer_child(
     tenant: Tenant,
     rctx: RequestContext,
@@ -247,35 +179,22 @@ pub async fn transfer_child(
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     let communities = crate::web::communities::db::choices(&mut tx, user.street_id, None).await?;
-    let mut errors = FieldErrors::default();
-    if form.version.trim().parse::<i32>().ok() != Some(child.version) {
-        errors.add("to_community", "child.error.stale");
-    }
-    let target = form
-        .to_community
-        .parse::<uuid::Uuid>()
-        .ok()
-        .filter(|t| *t != child.community_id && communities.iter().any(|c| c.id == *t));
-    if target.is_none() {
-        errors.add("to_community", "child.error.transfer_target");
-    }
-    let reason = form.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        errors.add("transfer_reason", "child.error.reason_required");
-    }
-    let (Some(target), true) = (target, errors.is_empty()) else {
-        let page: ChildPage =
-            child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
-        tx.commit().await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let valid = form.validate(&child, |t| communities.iter().any(|c| c.id == t.0));
+    let (target, reason) = match valid {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let page = child_page(&mut tx, &staff, PageCtx::from(rctx), child, errors).await?;
+            tx.commit().await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    let from = CommunityId(child.community_id);
+    let from = child.community();
     queries::transfer(
         &mut tx,
         user.street_id,
         id,
         from,
-        CommunityId(target),
+        target,
         today_in_china(),
         reason,
         user.user_id,
@@ -291,5 +210,5 @@ pub async fn transfer_child(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    Ok(Redirect::to(&links::children::child(id)).into_response())
 }

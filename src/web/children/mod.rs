@@ -4,10 +4,13 @@
 
 mod consents;
 pub mod db;
+pub mod details_db;
+pub mod details_forms;
 pub mod forms;
 mod guardians;
 pub mod handlers;
 mod lifecycle;
+pub mod list_db;
 pub mod view;
 
 use axum::Router;

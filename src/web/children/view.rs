@@ -1,4 +1,6 @@
-//! The child page: the file with everything recorded about the child, in one timeline.
+//! The pages of the child files: the list, the child page (the file with everything recorded
+//! about the child, in one timeline), the file's form, the guardian form, the paper file and
+//! the revealed ID number.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -6,18 +8,24 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::db::{
-    self as queries, ChildRecord, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry,
-};
+use super::db::{ChildRecord, Duplicate};
+use super::details_db::{self as details, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
+use super::details_forms::GuardianForm;
+use super::forms::{ChildForm, ListQuery};
+use super::list_db::ListRow;
 use crate::audit;
 use crate::auth::Staff;
 use crate::db::Tx;
-use crate::domain::child::ChildStatus;
-use crate::domain::child::{AgeFlag, ConsentScope, age_flag, age_on};
-use crate::domain::ids::ChildId;
+use crate::domain::child::{
+    AgeFlag, CareSituation, ChildStatus, ConsentMethod, ConsentScope, Relation, RiskLevel,
+    age_flag, age_on,
+};
+use crate::domain::ids::{ActivityId, ChildId, GuardianId};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::Result;
+use crate::web::communities::db::CommunitySummary;
 use crate::web::context::PageCtx;
+use crate::web::edit::EditPage;
 use crate::web::forms::FieldErrors;
 use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 
@@ -28,7 +36,7 @@ pub enum Note {
     Comment(CommentRow),
     FollowUp(FollowUpRow),
     /// Took part in an activity: (activity id, title, kind).
-    Attended(uuid::Uuid, String, String),
+    Attended(ActivityId, String, String),
     /// Received aid: (kind, fen, donor).
     Aid(String, i64, String),
 }
@@ -58,7 +66,7 @@ pub struct ChildDetails {
 impl ChildDetails {
     pub async fn load(tx: &mut Tx, staff: &Staff, child: &ChildRecord) -> Result<ChildDetails> {
         let street = staff.user.street_id;
-        let id = ChildId(child.id);
+        let id = child.child_id();
         let today = today_in_china();
         let semester_start = Semester::containing(today).start();
         let transfer_targets = if staff.scope == crate::auth::extract::CommunityScope::All {
@@ -73,7 +81,7 @@ impl ChildDetails {
         };
         let china = crate::domain::semester::china_offset();
         let mut timeline: Vec<TimelineItem> = Vec::new();
-        for change in queries::timeline(tx, street, id).await? {
+        for change in details::timeline(tx, street, id).await? {
             timeline.push(TimelineItem {
                 day: change.at.date_naive(),
                 at: change.at.with_timezone(&Utc),
@@ -101,30 +109,14 @@ impl ChildDetails {
                 note: Note::FollowUp(f),
             });
         }
-        let attended = sqlx::query!(
-            r#"SELECT a.id, a.title, a.kind::text AS "kind!", a.starts_at FROM attendance t
-               JOIN activity a ON a.street_id = t.street_id AND a.id = t.activity_id
-               WHERE t.street_id = $1 AND t.child_id = $2"#,
-            street.0,
-            child.id
-        )
-        .fetch_all(&mut **tx)
-        .await?;
-        for a in attended {
+        for a in details::attended(tx, street, id).await? {
             timeline.push(TimelineItem {
                 day: a.starts_at.with_timezone(&china).date_naive(),
                 at: a.starts_at,
                 note: Note::Attended(a.id, a.title, a.kind),
             });
         }
-        let aid = sqlx::query!(
-            r#"SELECT kind::text AS "kind!", amount_fen, donor, given_on, created_at FROM aid WHERE street_id = $1 AND child_id = $2"#,
-            street.0,
-            child.id
-        )
-        .fetch_all(&mut **tx)
-        .await?;
-        for a in aid {
+        for a in details::aid_received(tx, street, id).await? {
             timeline.push(TimelineItem {
                 day: a.given_on,
                 at: a.created_at,
@@ -133,9 +125,9 @@ impl ChildDetails {
         }
         timeline.sort_by(|a, b| (b.day, b.at).cmp(&(a.day, a.at)));
         Ok(ChildDetails {
-            guardians: queries::guardians(tx, street, id).await?,
-            consents: queries::consents(tx, street, id).await?,
-            history: queries::status_history(tx, street, id).await?,
+            guardians: details::guardians(tx, street, id).await?,
+            consents: details::consents(tx, street, id).await?,
+            history: details::status_history(tx, street, id).await?,
             timeline,
             today,
             age: age_on(child.birth_date, today),
@@ -184,7 +176,6 @@ pub async fn child_page(
     child: ChildRecord,
     errors: FieldErrors,
 ) -> Result<ChildPage> {
-    use crate::domain::child::{ConsentMethod, ConsentScope, Relation};
     let d = ChildDetails::load(tx, staff, &child).await?;
     // Last, just before the caller commits: appending to the audit chain holds the street's
     // chain lock until commit, and every other view and change in the street waits for it.
@@ -212,4 +203,242 @@ pub async fn child_page(
         errors,
         aid_kinds: crate::domain::money::AID_KINDS,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/list.html")]
+pub struct ChildrenPage {
+    pub ctx: PageCtx,
+    pub rows: Vec<ListRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub query: ListQuery,
+    pub communities: Vec<CommunitySummary>,
+    pub grids: Vec<(Uuid, Uuid, String)>,
+    pub is_admin: bool,
+    pub statuses: &'static [ChildStatus],
+    pub risks: &'static [RiskLevel],
+    pub cares: &'static [CareSituation],
+    pub today: NaiveDate,
+}
+
+impl ChildrenPage {
+    fn age(&self, birth: &NaiveDate) -> i32 {
+        crate::domain::child::age_on(*birth, self.today)
+    }
+
+    /// Where a child lives: the community, or the community and grid.
+    fn place<'a>(&'a self, row: &'a ListRow) -> &'a str {
+        row.grid_id
+            .and_then(|id| self.grids.iter().find(|(g, _, _)| *g == id))
+            .map_or(row.community_name.as_str(), |(_, _, label)| label.as_str())
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/form.html")]
+pub struct ChildFormPage {
+    pub ctx: PageCtx,
+    /// `None` for a new file.
+    pub child: Option<ChildRecord>,
+    pub form: ChildForm,
+    pub errors: FieldErrors,
+    pub communities: Vec<(Uuid, String)>,
+    pub grids: Vec<(Uuid, Uuid, String)>,
+    pub duplicates: Vec<Duplicate>,
+    /// The file as someone else saved it meanwhile (a stale save).
+    pub conflict: Option<ChildRecord>,
+    pub options: FormOptions,
+    /// Whether the health, disability and psychological notes may be shown and edited: only
+    /// with the guardian's consent for that part (always for a new file, whose consent is
+    /// recorded with it; the notes stay hidden on the file until then).
+    pub sensitive: [bool; 3],
+}
+
+/// The closed lists the form offers.
+pub struct FormOptions {
+    pub genders: Vec<&'static str>,
+    pub left_behind: Vec<&'static str>,
+    pub cares: Vec<&'static str>,
+    pub risks: Vec<&'static str>,
+}
+
+impl Default for FormOptions {
+    fn default() -> Self {
+        use crate::domain::child::{Gender, LeftBehind};
+        FormOptions {
+            genders: Gender::keys(),
+            left_behind: LeftBehind::keys(),
+            cares: CareSituation::keys(),
+            risks: RiskLevel::keys(),
+        }
+    }
+}
+
+impl ChildFormPage {
+    fn err(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field)
+    }
+}
+
+impl EditPage for ChildFormPage {
+    type Stored = ChildRecord;
+    fn show_errors(&mut self, errors: FieldErrors) {
+        self.errors = errors;
+    }
+    /// The edit form again with the user's values, the version of the newer save, and that
+    /// save shown beside it.
+    fn show_conflict(&mut self, latest: ChildRecord) {
+        self.form.version = latest.version.to_string();
+        self.child = Some(latest.clone());
+        self.conflict = Some(latest);
+    }
+}
+
+/// The file's form: the communities and grids in the caller's reach, and the sensitive notes
+/// only where the guardian consented to them.
+pub async fn form_page(
+    tx: &mut Tx,
+    staff: &Staff,
+    ctx: PageCtx,
+    child: Option<ChildRecord>,
+    form: ChildForm,
+    errors: FieldErrors,
+) -> Result<ChildFormPage> {
+    let street = staff.user.street_id;
+    let communities: Vec<(Uuid, String)> =
+        crate::web::communities::db::choices(tx, street, staff.scope.filter())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+    let only = child
+        .as_ref()
+        .map(|c| c.community_id)
+        .or(staff.scope.filter());
+    let grids = crate::web::communities::db::grid_choices(tx, street, only, |id| {
+        communities
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, name)| name.as_str())
+    })
+    .await?;
+    let sensitive = match &child {
+        Some(c) => {
+            let consents = details::consents(tx, street, c.child_id()).await?;
+            let active = |scope: ConsentScope| {
+                consents
+                    .iter()
+                    .any(|k| k.scope == scope && k.withdrawn_on.is_none())
+            };
+            use crate::domain::child::ConsentScope as S;
+            [
+                active(S::Health),
+                active(S::Disability),
+                active(S::Psychological),
+            ]
+        }
+        None => [true; 3],
+    };
+    let mut form = form;
+    // Without consent the stored note never reaches the browser.
+    for (allowed, field) in sensitive.iter().zip([
+        &mut form.health_condition,
+        &mut form.disability_note,
+        &mut form.psychological_note,
+    ]) {
+        if !allowed {
+            field.clear();
+        }
+    }
+    Ok(ChildFormPage {
+        ctx,
+        child,
+        form,
+        errors,
+        communities,
+        grids,
+        duplicates: Vec::new(),
+        conflict: None,
+        options: FormOptions::default(),
+        sensitive,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "children/guardian_form.html")]
+pub struct GuardianPage {
+    ctx: PageCtx,
+    child_id: ChildId,
+    child_name: String,
+    /// `None` for a new guardian.
+    guardian_id: Option<GuardianId>,
+    pub form: GuardianForm,
+    pub errors: FieldErrors,
+    relations: Vec<&'static str>,
+    conflict: bool,
+}
+
+impl GuardianPage {
+    pub fn new(
+        ctx: PageCtx,
+        child: &ChildRecord,
+        guardian_id: Option<GuardianId>,
+        form: GuardianForm,
+    ) -> GuardianPage {
+        GuardianPage {
+            ctx,
+            child_id: child.child_id(),
+            child_name: child.name.clone(),
+            guardian_id,
+            form,
+            errors: FieldErrors::default(),
+            relations: Relation::keys(),
+            conflict: false,
+        }
+    }
+
+    fn err(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field)
+    }
+
+    /// Where the form is sent: the guardian edited, or the child's guardians for a new one.
+    fn action(&self) -> String {
+        match self.guardian_id {
+            Some(g) => crate::links::children::guardian(self.child_id, g),
+            None => crate::links::children::guardians(self.child_id),
+        }
+    }
+}
+
+impl EditPage for GuardianPage {
+    type Stored = i32;
+    fn show_errors(&mut self, errors: FieldErrors) {
+        self.errors = errors;
+    }
+    /// Keep the typed values, take the newer version, say so.
+    fn show_conflict(&mut self, stored_version: i32) {
+        self.form.version = stored_version.to_string();
+        self.conflict = true;
+    }
+}
+
+/// The A4 paper file (一人一档 archive copy).
+#[derive(Template, WebTemplate)]
+#[template(path = "children/print.html")]
+pub struct PrintPage {
+    pub ctx: PageCtx,
+    pub child: ChildRecord,
+    pub d: ChildDetails,
+}
+
+/// The full ID number, shown once.
+#[derive(Template, WebTemplate)]
+#[template(path = "children/revealed.html")]
+pub struct RevealedPage {
+    pub ctx: PageCtx,
+    pub id: ChildId,
+    pub name: String,
+    pub number: String,
 }

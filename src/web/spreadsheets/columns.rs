@@ -160,6 +160,11 @@ pub fn recognise_child(group: Option<Group>, header: &str) -> Option<&'static st
     })
 }
 
+/// The template's headers, in order.
+pub fn template_headers() -> Vec<&'static str> {
+    CHILD_COLUMNS.iter().map(|(_, h, _)| *h).collect()
+}
+
 /// The Chinese name of a field, as the template heads it.
 pub fn field_label(field: &str) -> Option<&'static str> {
     CHILD_COLUMNS

@@ -4,20 +4,21 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
-use serde::Deserialize;
 use serde_json::json;
 
-use super::children::template_headers;
+use super::columns::template_headers;
+use super::db as queries;
+use super::forms::{ExportQuery, SemesterQuery};
 use crate::audit;
 use crate::auth::Staff;
 use crate::auth::Tenant;
 use crate::auth::extract::CommunityScope;
 use crate::domain::child::{CareSituation, Gender, LeftBehind, Relation, RiskLevel};
+use crate::domain::ids::ChildId;
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, catalog};
 use crate::state::AppState;
-use crate::web::children::forms::ListQuery;
 use crate::web::context::RequestContext;
 use crate::web::xlsx::{bold, xlsx};
 
@@ -96,17 +97,6 @@ pub async fn template(_staff: Staff) -> Result<Response> {
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    #[serde(flatten)]
-    list: ListQuery,
-    /// A street admin asking for full ID numbers, with why.
-    #[serde(default)]
-    full_ids: String,
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn export_children(
     tenant: Tenant,
     State(state): State<AppState>,
@@ -124,36 +114,12 @@ pub async fn export_children(
     filter.limit = 100_000;
     filter.offset = 0;
     let mut tx = tenant.begin().await?;
-    let (rows, _) = crate::web::children::db::list(&mut tx, user.street_id, &filter).await?;
-    let details = sqlx::query!(
-        r#"SELECT c.id, c.id_number_enc, c.id_number_masked, c.address, c.class_name, c.class_teacher, c.class_teacher_phone,
-                  c.left_behind::text AS "left_behind!", c.parents_work_place, c.parents_return_frequency,
-                  c.care_situation::text AS "care!", g.name AS "grid?"
-           FROM child c LEFT JOIN grid g ON g.street_id = c.street_id AND g.id = c.grid_id
-           WHERE c.street_id = $1 AND c.id = ANY($2)"#,
-        user.street_id.0,
-        &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let guardians = sqlx::query!(
-        r#"SELECT child_id, name, relation::text AS "relation!", phone, family_phone, is_parent_away FROM guardian
-           WHERE street_id = $1 AND child_id = ANY($2) ORDER BY created_at"#,
-        user.street_id.0,
-        &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let (rows, _) = crate::web::children::list_db::list(&mut tx, user.street_id, &filter).await?;
+    let ids: Vec<ChildId> = rows.iter().map(|r| r.id).collect();
+    let details = queries::export_details(&mut tx, user.street_id, &ids).await?;
+    let guardians = queries::export_guardians(&mut tx, user.street_id, &ids).await?;
     // The date the file consent was given (the newest not withdrawn), for 建档同意日期.
-    let consents: Vec<(uuid::Uuid, chrono::NaiveDate)> = sqlx::query_as(
-        "SELECT DISTINCT ON (child_id) child_id, given_on FROM consent
-         WHERE street_id = $1 AND child_id = ANY($2) AND scope = 'file' AND withdrawn_on IS NULL
-         ORDER BY child_id, given_on DESC",
-    )
-    .bind(user.street_id.0)
-    .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
-    .fetch_all(&mut *tx)
-    .await?;
+    let consents = queries::file_consent_days(&mut tx, user.street_id, &ids).await?;
     let zh = catalog(Lang::Zh);
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
@@ -347,11 +313,6 @@ pub async fn export_volunteers(
     .await?;
     tx.commit().await?;
     Ok(xlsx(bytes, "volunteers.xlsx"))
-}
-
-#[derive(Deserialize)]
-pub struct SemesterQuery {
-    semester: Option<String>,
 }
 
 pub async fn export_duties(

@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::read::{Sheet, Table, Workbook};
+use super::read::{self, Sheet, Table, Workbook};
+use super::{columns, volunteers};
 
 /// Rows of a sheet searched for its header.
 pub const HEADER_SEARCH_ROWS: usize = 15;
@@ -282,6 +283,65 @@ pub fn find(
         unmapped,
     };
     Ok((table, found))
+}
+
+/// The roster in an uploaded file: every sheet read within bounds, then the header looked for,
+/// with the columns mapped by hand first.
+pub fn roster(bytes: &[u8], kind: &str, mapping: &Mapping) -> Result<(Table, Found), &'static str> {
+    let recognise: Recognise = if kind == "volunteers" {
+        volunteers::recognise
+    } else {
+        columns::recognise_child
+    };
+    find(read::read(bytes)?, recognise, mapping)
+}
+
+/// The fields a column of this kind of roster may be mapped to: (key, Chinese name).
+pub fn known_fields(kind: &str) -> Vec<(&'static str, &'static str)> {
+    let lists: &[&[(&'static str, &'static str, &'static [&'static str])]] = if kind == "volunteers"
+    {
+        &[volunteers::VOLUNTEER_COLUMNS]
+    } else {
+        &[columns::CHILD_COLUMNS, columns::EXTRA_COLUMNS]
+    };
+    lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|(key, label, _)| (*key, *label))
+        .collect()
+}
+
+/// The street's remembered mapping of this kind (header, field), then the upload's own over
+/// it; a field this kind does not know is left out.
+pub fn mapping_of(
+    kind: &str,
+    remembered: Vec<(String, String)>,
+    batch: Option<&serde_json::Value>,
+) -> Mapping {
+    let known = known_fields(kind);
+    let resolve = |field: &str| -> Option<Option<&'static str>> {
+        if field.is_empty() {
+            return Some(None);
+        }
+        known
+            .iter()
+            .find(|(k, _)| *k == field)
+            .map(|(k, _)| Some(*k))
+    };
+    let mut mapping = Mapping::new();
+    for (header, field) in remembered {
+        if let Some(f) = resolve(&field) {
+            mapping.insert(header, f);
+        }
+    }
+    if let Some(serde_json::Value::Object(own)) = batch {
+        for (header, field) in own {
+            if let Some(f) = field.as_str().and_then(resolve) {
+                mapping.insert(header.clone(), f);
+            }
+        }
+    }
+    mapping
 }
 
 #[cfg(test)]

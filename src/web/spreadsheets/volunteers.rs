@@ -1,15 +1,17 @@
-//! Checking and importing a roster of volunteers, like the children's roster.
+//! Checking a roster of volunteers, like the children's roster: every cell's error and the
+//! duplicates inside the file and against the street.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Postgres, QueryBuilder};
-use uuid::Uuid;
+use sqlx::PgConnection;
 
 use super::children::RowCheck;
 use super::columns::{closed_value, parse_date};
+use super::db as queries;
+use super::import_db::ImportVolunteer;
 use super::read::Table;
-use crate::domain::ids::{CommunityId, StreetId};
+use crate::domain::ids::StreetId;
 use crate::domain::login::is_mainland_mobile;
 use crate::domain::volunteer::VOLUNTEER_KINDS;
 
@@ -39,16 +41,7 @@ pub fn recognise(_group: Option<super::layout::Group>, header: &str) -> Option<&
         .map(|(field, _, _)| *field)
 }
 
-pub struct ImportVolunteer {
-    pub name: String,
-    pub phone: String,
-    pub kind: String,
-    pub team: String,
-    pub skills: String,
-    pub record_check: Option<NaiveDate>,
-    pub training: Option<NaiveDate>,
-}
-
+/// Check every row; `Err` is a catalog key for the whole file (no name or phone column).
 pub async fn check(
     conn: &mut PgConnection,
     street: StreetId,
@@ -61,15 +54,10 @@ pub async fn check(
             "import.error.no_header".into(),
         ));
     }
-    let existing: HashSet<(String, String)> = sqlx::query!(
-        "SELECT name, phone FROM volunteer WHERE street_id = $1",
-        street.0
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.name, r.phone))
-    .collect();
+    let existing: HashSet<(String, String)> = queries::volunteer_names_and_phones(conn, street)
+        .await?
+        .into_iter()
+        .collect();
     let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut out = Vec::new();
     for (i, cells) in table.rows.iter().enumerate() {
@@ -146,43 +134,4 @@ pub async fn check(
         });
     }
     Ok(out)
-}
-
-/// Write every row in the caller's transaction; teams are found or made by name. Plans are
-/// reused for the rest of the transaction (`db::reuse_plans_for_bulk_write`).
-pub async fn insert_all(
-    conn: &mut PgConnection,
-    street: StreetId,
-    community: CommunityId,
-    rows: Vec<ImportVolunteer>,
-) -> Result<usize, sqlx::Error> {
-    crate::db::reuse_plans_for_bulk_write(conn, rows.len()).await?;
-    let mut teams: HashMap<String, Option<Uuid>> = HashMap::new();
-    for r in &rows {
-        if !teams.contains_key(&r.team) {
-            let id =
-                crate::web::volunteers::db::team_id(conn, street, community.0, &r.team).await?;
-            teams.insert(r.team.clone(), id);
-        }
-    }
-    for chunk in rows.chunks(1000) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO volunteer (street_id, id, community_id, team_id, name, phone, kind, skills, record_check_seen_on, training_done_on) ",
-        );
-        q.push_values(chunk, |mut b, r| {
-            b.push_bind(street.0)
-                .push_bind(Uuid::now_v7())
-                .push_bind(community.0)
-                .push_bind(teams.get(&r.team).copied().flatten())
-                .push_bind(r.name.clone())
-                .push_bind(r.phone.clone())
-                .push_bind(r.kind.clone())
-                .push_unseparated("::text::volunteer_kind")
-                .push_bind(r.skills.clone())
-                .push_bind(r.record_check)
-                .push_bind(r.training);
-        });
-        q.build().execute(&mut *conn).await?;
-    }
-    Ok(rows.len())
 }
