@@ -21,21 +21,25 @@ pub fn import(kind: &str) -> String {
 }
 
 /// An uploaded roster's preview, and where it is confirmed.
-pub fn import_batch(kind: &str, id: ImportId) -> String {
+pub fn import_batch(kind: &str, id: impl Into<ImportId>) -> String {
+    let id = id.into();
     format!("/{kind}/import/{id}")
 }
 
 /// A page of the preview.
-pub fn import_page(kind: &str, id: ImportId, page: usize) -> String {
+pub fn import_page(kind: &str, id: impl Into<ImportId>, page: usize) -> String {
+    let id = id.into();
     format!("/{kind}/import/{id}?page={page}")
 }
 
 /// Where the fields chosen for the roster's columns are sent.
-pub fn import_mapping(kind: &str, id: ImportId) -> String {
+pub fn import_mapping(kind: &str, id: impl Into<ImportId>) -> String {
+    let id = id.into();
     format!("/{kind}/import/{id}/mapping")
 }
 
 /// The preview, saying the mapping just sent named one field for two columns.
-pub fn import_mapping_refused(kind: &str, id: ImportId) -> String {
+pub fn import_mapping_refused(kind: &str, id: impl Into<ImportId>) -> String {
+    let id = id.into();
     format!("/{kind}/import/{id}?mapping_error=1")
 }
