@@ -1,6 +1,14 @@
 //! Every path the pages link to, in one place.
 
-use crate::domain::ids::{CommunityId, UserId};
+pub mod activities;
+pub mod aid;
+pub mod api;
+pub mod pairings;
+pub mod users;
+pub mod visits;
+pub mod volunteers;
+
+use crate::domain::ids::CommunityId;
 
 pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
@@ -12,8 +20,6 @@ pub const TOTP_SETUP: &str = "/account/totp";
 pub const TOTP_LOGIN: &str = "/login/totp";
 pub const LOCALE: &str = "/locale";
 pub const COMMUNITIES: &str = "/communities";
-pub const USERS: &str = "/users";
-pub const NEW_USER: &str = "/users/new";
 
 pub fn login_with_next(next: &str) -> String {
     if next == "/" || !is_local_path(next) {
@@ -29,18 +35,6 @@ pub fn community(id: CommunityId) -> String {
 
 pub fn community_grids(id: CommunityId) -> String {
     format!("/communities/{id}/grids")
-}
-
-pub fn user_disable(id: UserId) -> String {
-    format!("/users/{id}/disable")
-}
-
-pub fn user_enable(id: UserId) -> String {
-    format!("/users/{id}/enable")
-}
-
-pub fn user_reset_password(id: UserId) -> String {
-    format!("/users/{id}/reset-password")
 }
 
 /// Only paths on this site may be redirect targets (no `//evil.example`, no schemes).

@@ -453,7 +453,7 @@ pub async fn list_activities(
         rows.into_iter()
             .map(|a| ActivityOut {
                 person_times: a.person_times(),
-                id: a.id,
+                id: a.id.0,
                 title: a.title,
                 kind: a.kind,
                 starts_at: a.starts_at,

@@ -312,7 +312,7 @@ async fn account_action(
                 json!({}),
             )
             .await?;
-            Redirect::to(links::USERS).into_response()
+            Redirect::to(links::users::USERS).into_response()
         }
         Action::Enable => {
             queries::set_disabled(&mut tx, street, id, false).await?;
@@ -325,7 +325,7 @@ async fn account_action(
                 json!({}),
             )
             .await?;
-            Redirect::to(links::USERS).into_response()
+            Redirect::to(links::users::USERS).into_response()
         }
         Action::ResetPassword => {
             let one_time = password::generate_one_time();

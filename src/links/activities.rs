@@ -1,0 +1,61 @@
+//! Paths of activities, their attendance and their photos.
+
+use crate::domain::ids::{ActivityId, PhotoId};
+
+pub const ACTIVITIES: &str = "/activities";
+pub const NEW_ACTIVITY: &str = "/activities/new";
+
+/// The month view with its filters, as a query string (`month=2026-05&kind=forum`).
+pub fn activities_with(query: &str) -> String {
+    format!("{ACTIVITIES}?{query}")
+}
+
+pub fn activity(id: ActivityId) -> String {
+    format!("/activities/{id}")
+}
+
+/// A section of the activity page (`credits`, `photos`, `aid`).
+pub fn activity_section(id: ActivityId, section: &str) -> String {
+    format!("/activities/{id}#{section}")
+}
+
+pub fn activity_edit(id: ActivityId) -> String {
+    format!("/activities/{id}/edit")
+}
+
+pub fn activity_cancel(id: ActivityId) -> String {
+    format!("/activities/{id}/cancel")
+}
+
+pub fn activity_summary(id: ActivityId) -> String {
+    format!("/activities/{id}/summary")
+}
+
+pub fn attendance(id: ActivityId) -> String {
+    format!("/activities/{id}/attendance")
+}
+
+/// The attendance page with a query string (`q=…&saved=1`).
+pub fn attendance_with(id: ActivityId, query: &str) -> String {
+    format!("/activities/{id}/attendance?{query}")
+}
+
+pub fn walk_in(id: ActivityId) -> String {
+    format!("/activities/{id}/walk-in")
+}
+
+pub fn credits(id: ActivityId) -> String {
+    format!("/activities/{id}/credits")
+}
+
+pub fn photos(id: ActivityId) -> String {
+    format!("/activities/{id}/photos")
+}
+
+pub fn photo(id: PhotoId) -> String {
+    format!("/photos/{id}")
+}
+
+pub fn thumbnail(id: PhotoId) -> String {
+    format!("/photos/{id}/thumb")
+}
