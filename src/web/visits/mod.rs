@@ -4,8 +4,9 @@
 pub mod db;
 mod follow_ups;
 pub mod forms;
-pub mod phone;
+mod phone;
 mod staff;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};
