@@ -130,10 +130,10 @@ pub fn validate(
     };
     let start = time(&mut e, "start_time", &form.start_time);
     let end = time(&mut e, "end_time", &form.end_time);
-    if let (Some(s), Some(en)) = (start, end) {
-        if en <= s {
-            e.add("end_time", "activity.error.end_before_start");
-        }
+    if let (Some(s), Some(en)) = (start, end)
+        && en <= s
+    {
+        e.add("end_time", "activity.error.end_before_start");
     }
     let capacity = match form.capacity.trim() {
         "" => None,

@@ -68,7 +68,7 @@ pub async fn create_activity(
     let mut tx = tenant.begin().await?;
     let mut page = form_page(&mut tx, &staff, PageCtx::from(rctx), None, form.clone()).await?;
     let community = organiser(&staff, &form, &page.communities);
-    let result = validate(&form, community.clone().ok().flatten());
+    let result = validate(&form, community.ok().flatten());
     match (community, result) {
         (Ok(_), Ok(fields)) => {
             let id = ActivityId::new();

@@ -102,7 +102,7 @@ pub async fn activities_page(
     let community = staff
         .scope
         .filter()
-        .or_else(|| query.community.parse().ok());
+        .or_else(|| query.community.parse::<CommunityId>().ok().map(|c| c.0));
     let kind = Some(query.kind.as_str()).filter(|k| ACTIVITY_KINDS.contains(k));
     let activities = queries::list(
         tx,

@@ -136,12 +136,12 @@ pub async fn log_visit(
         }
     }
     let mut input = validate(&form);
-    if let Ok(v) = &input {
-        if covered.iter().any(|(_, p)| v.visited_on < p.started_on) {
-            let mut e = FieldErrors::default();
-            e.add("visited_on", "visit.error.before_pairing");
-            input = Err(e);
-        }
+    if let Ok(v) = &input
+        && covered.iter().any(|(_, p)| v.visited_on < p.started_on)
+    {
+        let mut e = FieldErrors::default();
+        e.add("visited_on", "visit.error.before_pairing");
+        input = Err(e);
     }
     let input = match input {
         Ok(v) => v,
