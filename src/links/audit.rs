@@ -15,7 +15,8 @@ pub fn page(filter_query: &str, page: i64) -> String {
 }
 
 /// The events about one child.
-pub fn child(id: ChildId) -> String {
+pub fn child(id: impl Into<ChildId>) -> String {
+    let id = id.into();
     format!("/audit?child={id}")
 }
 

@@ -2,14 +2,19 @@
 //! of its own. Templates call them by path (`crate::links::reports::report(…)`).
 
 pub mod account;
+pub mod activities;
+pub mod aid;
+pub mod api;
 pub mod audit;
 pub mod children;
 pub mod communities;
 pub mod compliance;
+pub mod pairings;
 pub mod reports;
 pub mod spreadsheets;
-
-use crate::domain::ids::UserId;
+pub mod users;
+pub mod visits;
+pub mod volunteers;
 
 pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
@@ -20,8 +25,6 @@ pub const TOTP_SETUP: &str = "/account/totp";
 /// The authenticator code after the password.
 pub const TOTP_LOGIN: &str = "/login/totp";
 pub const LOCALE: &str = "/locale";
-pub const USERS: &str = "/users";
-pub const NEW_USER: &str = "/users/new";
 
 pub fn login_with_next(next: &str) -> String {
     if next == "/" || !is_local_path(next) {
@@ -29,18 +32,6 @@ pub fn login_with_next(next: &str) -> String {
     } else {
         format!("{LOGIN}?next={}", urlencode(next))
     }
-}
-
-pub fn user_disable(id: UserId) -> String {
-    format!("/users/{id}/disable")
-}
-
-pub fn user_enable(id: UserId) -> String {
-    format!("/users/{id}/enable")
-}
-
-pub fn user_reset_password(id: UserId) -> String {
-    format!("/users/{id}/reset-password")
 }
 
 /// Only paths on this site may be redirect targets (no `//evil.example`, no schemes).

@@ -74,7 +74,7 @@ pub async fn pairing_with(
 
 /// An activity the caller may see: the street's own, or one of their communities'.
 pub async fn activity(tx: &mut Tx, staff: &Staff, id: ActivityId) -> Result<ActivityRow> {
-    activities::find(tx, staff.user.street_id, id.0)
+    activities::find(tx, staff.user.street_id, id)
         .await?
         .filter(|a| {
             a.community_id

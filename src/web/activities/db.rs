@@ -1,10 +1,11 @@
-//! Activity, attendance and aid queries.
+//! Activity, attendance, duty-credit and photo queries.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::ids::{StreetId, UserId};
+use crate::domain::duties::Duty;
+use crate::domain::ids::{ActivityId, ChildId, CommunityId, PairingId, PhotoId, StreetId, UserId};
 
 /// Activity kinds (Postgres enum `activity_kind`); labels `activity.kind.<key>`.
 pub const ACTIVITY_KINDS: [&str; 12] = [
@@ -24,7 +25,7 @@ pub const ACTIVITY_KINDS: [&str; 12] = [
 
 #[derive(Debug, Clone)]
 pub struct ActivityRow {
-    pub id: Uuid,
+    pub id: ActivityId,
     pub community_id: Option<Uuid>,
     pub community_name: Option<String>,
     pub kind: String,
@@ -50,39 +51,9 @@ impl ActivityRow {
         self.children + self.volunteers
     }
 
-    /// The status as the page says it: a planned activity whose time has passed is over and
-    /// waits for its summary (saving the summary marks it held), not still "planned".
-    pub fn shown_status(&self) -> &str {
-        if self.status == "planned" && self.ends_at < chrono::Utc::now() {
-            "ended"
-        } else {
-            &self.status
-        }
-    }
-
     pub fn over_capacity(&self) -> bool {
         self.capacity
             .is_some_and(|c| self.person_times() > i64::from(c))
-    }
-
-    /// Start and end in China time, as the pages show them.
-    pub fn when(&self) -> String {
-        let china = crate::domain::semester::china_offset();
-        let (s, e) = (
-            self.starts_at.with_timezone(&china),
-            self.ends_at.with_timezone(&china),
-        );
-        format!(
-            "{} {}–{}",
-            s.format("%Y-%m-%d"),
-            s.format("%H:%M"),
-            e.format("%H:%M")
-        )
-    }
-
-    pub fn day(&self) -> NaiveDate {
-        let china = crate::domain::semester::china_offset();
-        self.starts_at.with_timezone(&china).date_naive()
     }
 }
 
@@ -95,7 +66,7 @@ pub async fn list(
     kind: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    only: Option<Uuid>,
+    only: Option<ActivityId>,
 ) -> Result<Vec<ActivityRow>, sqlx::Error> {
     sqlx::query_as!(
         ActivityRow,
@@ -115,7 +86,7 @@ pub async fn list(
         kind,
         from,
         to,
-        only,
+        only.map(|a| a.0),
     )
     .fetch_all(conn)
     .await
@@ -124,7 +95,7 @@ pub async fn list(
 pub async fn find(
     conn: &mut PgConnection,
     street: StreetId,
-    id: Uuid,
+    id: ActivityId,
 ) -> Result<Option<ActivityRow>, sqlx::Error> {
     // Bounds Postgres can represent (chrono's MIN/MAX_UTC are out of its range).
     let far_past = DateTime::from_timestamp(-2_208_988_800, 0).expect("1900-01-01");
@@ -137,7 +108,7 @@ pub async fn find(
 }
 
 pub struct ActivityFields {
-    pub community_id: Option<Uuid>,
+    pub community_id: Option<CommunityId>,
     pub kind: String,
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -153,7 +124,7 @@ pub struct ActivityFields {
 pub async fn insert(
     conn: &mut PgConnection,
     street: StreetId,
-    id: Uuid,
+    id: ActivityId,
     f: &ActivityFields,
     by: UserId,
 ) -> Result<(), sqlx::Error> {
@@ -162,8 +133,8 @@ pub async fn insert(
              for_guardians, for_volunteers, description, created_by)
          VALUES ($1, $2, $3, $4::text::activity_kind, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         street.0,
-        id,
-        f.community_id,
+        id.0,
+        f.community_id.map(|c| c.0),
         f.kind,
         f.title,
         f.starts_at,
@@ -185,7 +156,7 @@ pub async fn insert(
 pub async fn update(
     conn: &mut PgConnection,
     street: StreetId,
-    id: Uuid,
+    id: ActivityId,
     version: i32,
     f: &ActivityFields,
 ) -> Result<bool, sqlx::Error> {
@@ -195,7 +166,7 @@ pub async fn update(
              updated_at = now()
          WHERE street_id = $1 AND id = $2 AND version = $3",
         street.0,
-        id,
+        id.0,
         version,
         f.kind,
         f.title,
@@ -227,7 +198,7 @@ pub struct Attendee {
 pub async fn child_attendees(
     conn: &mut PgConnection,
     street: StreetId,
-    activity: Uuid,
+    activity: ActivityId,
     community: Option<Uuid>,
 ) -> Result<Vec<Attendee>, sqlx::Error> {
     sqlx::query_as!(
@@ -240,7 +211,7 @@ pub async fn child_attendees(
                   OR EXISTS (SELECT 1 FROM attendance t WHERE t.street_id = c.street_id AND t.activity_id = $2 AND t.child_id = c.id))
            ORDER BY m.name, c.name"#,
         street.0,
-        activity,
+        activity.0,
         community,
     )
     .fetch_all(conn)
@@ -250,7 +221,7 @@ pub async fn child_attendees(
 pub async fn volunteer_attendees(
     conn: &mut PgConnection,
     street: StreetId,
-    activity: Uuid,
+    activity: ActivityId,
     community: Option<Uuid>,
 ) -> Result<Vec<Attendee>, sqlx::Error> {
     sqlx::query_as!(
@@ -261,7 +232,7 @@ pub async fn volunteer_attendees(
            WHERE v.street_id = $1 AND v.status = 'active' AND ($3::uuid IS NULL OR v.community_id = $3)
            ORDER BY m.name, v.name"#,
         street.0,
-        activity,
+        activity.0,
         community,
     )
     .fetch_all(conn)
@@ -271,7 +242,7 @@ pub async fn volunteer_attendees(
 /// Pairings whose volunteer and child both attended: the duty credits staff may give.
 #[derive(Debug, Clone)]
 pub struct CreditCandidate {
-    pub pairing_id: Uuid,
+    pub pairing_id: PairingId,
     pub volunteer_name: String,
     pub child_name: String,
     pub credited: Vec<String>,
@@ -280,7 +251,7 @@ pub struct CreditCandidate {
 pub async fn credit_candidates(
     conn: &mut PgConnection,
     street: StreetId,
-    activity: Uuid,
+    activity: ActivityId,
 ) -> Result<Vec<CreditCandidate>, sqlx::Error> {
     sqlx::query_as!(
         CreditCandidate,
@@ -295,8 +266,223 @@ pub async fn credit_candidates(
              AND EXISTS (SELECT 1 FROM attendance t WHERE t.street_id = p.street_id AND t.activity_id = $2 AND t.volunteer_id = p.volunteer_id)
            GROUP BY p.id, v.name, c.name ORDER BY v.name"#,
         street.0,
-        activity,
+        activity.0,
     )
     .fetch_all(conn)
     .await
+}
+
+pub async fn cancel(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: ActivityId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE activity SET status = 'cancelled', version = version + 1, updated_at = now() WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Save the written summary; a held or planned activity becomes held.
+pub async fn save_summary(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: ActivityId,
+    summary: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE activity SET summary = $3, status = CASE WHEN status = 'cancelled' THEN status ELSE 'held' END,
+             version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0,
+        summary
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Who an attendance row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attender {
+    Child,
+    Volunteer,
+}
+
+/// Record (or take back) that one child or volunteer attended.
+pub async fn set_attended(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+    who: Attender,
+    person: Uuid,
+    attended: bool,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    if attended {
+        sqlx::query(match who {
+            Attender::Child => "INSERT INTO attendance (street_id, id, activity_id, child_id, recorded_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            Attender::Volunteer => "INSERT INTO attendance (street_id, id, activity_id, volunteer_id, recorded_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        })
+        .bind(street.0)
+        .bind(Uuid::now_v7())
+        .bind(activity.0)
+        .bind(person)
+        .bind(by.0)
+        .execute(conn)
+        .await?;
+    } else {
+        sqlx::query(match who {
+            Attender::Child => "DELETE FROM attendance WHERE street_id = $1 AND activity_id = $2 AND child_id = $3",
+            Attender::Volunteer => "DELETE FROM attendance WHERE street_id = $1 AND activity_id = $2 AND volunteer_id = $3",
+        })
+        .bind(street.0)
+        .bind(activity.0)
+        .bind(person)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Active children of the street with exactly this name, within `community` if given.
+pub async fn children_named(
+    conn: &mut PgConnection,
+    street: StreetId,
+    name: &str,
+    community: Option<Uuid>,
+) -> Result<Vec<ChildId>, sqlx::Error> {
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM child WHERE street_id = $1 AND name = $2 AND status = 'active' AND ($3::uuid IS NULL OR community_id = $3)",
+        street.0,
+        name,
+        community
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(ChildId).collect())
+}
+
+/// A child who came without being expected.
+pub async fn add_walk_in(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+    child: ChildId,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO attendance (street_id, id, activity_id, child_id, recorded_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        street.0,
+        Uuid::now_v7(),
+        activity.0,
+        child.0,
+        by.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Credit one of a pairing's duties to the activity (once).
+pub async fn credit_duty(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+    pairing: PairingId,
+    duty: Duty,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO duty_credit (street_id, id, pairing_id, duty, activity_id, credited_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING",
+        street.0,
+        Uuid::now_v7(),
+        pairing.0,
+        duty as Duty,
+        activity.0,
+        by.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The photos of an activity, oldest first.
+pub async fn photos(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+) -> Result<Vec<PhotoId>, sqlx::Error> {
+    let ids = sqlx::query_scalar!("SELECT id FROM activity_photo WHERE street_id = $1 AND activity_id = $2 ORDER BY created_at", street.0, activity.0)
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().map(PhotoId).collect())
+}
+
+/// A stored photo's size, as cleaned.
+pub struct PhotoFields {
+    pub width: i32,
+    pub height: i32,
+    pub byte_size: i32,
+}
+
+pub async fn insert_photo(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: PhotoId,
+    activity: ActivityId,
+    p: &PhotoFields,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        street.0,
+        id.0,
+        activity.0,
+        p.width,
+        p.height,
+        p.byte_size,
+        by.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The activity a photo belongs to.
+pub async fn activity_of_photo(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: PhotoId,
+) -> Result<Option<ActivityId>, sqlx::Error> {
+    let activity = sqlx::query_scalar!(
+        "SELECT activity_id FROM activity_photo WHERE street_id = $1 AND id = $2",
+        street.0,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(activity.map(ActivityId))
+}
+
+/// Aid given to the activity's attendees: how many records and how much (fen).
+pub async fn aid_given(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+) -> Result<(i64, i64), sqlx::Error> {
+    let aid = sqlx::query!(
+        r#"SELECT count(*) AS "n!", coalesce(sum(amount_fen), 0)::bigint AS "fen!" FROM aid WHERE street_id = $1 AND activity_id = $2"#,
+        street.0,
+        activity.0
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((aid.n, aid.fen))
 }

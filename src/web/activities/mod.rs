@@ -3,7 +3,8 @@
 
 mod attendance;
 pub mod db;
-pub mod handlers;
+mod forms;
+mod handlers;
 pub mod photos;
 pub mod view;
 

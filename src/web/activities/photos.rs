@@ -10,20 +10,18 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use image::ImageFormat;
 use serde_json::json;
-use uuid::Uuid;
 
+use super::db::{self as queries, PhotoFields};
 use super::view::activity_page;
 use crate::audit;
-use crate::auth::Staff;
-use crate::auth::Tenant;
-use crate::domain::ids::ActivityId;
-use crate::domain::ids::StreetId;
+use crate::auth::{Staff, Tenant};
+use crate::domain::ids::{ActivityId, PhotoId, StreetId};
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::state::AppState;
-use crate::web::PathId;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
-use crate::web::scope;
+use crate::web::{PathId, scope};
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 const THUMB_WIDTH: u32 = 320;
@@ -117,7 +115,7 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
     })
 }
 
-fn paths(state: &AppState, street: StreetId, id: Uuid) -> (PathBuf, PathBuf, PathBuf) {
+fn paths(state: &AppState, street: StreetId, id: PhotoId) -> (PathBuf, PathBuf, PathBuf) {
     let dir = state.data_dir.join("photos").join(street.0.to_string());
     (
         dir.join(format!("{id}.jpg")),
@@ -131,7 +129,7 @@ pub async fn upload_photo(
     State(state): State<AppState>,
     rctx: RequestContext,
     staff: Staff,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<ActivityId>,
     request: Request,
 ) -> Result<Response> {
     // The body is read whole, and the photo decoded, before a transaction begins: neither a
@@ -148,7 +146,7 @@ pub async fn upload_photo(
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
     // Out of scope is 404 whatever the body was.
-    let activity = scope::managed_activity(&mut tx, &staff, ActivityId(id)).await?;
+    let activity = scope::managed_activity(&mut tx, &staff, id).await?;
     let cleaned = cleaned.ok_or(AppError::BadRequest)?;
     let photo = match cleaned {
         Ok(p) => p,
@@ -160,7 +158,7 @@ pub async fn upload_photo(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let photo_id = Uuid::now_v7();
+    let photo_id = PhotoId::new();
     let (full, thumb, dir) = paths(&state, street, photo_id);
     tokio::fs::create_dir_all(&dir)
         .await
@@ -172,19 +170,21 @@ pub async fn upload_photo(
         .await
         .map_err(AppError::internal)?;
     let saved = async {
-        sqlx::query!(
-            "INSERT INTO activity_photo (street_id, id, activity_id, width, height, byte_size, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            street.0,
-            photo_id,
-            id,
-            photo.width as i32,
-            photo.height as i32,
-            photo.jpeg.len() as i32,
-            user.user_id.0
+        let fields = PhotoFields {
+            width: photo.width as i32,
+            height: photo.height as i32,
+            byte_size: photo.jpeg.len() as i32,
+        };
+        queries::insert_photo(&mut tx, street, photo_id, id, &fields, user.user_id).await?;
+        audit::record(
+            &mut tx,
+            "photo_uploaded",
+            "activity",
+            Some(id.0),
+            &rctx.ip.to_string(),
+            json!({ "photo": photo_id }),
         )
-        .execute(&mut *tx)
         .await?;
-        audit::record(&mut tx, "photo_uploaded", "activity", Some(id), &rctx.ip.to_string(), json!({ "photo": photo_id })).await?;
         tx.commit().await
     }
     .await;
@@ -194,29 +194,24 @@ pub async fn upload_photo(
         let _ = tokio::fs::remove_file(&thumb).await;
         return Err(err.into());
     }
-    Ok(Redirect::to(&format!("/activities/{id}#photos")).into_response())
+    Ok(Redirect::to(&links::activities::activity_section(id, "photos")).into_response())
 }
 
 async fn serve(
     tenant: &Tenant,
     state: AppState,
     staff: Staff,
-    id: Uuid,
+    id: PhotoId,
     thumbnail: bool,
 ) -> Result<Response> {
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     // Only a photo of the user's own street exists for them (RLS and the street filter), and
     // only of an activity they may see (their community's or the whole street's).
-    let activity = sqlx::query_scalar!(
-        "SELECT activity_id FROM activity_photo WHERE street_id = $1 AND id = $2",
-        user.street_id.0,
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    scope::activity(&mut tx, &staff, ActivityId(activity)).await?;
+    let activity = queries::activity_of_photo(&mut tx, user.street_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    scope::activity(&mut tx, &staff, activity).await?;
     tx.commit().await?;
     let (full, thumb, _) = paths(&state, staff.user.street_id, id);
     let bytes = tokio::fs::read(if thumbnail { thumb } else { full })
@@ -237,7 +232,7 @@ pub async fn photo(
     tenant: Tenant,
     State(state): State<AppState>,
     staff: Staff,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<PhotoId>,
 ) -> Result<Response> {
     serve(&tenant, state, staff, id, false).await
 }
@@ -246,7 +241,7 @@ pub async fn thumbnail(
     tenant: Tenant,
     State(state): State<AppState>,
     staff: Staff,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<PhotoId>,
 ) -> Result<Response> {
     serve(&tenant, state, staff, id, true).await
 }

@@ -1,28 +1,29 @@
-//! Aid rows: writing one, and the totals per community and quarter.
+//! Aid rows: writing one, who an activity's aid goes to, and the totals per community and
+//! quarter.
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::AidInput;
-use crate::domain::ids::{StreetId, UserId};
+use crate::domain::ids::{ActivityId, AidId, ChildId, StreetId, UserId};
 
 /// Insert one aid record; its id.
 pub async fn insert(
     conn: &mut PgConnection,
     street: StreetId,
-    child: Uuid,
-    activity: Option<Uuid>,
+    child: ChildId,
+    activity: Option<ActivityId>,
     a: &AidInput,
     by: UserId,
-) -> Result<Uuid, sqlx::Error> {
-    let id = Uuid::now_v7();
+) -> Result<AidId, sqlx::Error> {
+    let id = AidId::new();
     sqlx::query!(
         "INSERT INTO aid (street_id, id, child_id, activity_id, kind, given_on, amount_fen, donor, note, recorded_by)
          VALUES ($1, $2, $3, $4, $5::text::aid_kind, $6, $7, $8, $9, $10)",
         street.0,
-        id,
-        child,
-        activity,
+        id.0,
+        child.0,
+        activity.map(|a| a.0),
         a.kind,
         a.given_on,
         a.fen,
@@ -33,6 +34,22 @@ pub async fn insert(
     .execute(conn)
     .await?;
     Ok(id)
+}
+
+/// The children recorded as attending an activity.
+pub async fn attending_children(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+) -> Result<Vec<ChildId>, sqlx::Error> {
+    let children = sqlx::query_scalar!(
+        r#"SELECT child_id AS "child_id!" FROM attendance WHERE street_id = $1 AND activity_id = $2 AND child_id IS NOT NULL"#,
+        street.0,
+        activity.0
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(children.into_iter().map(ChildId).collect())
 }
 
 /// Aid per community and quarter of a year.

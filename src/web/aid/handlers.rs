@@ -15,6 +15,7 @@ use crate::auth::{Staff, Tenant};
 use crate::domain::ids::{ActivityId, ChildId};
 use crate::domain::semester::today_in_china;
 use crate::error::Result;
+use crate::links;
 use crate::web::activities::view::activity_page;
 use crate::web::children::view::child_page;
 use crate::web::context::{PageCtx, RequestContext};
@@ -39,7 +40,7 @@ pub async fn record_child_aid(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let aid = queries::insert(&mut tx, user.street_id, id.0, None, &input, user.user_id).await?;
+    let aid = queries::insert(&mut tx, user.street_id, id, None, &input, user.user_id).await?;
     audit::record(
         &mut tx,
         "aid_recorded",
@@ -50,7 +51,7 @@ pub async fn record_child_aid(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{id}#timeline")).into_response())
+    Ok(Redirect::to(&links::visits::timeline(id)).into_response())
 }
 
 /// The same aid for every child recorded as attending the activity (a condolence visit).
@@ -65,13 +66,7 @@ pub async fn record_activity_aid(
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
     let activity = scope::managed_activity(&mut tx, &staff, id).await?;
-    let children = sqlx::query_scalar!(
-        r#"SELECT child_id AS "child_id!" FROM attendance WHERE street_id = $1 AND activity_id = $2 AND child_id IS NOT NULL"#,
-        user.street_id.0,
-        id.0
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let children = queries::attending_children(&mut tx, user.street_id, id).await?;
     let input = match validate(&form) {
         Ok(i) if !children.is_empty() => i,
         result => {
@@ -89,7 +84,7 @@ pub async fn record_activity_aid(
             &mut tx,
             user.street_id,
             *child,
-            Some(id.0),
+            Some(id),
             &input,
             user.user_id,
         )
@@ -98,14 +93,14 @@ pub async fn record_activity_aid(
             &mut tx,
             "aid_recorded",
             "child",
-            Some(*child),
+            Some(child.0),
             &ip,
             json!({ "aid": aid, "activity": id, "fen": input.fen }),
         )
         .await?;
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/activities/{id}#aid")).into_response())
+    Ok(Redirect::to(&links::activities::activity_section(id, "aid")).into_response())
 }
 
 pub async fn aid_totals(

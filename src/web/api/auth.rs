@@ -3,14 +3,14 @@
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use uuid::Uuid;
 
-use super::ApiError;
+use super::db;
+use super::error::ApiError;
 use crate::auth::bearer::{bearer_token, parse_token};
 use crate::auth::extract::{CommunityScope, Reach};
 use crate::auth::request::RequestContext;
 use crate::auth::{Anonymous, Tenant};
-use crate::domain::ids::{StreetId, UserId};
+use crate::domain::ids::{StreetId, TokenId, UserId};
 use crate::domain::role::Role;
 use crate::state::AppState;
 
@@ -22,7 +22,7 @@ pub struct ApiCaller {
     pub user: UserId,
     pub scope: Reach,
     pub can_write: bool,
-    pub token: Option<Uuid>,
+    pub token: Option<TokenId>,
     /// The client address, for audit events.
     pub ip: String,
     /// Transactions in the caller's street, as the acting user.
@@ -52,32 +52,19 @@ impl FromRequestParts<AppState> for ApiCaller {
         if let Some(token) = bearer_token(&parts.headers) {
             let (street, hash) = parse_token(token).ok_or_else(unauthorised)?;
             let mut tx = anonymous.tenant(street, None).begin().await?;
-            let row = sqlx::query!(
-                r#"SELECT t.id, t.created_by, t.access::text AS "access!" FROM api_token t
-                   JOIN app_user u ON u.street_id = t.street_id AND u.id = t.created_by
-                   WHERE t.street_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"#,
-                street.0,
-                hash
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(unauthorised)?;
-            sqlx::query!(
-                "UPDATE api_token SET last_used_at = now() WHERE street_id = $1 AND id = $2",
-                street.0,
-                row.id
-            )
-            .execute(&mut *tx)
-            .await?;
+            let token = db::live_token(&mut tx, street, &hash)
+                .await?
+                .ok_or_else(unauthorised)?;
+            db::token_used(&mut tx, street, token.id).await?;
             tx.commit().await?;
             return Ok(ApiCaller {
                 street,
-                user: UserId(row.created_by),
+                user: token.created_by,
                 scope: Reach::Staff(CommunityScope::All),
-                can_write: row.access == "read_write",
-                token: Some(row.id),
+                can_write: token.access == "read_write",
+                token: Some(token.id),
                 ip,
-                tenant: anonymous.tenant(street, Some(UserId(row.created_by))),
+                tenant: anonymous.tenant(street, Some(token.created_by)),
             });
         }
         let ctx = parts

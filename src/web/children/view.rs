@@ -88,21 +88,21 @@ impl ChildDetails {
                 note: Note::Change(change),
             });
         }
-        for visit in visits::visits_of_child(tx, street, child.id, None).await? {
+        for visit in visits::visits_of_child(tx, street, id, None).await? {
             timeline.push(TimelineItem {
                 day: visit.visited_on,
                 at: visit.created_at,
                 note: Note::Visit(visit),
             });
         }
-        for comment in visits::comments_of_child(tx, street, child.id).await? {
+        for comment in visits::comments_of_child(tx, street, id).await? {
             timeline.push(TimelineItem {
                 day: comment.created_at.with_timezone(&china).date_naive(),
                 at: comment.created_at,
                 note: Note::Comment(comment),
             });
         }
-        for f in visits::follow_ups_of_child(tx, street, child.id).await? {
+        for f in visits::follow_ups_of_child(tx, street, id).await? {
             timeline.push(TimelineItem {
                 day: f.created_at.with_timezone(&china).date_naive(),
                 at: f.created_at,

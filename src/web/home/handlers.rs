@@ -1,73 +1,18 @@
-use askama::Template;
-use askama_web::WebTemplate;
+//! The home page: what each role sees first.
+
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::auth::Tenant;
+use super::view::{admin_home, staff_home, volunteer_home};
 use crate::auth::extract::VolunteerUser;
-use crate::auth::{CurrentUser, SessionUser};
-use crate::db::Tx;
-use crate::domain::duties::INACTIVE_DAYS;
-use crate::domain::duties::{DutyState, DutyStatus, duty_statuses};
+use crate::auth::{CurrentUser, Tenant};
 use crate::domain::role::Role;
-use crate::domain::semester::Semester;
 use crate::domain::semester::today_in_china;
 use crate::error::{AppError, Result};
+use crate::links;
 use crate::state::AppState;
-use crate::web::charts::{self, BarChart};
-use crate::web::communities::db::{CommunitySummary, summaries};
-use crate::web::context::PageCtx;
-use crate::web::pairings::db::grid_rows;
-use crate::web::pairings::db::{PairingRow, active_of_volunteer, fulfilments, list as pairings};
-use crate::web::visits::db::{FollowUpRow, follow_ups, open_follow_ups_assigned};
-use crate::web::volunteers::db::hours_by_month;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home/admin.html")]
-pub struct AdminHome {
-    ctx: PageCtx,
-    /// A new street's first steps, each ticked once done; empty when all are.
-    first_steps: Vec<FirstStep>,
-    communities: Vec<CommunitySummary>,
-    total_children: i64,
-    total_volunteers: i64,
-    total_pairings: i64,
-    follow_ups: Vec<FollowUpRow>,
-    today: NaiveDate,
-    charts: Vec<BarChart>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home/staff.html")]
-pub struct StaffHome {
-    ctx: PageCtx,
-    community: CommunitySummary,
-    follow_ups: Vec<FollowUpRow>,
-    inactive: Vec<PairingRow>,
-    today: NaiveDate,
-    charts: Vec<BarChart>,
-}
-
-/// A paired child on the volunteer's home page with this semester's duties, most urgent first.
-pub struct MyChild {
-    pub id: uuid::Uuid,
-    pub name: String,
-    pub grade: String,
-    pub open: Vec<DutyStatus>,
-    pub done: usize,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home/volunteer.html")]
-pub struct VolunteerHome {
-    ctx: PageCtx,
-    children: Vec<MyChild>,
-    follow_ups: Vec<FollowUpRow>,
-    hours_this_month: f64,
-    today: NaiveDate,
-    coming: Vec<crate::web::activities::db::ActivityRow>,
-}
+use crate::web::context::{PageCtx, offline_page};
+use crate::web::volunteers::db::conduct_accepted;
 
 pub async fn home(
     tenant: Tenant,
@@ -82,299 +27,30 @@ pub async fn home(
         tenant.begin().await?
     };
     let today = today_in_china();
+    let street = user.street_id;
     let page = match (user.role, user.community_id, user.volunteer_id) {
-        (Role::StreetAdmin, _, _) => {
-            let communities = state
-                .cache
-                .get_or_try_insert(
-                    user.street_id,
-                    "summaries:None".to_string(),
-                    summaries(&mut tx, user.street_id, None),
-                )
-                .await?;
-            let follow_ups = overdue_first(
-                follow_ups(&mut tx, user.street_id, None, None, None, true).await?,
-                today,
-            );
-            let charts = state
-                .cache
-                .get_or_try_insert(
-                    user.street_id,
-                    format!("dashboard:all:{today}"),
-                    dashboard(&mut tx, user.street_id, None, today),
-                )
-                .await?;
-            let first_steps = first_steps(&mut tx, user.street_id).await?;
-            AdminHome {
-                first_steps,
-                charts,
-                total_children: communities.iter().map(|c| c.children).sum(),
-                total_volunteers: communities.iter().map(|c| c.volunteers).sum(),
-                total_pairings: communities.iter().map(|c| c.pairings).sum(),
-                communities,
-                follow_ups,
-                today,
-                ctx,
-            }
-            .into_response()
-        }
+        (Role::StreetAdmin, _, _) => admin_home(&mut tx, &state.cache, ctx, street, today)
+            .await?
+            .into_response(),
         (Role::CommunityStaff, Some(community), _) => {
-            let summary = state
-                .cache
-                .get_or_try_insert(
-                    user.street_id,
-                    format!("summaries:{:?}", Some(community.0)),
-                    summaries(&mut tx, user.street_id, Some(community.0)),
-                )
+            staff_home(&mut tx, &state.cache, ctx, street, community, today)
                 .await?
-                .pop()
-                .ok_or(AppError::NotFound)?;
-            let follow_ups = overdue_first(
-                follow_ups(&mut tx, user.street_id, Some(community.0), None, None, true).await?,
-                today,
-            );
-            let inactive_before = today - Duration::days(INACTIVE_DAYS);
-            let inactive = pairings(&mut tx, user.street_id, Some(community.0), None, true)
-                .await?
-                .into_iter()
-                .filter(|p| p.last_visit.unwrap_or(p.started_on) < inactive_before)
-                .collect();
-            let charts = state
-                .cache
-                .get_or_try_insert(
-                    user.street_id,
-                    format!("dashboard:{}:{today}", community.0),
-                    dashboard(&mut tx, user.street_id, Some(community.0), today),
-                )
-                .await?;
-            StaffHome {
-                ctx,
-                community: summary,
-                follow_ups,
-                inactive,
-                today,
-                charts,
-            }
-            .into_response()
+                .into_response()
         }
         (Role::Volunteer, _, Some(volunteer)) => {
             let me = VolunteerUser {
                 user: user.clone(),
                 volunteer_id: volunteer,
             };
-            if !crate::web::volunteers::db::conduct_accepted(
-                &mut tx,
-                me.user.street_id,
-                me.volunteer_id,
-            )
-            .await?
-            {
+            if !conduct_accepted(&mut tx, street, me.volunteer_id).await? {
                 // The code of conduct comes before anything else (safeguarding checklist).
                 tx.commit().await?;
-                return Ok(Redirect::to("/conduct").into_response());
+                return Ok(Redirect::to(links::volunteers::CONDUCT).into_response());
             }
-            crate::web::context::offline_page(
-                volunteer_home(&mut tx, ctx, &user, &me, today).await?,
-            )
+            offline_page(volunteer_home(&mut tx, ctx, &user, &me, today).await?)
         }
         _ => return Err(AppError::NotFound),
     };
     tx.commit().await?;
     Ok(page)
-}
-
-/// The dashboard charts of a scope: visits per month, five-duty completion per community this
-/// semester, activities and person-times per month.
-async fn dashboard(
-    tx: &mut Tx,
-    street: crate::domain::ids::StreetId,
-    community: Option<uuid::Uuid>,
-    today: NaiveDate,
-) -> Result<Vec<BarChart>> {
-    let visits = charts::visits_per_month(tx, street, community, today).await?;
-    let rows = grid_rows(tx, street, community, Semester::containing(today), today).await?;
-    let mut per: std::collections::BTreeMap<String, (usize, usize)> =
-        std::collections::BTreeMap::new();
-    for r in &rows {
-        let e = per.entry(r.pairing.community_name.clone()).or_default();
-        e.0 += r
-            .duties
-            .iter()
-            .filter(|d| d.state == DutyState::Done)
-            .count();
-        e.1 += r.duties.len();
-    }
-    let duties = BarChart::new(
-        "chart-duties",
-        "chart.duties_per_community",
-        per.into_iter()
-            .map(|(name, (done, owed))| {
-                (
-                    name,
-                    if owed == 0 {
-                        0.0
-                    } else {
-                        done as f64 * 100.0 / owed as f64
-                    },
-                )
-            })
-            .collect(),
-        true,
-    );
-    let (activities, people) = charts::activities_per_month(tx, street, community, today).await?;
-    Ok(vec![visits, duties, activities, people])
-}
-
-/// One step of a new street's first hour: what to do, where, and whether it is done.
-pub struct FirstStep {
-    pub key: &'static str,
-    pub href: &'static str,
-    pub done: bool,
-}
-
-/// The first steps of a new street office (communities and grids, staff accounts, the roster,
-/// volunteers, the report deadline), each ticked by what the records show. All done: none shown.
-async fn first_steps(tx: &mut Tx, street: crate::domain::ids::StreetId) -> Result<Vec<FirstStep>> {
-    let (grids, staff, children, volunteers, settings): (bool, bool, bool, bool, bool) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM grid WHERE street_id = $1),
-                EXISTS (SELECT 1 FROM app_user WHERE street_id = $1 AND role = 'community_staff'),
-                EXISTS (SELECT 1 FROM child WHERE street_id = $1),
-                EXISTS (SELECT 1 FROM volunteer WHERE street_id = $1),
-                (SELECT created_at < now() - interval '90 days' FROM street WHERE id = $1)
-                  OR EXISTS (SELECT 1 FROM audit_event WHERE street_id = $1 AND action = 'settings_changed')",
-    )
-    .bind(street.0)
-    .fetch_one(&mut **tx)
-    .await?;
-    let steps = vec![
-        FirstStep {
-            key: "communities",
-            href: "/communities",
-            done: grids,
-        },
-        FirstStep {
-            key: "staff",
-            href: "/users/new",
-            done: staff,
-        },
-        FirstStep {
-            key: "roster",
-            href: "/children/import",
-            done: children,
-        },
-        FirstStep {
-            key: "volunteers",
-            href: "/volunteers/new",
-            done: volunteers,
-        },
-        FirstStep {
-            key: "deadline",
-            href: "/settings",
-            done: settings,
-        },
-    ];
-    Ok(if steps.iter().all(|s| s.done) {
-        Vec::new()
-    } else {
-        steps
-    })
-}
-
-/// Open follow-ups with the overdue ones first (the query already sorts by due date).
-fn overdue_first(rows: Vec<FollowUpRow>, today: NaiveDate) -> Vec<FollowUpRow> {
-    let (mut overdue, rest): (Vec<_>, Vec<_>) = rows.into_iter().partition(|f| f.due_on < today);
-    overdue.extend(rest);
-    overdue
-}
-
-async fn volunteer_home(
-    tx: &mut Tx,
-    ctx: PageCtx,
-    user: &SessionUser,
-    me: &VolunteerUser,
-    today: NaiveDate,
-) -> Result<VolunteerHome> {
-    let mine = active_of_volunteer(tx, user.street_id, me.volunteer_id.0).await?;
-    // One query each for the grades and the semester's duties of every paired child, not one
-    // per child: this page is the volunteer's most opened.
-    let child_ids: Vec<uuid::Uuid> = mine.iter().map(|p| p.child_id).collect();
-    let mut grades: std::collections::HashMap<uuid::Uuid, String> = sqlx::query!(
-        "SELECT id, grade FROM child WHERE street_id = $1 AND id = ANY($2) AND status = 'active'",
-        user.street_id.0,
-        &child_ids
-    )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.grade))
-    .collect();
-    let semester = Semester::containing(today);
-    let pairing_ids: Vec<uuid::Uuid> = mine.iter().map(|p| p.id).collect();
-    let mut fulfilled = fulfilments(tx, user.street_id, &pairing_ids, semester).await?;
-    let mut children = Vec::new();
-    for p in mine {
-        let Some(grade) = grades.remove(&p.child_id) else {
-            continue;
-        };
-        let duties = duty_statuses(
-            semester,
-            &fulfilled.remove(&p.id).unwrap_or_default(),
-            today,
-        );
-        let done = duties.iter().filter(|d| d.state == DutyState::Done).count();
-        let mut open: Vec<DutyStatus> = duties
-            .into_iter()
-            .filter(|d| d.state != DutyState::Done)
-            .collect();
-        open.sort_by_key(|d| d.state);
-        children.push(MyChild {
-            id: p.child_id,
-            name: p.child_name,
-            grade,
-            open,
-            done,
-        });
-    }
-    // Most urgent first: a child with a missed or due-soon duty before one with only open ones.
-    children.sort_by_key(|c| {
-        (
-            c.open.first().map(|d| d.state).unwrap_or(DutyState::Done),
-            std::cmp::Reverse(c.open.len()),
-        )
-    });
-    // Only follow-ups about children still paired with this volunteer.
-    let follow_ups = open_follow_ups_assigned(tx, user.street_id, user.user_id.0)
-        .await?
-        .into_iter()
-        .filter(|f| children.iter().any(|c| c.id == f.child_id))
-        .collect();
-    let month = format!("{}-{:02}", today.year(), today.month());
-    let hours_this_month = hours_by_month(tx, user.street_id, me.volunteer_id)
-        .await?
-        .into_iter()
-        .find(|(m, _)| *m == month)
-        .map(|(_, h)| h)
-        .unwrap_or(0.0);
-    // Coming activities of the volunteer's community and of the whole street (next 60 days).
-    let from = crate::domain::semester::day_start(today);
-    let to = crate::domain::semester::day_start(today + Duration::days(60));
-    let coming = match user.community_id {
-        Some(c) => {
-            crate::web::activities::db::list(tx, user.street_id, Some(c.0), None, from, to, None)
-                .await?
-                .into_iter()
-                .filter(|a| a.status != "cancelled")
-                .take(5)
-                .collect()
-        }
-        None => Vec::new(),
-    };
-    Ok(VolunteerHome {
-        ctx,
-        children,
-        follow_ups,
-        hours_this_month,
-        today,
-        coming,
-    })
 }

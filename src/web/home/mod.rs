@@ -1,6 +1,8 @@
 //! The home page of each role.
 
+mod db;
 mod handlers;
+mod view;
 
 use axum::Router;
 use axum::routing::get;

@@ -1,4 +1,4 @@
-//! Pairing queries and what the duty computation reads.
+//! Pairing queries, what the duty computation reads, and the street's settings.
 
 use std::collections::HashMap;
 
@@ -7,17 +7,17 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::duties::{Duty, DutyStatus, Fulfilment, duty_statuses, months_without_talk};
-use crate::domain::ids::StreetId;
+use crate::domain::ids::{ChildId, CommunityId, PairingId, StreetId, VolunteerId};
 use crate::domain::semester::Semester;
 
 #[derive(Debug, Clone)]
 pub struct PairingRow {
-    pub id: Uuid,
+    pub id: PairingId,
     pub community_id: Uuid,
     pub community_name: String,
-    pub volunteer_id: Uuid,
+    pub volunteer_id: VolunteerId,
     pub volunteer_name: String,
-    pub child_id: Uuid,
+    pub child_id: ChildId,
     pub child_name: String,
     pub started_on: NaiveDate,
     pub card_signed_on: Option<NaiveDate>,
@@ -56,7 +56,7 @@ pub async fn list(
     conn: &mut PgConnection,
     street: StreetId,
     community: Option<Uuid>,
-    volunteer: Option<Uuid>,
+    volunteer: Option<VolunteerId>,
     active_only: bool,
 ) -> Result<Vec<PairingRow>, sqlx::Error> {
     pairings_where!(
@@ -65,7 +65,7 @@ pub async fn list(
          AND ($3::uuid IS NULL OR p.volunteer_id = $3) AND (NOT $4 OR p.ended_on IS NULL)",
         street.0,
         community,
-        volunteer,
+        volunteer.map(|v| v.0),
         active_only
     )
 }
@@ -76,13 +76,13 @@ pub async fn list(
 pub async fn active_of_volunteer(
     conn: &mut PgConnection,
     street: StreetId,
-    volunteer: Uuid,
+    volunteer: VolunteerId,
 ) -> Result<Vec<PairingRow>, sqlx::Error> {
     pairings_where!(
         conn,
         "p.street_id = $1 AND p.volunteer_id = $2 AND p.ended_on IS NULL",
         street.0,
-        volunteer
+        volunteer.0
     )
 }
 
@@ -113,9 +113,10 @@ pub async fn during(
 pub async fn fulfilments(
     conn: &mut PgConnection,
     street: StreetId,
-    pairings: &[Uuid],
+    pairings: &[PairingId],
     semester: Semester,
-) -> Result<HashMap<Uuid, Vec<Fulfilment>>, sqlx::Error> {
+) -> Result<HashMap<PairingId, Vec<Fulfilment>>, sqlx::Error> {
+    let pairings: Vec<Uuid> = pairings.iter().map(|p| p.0).collect();
     let rows = sqlx::query!(
         r#"SELECT v.pairing_id AS "pairing_id!", v.kind::text AS "kind!", v.visited_on AS "on!", v.id AS "visit_id?",
                   NULL::uuid AS "activity_id?"
@@ -126,24 +127,34 @@ pub async fn fulfilments(
            FROM duty_credit d JOIN activity a ON a.street_id = d.street_id AND a.id = d.activity_id
            WHERE d.street_id = $1 AND d.pairing_id = ANY($2)"#,
         street.0,
-        pairings,
+        &pairings,
         semester.start(),
         semester.end(),
     )
     .fetch_all(conn)
     .await?;
-    let mut map: HashMap<Uuid, Vec<Fulfilment>> = HashMap::new();
+    let mut map: HashMap<PairingId, Vec<Fulfilment>> = HashMap::new();
     for r in rows {
         if let Some(duty) = Duty::from_visit_kind(&r.kind) {
-            map.entry(r.pairing_id).or_default().push(Fulfilment {
-                duty,
-                on: r.on,
-                visit_id: r.visit_id,
-                activity_id: r.activity_id,
-            });
+            map.entry(PairingId(r.pairing_id))
+                .or_default()
+                .push(Fulfilment {
+                    duty,
+                    on: r.on,
+                    visit_id: r.visit_id,
+                    activity_id: r.activity_id,
+                });
         }
     }
     Ok(map)
+}
+
+/// An active child without an active pairing.
+#[derive(Debug, Clone)]
+pub struct UnpairedChild {
+    pub id: ChildId,
+    pub name: String,
+    pub community: String,
 }
 
 /// Active children of a community without an active pairing.
@@ -151,7 +162,7 @@ pub async fn unpaired_children(
     conn: &mut PgConnection,
     street: StreetId,
     community: Option<Uuid>,
-) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
+) -> Result<Vec<UnpairedChild>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT c.id, c.name, m.name AS community FROM child c
          JOIN community m ON m.street_id = c.street_id AND m.id = c.community_id
@@ -165,7 +176,11 @@ pub async fn unpaired_children(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.id, r.name, r.community))
+        .map(|r| UnpairedChild {
+            id: ChildId(r.id),
+            name: r.name,
+            community: r.community,
+        })
         .collect())
 }
 
@@ -185,7 +200,7 @@ pub async fn grid_rows(
     today: NaiveDate,
 ) -> Result<Vec<GridRow>, sqlx::Error> {
     let pairings = during(tx, street, community, semester).await?;
-    let ids: Vec<Uuid> = pairings.iter().map(|p| p.id).collect();
+    let ids: Vec<PairingId> = pairings.iter().map(|p| p.id).collect();
     let mut fulfilments = fulfilments(tx, street, &ids, semester).await?;
     Ok(pairings
         .into_iter()
@@ -207,4 +222,151 @@ pub async fn grid_rows(
             }
         })
         .collect())
+}
+
+/// How many active pairings a volunteer may have in the street.
+pub async fn caseload_cap(conn: &mut PgConnection, street: StreetId) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!("SELECT caseload_cap FROM street WHERE id = $1", street.0)
+        .fetch_one(conn)
+        .await
+}
+
+/// The community of a child's file.
+pub async fn community_of_child(
+    conn: &mut PgConnection,
+    street: StreetId,
+    child: ChildId,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT community_id FROM child WHERE street_id = $1 AND id = $2",
+        street.0,
+        child.0
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A new pairing, as validated.
+pub struct PairingFields {
+    pub community_id: CommunityId,
+    pub volunteer_id: VolunteerId,
+    pub child_id: ChildId,
+    pub started_on: NaiveDate,
+    pub card_signed_on: Option<NaiveDate>,
+    pub goals: String,
+    /// Why a street admin paired a volunteer whose safeguarding checklist is incomplete; empty
+    /// when it is complete.
+    pub override_reason: String,
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: PairingId,
+    f: &PairingFields,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO pairing (street_id, id, community_id, volunteer_id, child_id, started_on, card_signed_on, goals, override_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        street.0,
+        id.0,
+        f.community_id.0,
+        f.volunteer_id.0,
+        f.child_id.0,
+        f.started_on,
+        f.card_signed_on,
+        f.goals,
+        f.override_reason,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An open pairing: its community, child and start.
+pub struct OpenPairing {
+    pub community_id: CommunityId,
+    pub child_id: ChildId,
+    pub started_on: NaiveDate,
+}
+
+pub async fn find_open(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: PairingId,
+) -> Result<Option<OpenPairing>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT community_id, child_id, started_on FROM pairing WHERE street_id = $1 AND id = $2 AND ended_on IS NULL",
+        street.0,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| OpenPairing {
+        community_id: CommunityId(r.community_id),
+        child_id: ChildId(r.child_id),
+        started_on: r.started_on,
+    }))
+}
+
+pub async fn end(
+    conn: &mut PgConnection,
+    street: StreetId,
+    id: PairingId,
+    ended_on: NaiveDate,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE pairing SET ended_on = $3, end_reason = $4, version = version + 1, updated_at = now()
+         WHERE street_id = $1 AND id = $2 AND ended_on IS NULL",
+        street.0,
+        id.0,
+        ended_on,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The street's settings.
+pub struct Settings {
+    pub caseload_cap: i32,
+    pub report_deadline_days: i32,
+    pub retention_years: i32,
+    pub totp_required: bool,
+}
+
+pub async fn settings(conn: &mut PgConnection, street: StreetId) -> Result<Settings, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT caseload_cap, report_deadline_days, retention_years, totp_required FROM street WHERE id = $1",
+        street.0
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Settings {
+        caseload_cap: row.caseload_cap,
+        report_deadline_days: row.report_deadline_days,
+        retention_years: row.retention_years,
+        totp_required: row.totp_required,
+    })
+}
+
+pub async fn save_settings(
+    conn: &mut PgConnection,
+    street: StreetId,
+    s: &Settings,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE street SET caseload_cap = $2, report_deadline_days = $3, retention_years = $4, totp_required = $5,
+             version = version + 1, updated_at = now() WHERE id = $1",
+        street.0,
+        s.caseload_cap,
+        s.report_deadline_days,
+        s.retention_years,
+        s.totp_required
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

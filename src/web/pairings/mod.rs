@@ -1,7 +1,11 @@
-//! One-to-one pairings (结对帮扶) of a volunteer with a child, and the five-duty grid.
+//! One-to-one pairings (结对帮扶) of a volunteer with a child, the five-duty grid, and the
+//! street's settings (the caseload cap among them).
 
 pub mod db;
-pub mod handlers;
+mod forms;
+mod handlers;
+mod settings;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -19,6 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/pairings/{id}/end", post(handlers::end_pairing))
         .route(
             "/settings",
-            get(handlers::settings_form).post(handlers::update_settings),
+            get(settings::settings_form).post(settings::update_settings),
         )
 }

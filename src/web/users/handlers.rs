@@ -1,40 +1,24 @@
-use askama::Template;
-use askama_web::WebTemplate;
+//! Accounts: the list, creating staff and volunteer logins, disabling and enabling them, and
+//! resetting a password.
+
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use serde_json::json;
 
-use super::db::{self as queries, Choice, NewUser, UserRow};
+use super::db::{self as queries, NewUser};
+use super::forms::{UserErrors, UserForm};
+use super::view::{NewUserPage, OneTimePasswordPage, UsersPage, new_user_page};
 use crate::audit;
-use crate::auth::Tenant;
-use crate::auth::{StreetAdmin, password, session};
+use crate::auth::{SessionUser, StreetAdmin, Tenant, password, session};
 use crate::domain::ids::{CommunityId, UserId, VolunteerId};
 use crate::domain::login::{Login, LoginError};
 use crate::domain::role::Role;
+use crate::domain::volunteer::VOLUNTEER_KINDS;
 use crate::error::{AppError, Result};
 use crate::links;
-use crate::state::AppState;
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::{PathId, required_text};
-
-use crate::domain::volunteer::VOLUNTEER_KINDS;
-
-#[derive(Template, WebTemplate)]
-#[template(path = "users/list.html")]
-pub struct UsersPage {
-    ctx: PageCtx,
-    users: Vec<UserRow>,
-}
-
-impl UsersPage {
-    /// The admin's own row has no disable or reset buttons.
-    fn is_me(&self, id: &UserId) -> bool {
-        self.ctx.user.as_ref().is_some_and(|me| me.user_id == *id)
-    }
-}
 
 pub async fn list_users(
     tenant: Tenant,
@@ -47,110 +31,26 @@ pub async fn list_users(
     Ok(UsersPage { ctx, users })
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct UserForm {
-    #[serde(default)]
-    login: String,
-    #[serde(default)]
-    display_name: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    community_id: String,
-    #[serde(default)]
-    volunteer_id: String,
-    #[serde(default)]
-    volunteer_kind: String,
-}
-
-#[derive(Debug, Default)]
-pub struct UserErrors {
-    login: Option<&'static str>,
-    display_name: Option<&'static str>,
-    role: Option<&'static str>,
-    community_id: Option<&'static str>,
-    volunteer_kind: Option<&'static str>,
-}
-
-impl UserErrors {
-    fn any(&self) -> bool {
-        self.login.is_some()
-            || self.display_name.is_some()
-            || self.role.is_some()
-            || self.community_id.is_some()
-            || self.volunteer_kind.is_some()
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "users/new.html")]
-pub struct NewUserPage {
-    ctx: PageCtx,
-    form: UserForm,
-    errors: UserErrors,
-    communities: Vec<Choice>,
-    volunteers: Vec<queries::VolunteerGroup>,
-    roles: [&'static str; 3],
-    kinds: [&'static str; 7],
-}
-
-async fn new_user_page(
-    tenant: &Tenant,
-    _state: &AppState,
-    ctx: PageCtx,
-    admin: &crate::auth::SessionUser,
-    form: UserForm,
-    errors: UserErrors,
-) -> Result<NewUserPage> {
-    let mut tx = tenant.begin().await?;
-    let communities = queries::community_choices(&mut tx, admin.street_id).await?;
-    let volunteers = queries::volunteer_choices(&mut tx, admin.street_id).await?;
-    tx.commit().await?;
-    Ok(NewUserPage {
-        ctx,
-        form,
-        errors,
-        communities,
-        volunteers,
-        roles: [
-            Role::CommunityStaff.key(),
-            Role::Volunteer.key(),
-            Role::StreetAdmin.key(),
-        ],
-        kinds: VOLUNTEER_KINDS,
-    })
-}
-
 pub async fn new_user_form(
     tenant: Tenant,
-    State(state): State<AppState>,
     ctx: PageCtx,
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<NewUserPage> {
-    new_user_page(
-        &tenant,
-        &state,
+    let mut tx = tenant.begin().await?;
+    let page = new_user_page(
+        &mut tx,
+        admin.street_id,
         ctx,
-        &admin,
         UserForm::default(),
         UserErrors::default(),
     )
-    .await
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "users/password_shown.html")]
-pub struct OneTimePasswordPage {
-    ctx: PageCtx,
-    login: String,
-    display_name: String,
-    password: String,
-    created: bool,
+    .await?;
+    tx.commit().await?;
+    Ok(page)
 }
 
 pub async fn create_user(
     tenant: Tenant,
-    State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Form(form): Form<UserForm>,
@@ -217,13 +117,13 @@ pub async fn create_user(
     }
 
     let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
+        let page = new_user_page(&mut tx, street, ctx, form, errors).await?;
         tx.commit().await?;
-        let page = new_user_page(&tenant, &state, ctx, &admin, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     if errors.any() {
+        let page = new_user_page(&mut tx, street, ctx, form, errors).await?;
         tx.commit().await?;
-        let page = new_user_page(&tenant, &state, ctx, &admin, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
 
@@ -283,9 +183,8 @@ pub async fn create_user(
 
 async fn account_action(
     tenant: &Tenant,
-    _state: &AppState,
     rctx: RequestContext,
-    admin: &crate::auth::SessionUser,
+    admin: &SessionUser,
     id: UserId,
     action: Action,
 ) -> Result<Response> {
@@ -312,7 +211,7 @@ async fn account_action(
                 json!({}),
             )
             .await?;
-            Redirect::to(links::USERS).into_response()
+            Redirect::to(links::users::USERS).into_response()
         }
         Action::Enable => {
             queries::set_disabled(&mut tx, street, id, false).await?;
@@ -325,7 +224,7 @@ async fn account_action(
                 json!({}),
             )
             .await?;
-            Redirect::to(links::USERS).into_response()
+            Redirect::to(links::users::USERS).into_response()
         }
         Action::ResetPassword => {
             let one_time = password::generate_one_time();
@@ -364,30 +263,27 @@ enum Action {
 
 pub async fn disable_user(
     tenant: Tenant,
-    State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&tenant, &state, rctx, &admin, id, Action::Disable).await
+    account_action(&tenant, rctx, &admin, id, Action::Disable).await
 }
 
 pub async fn enable_user(
     tenant: Tenant,
-    State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&tenant, &state, rctx, &admin, id, Action::Enable).await
+    account_action(&tenant, rctx, &admin, id, Action::Enable).await
 }
 
 pub async fn reset_password(
     tenant: Tenant,
-    State(state): State<AppState>,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     PathId(id): PathId<UserId>,
 ) -> Result<Response> {
-    account_action(&tenant, &state, rctx, &admin, id, Action::ResetPassword).await
+    account_action(&tenant, rctx, &admin, id, Action::ResetPassword).await
 }

@@ -1,8 +1,10 @@
 //! User accounts: a street admin creates staff and volunteer accounts, disables them and
 //! resets their passwords.
 
-mod db;
+pub mod db;
+mod forms;
 mod handlers;
+pub mod view;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -1,11 +1,12 @@
-//! The visit form, shared by the volunteer's phone page and the staff page.
+//! The visit form, shared by the volunteer's phone page and the staff page (and the API's
+//! visits), the comment and follow-up forms.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use uuid::Uuid;
 
+use crate::domain::ids::{ChildId, VisitId};
 use crate::domain::semester::today_in_china;
 use crate::web::forms::{FieldErrors, optional_date, optional_text, required_past_date};
 
@@ -59,9 +60,9 @@ pub struct VisitForm {
 }
 
 impl VisitForm {
-    pub fn blank(child: Uuid, today: NaiveDate) -> VisitForm {
+    pub fn blank(child: ChildId, today: NaiveDate) -> VisitForm {
         VisitForm {
-            id: Uuid::now_v7().to_string(),
+            id: VisitId::new().to_string(),
             child_id: child.to_string(),
             visited_on: today.to_string(),
             duration_minutes: "30".to_string(),
@@ -79,7 +80,12 @@ impl VisitForm {
         }
     }
 
-    pub fn siblings(&self) -> Vec<Uuid> {
+    /// The child the visit is for, if the form names one.
+    pub fn child(&self) -> Option<ChildId> {
+        self.child_id.parse().ok()
+    }
+
+    pub fn siblings(&self) -> Vec<ChildId> {
         self.rest
             .iter()
             .filter_map(|(k, v)| {
@@ -90,7 +96,7 @@ impl VisitForm {
             .collect()
     }
 
-    pub fn has_sibling(&self, id: &Uuid) -> bool {
+    pub fn has_sibling(&self, id: &ChildId) -> bool {
         self.siblings().contains(id)
     }
 }
@@ -98,7 +104,7 @@ impl VisitForm {
 /// A validated visit.
 #[derive(Debug, Clone)]
 pub struct VisitInput {
-    pub id: Uuid,
+    pub id: VisitId,
     pub kind: String,
     pub visited_on: NaiveDate,
     pub duration_minutes: i32,
@@ -110,7 +116,7 @@ pub struct VisitInput {
 
 pub fn validate(form: &VisitForm) -> Result<VisitInput, FieldErrors> {
     let mut e = FieldErrors::default();
-    let id = form.id.parse::<Uuid>();
+    let id = form.id.parse::<VisitId>();
     if id.is_err() {
         e.add("kind", "form.error.expired");
     }
@@ -173,13 +179,39 @@ pub fn validate(form: &VisitForm) -> Result<VisitInput, FieldErrors> {
     }
 }
 
+/// A staff comment on a visit, optionally asking its author for a follow-up.
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub follow_up: String,
+    #[serde(default)]
+    pub follow_up_due: String,
+}
+
+/// Closing a follow-up: a note, and the page to go back to.
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub back: String,
+}
+
+/// Whether the card is shown after a visit was saved.
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn validates_everything_at_once() {
-        let mut form = VisitForm::blank(Uuid::now_v7(), today_in_china());
+        let mut form = VisitForm::blank(ChildId::new(), today_in_china());
         form.kind = "picnic".into();
         form.duration_minutes = "2000".into();
         form.mood = "7".into();
@@ -196,10 +228,10 @@ mod tests {
 
     #[test]
     fn a_plain_home_visit_is_fine_and_siblings_are_read() {
-        let mut form = VisitForm::blank(Uuid::now_v7(), today_in_china());
+        let mut form = VisitForm::blank(ChildId::new(), today_in_china());
         form.kind = "home_visit".into();
         form.mood = "4".into();
-        let sibling = Uuid::now_v7();
+        let sibling = ChildId::new();
         form.rest.insert(format!("sibling_{sibling}"), "on".into());
         let input = validate(&form).unwrap();
         assert_eq!(input.scores, [None, None, None, Some(4)]);

@@ -4,8 +4,9 @@
 pub mod db;
 mod follow_ups;
 pub mod forms;
-pub mod phone;
-mod staff;
+mod handlers;
+mod phone;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -18,9 +19,9 @@ pub fn router() -> Router<AppState> {
         .route("/v/children/{id}/visit", get(phone::visit_form))
         .route("/v/visits", post(phone::log_visit))
         .route("/v/hours", get(phone::my_hours))
-        .route("/children/{id}/visits/new", get(staff::visit_form))
-        .route("/children/{id}/visits", post(staff::log_visit))
-        .route("/visits/{id}/comments", post(staff::comment_on_visit))
+        .route("/children/{id}/visits/new", get(handlers::visit_form))
+        .route("/children/{id}/visits", post(handlers::log_visit))
+        .route("/visits/{id}/comments", post(handlers::comment_on_visit))
         .route("/follow-ups", get(follow_ups::list_follow_ups))
         .route("/follow-ups/{id}/close", post(follow_ups::close_follow_up))
 }

@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::ids::{StreetId, VolunteerId};
+use crate::domain::ids::{CommunityId, StreetId, UserId, VolunteerId};
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
-    pub id: Uuid,
+    pub id: VolunteerId,
     pub community_id: Uuid,
     pub community_name: String,
     pub name: String,
@@ -87,7 +87,7 @@ pub async fn team_id(
 }
 
 pub struct VolunteerFields {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub name: String,
     pub phone: String,
     pub kind: String,
@@ -104,14 +104,14 @@ pub async fn insert(
     id: VolunteerId,
     f: &VolunteerFields,
 ) -> Result<(), sqlx::Error> {
-    let team = team_id(conn, street, f.community_id, &f.team_name).await?;
+    let team = team_id(conn, street, f.community_id.0, &f.team_name).await?;
     sqlx::query!(
         "INSERT INTO volunteer (street_id, id, community_id, team_id, name, phone, kind, skills, status, record_check_seen_on,
              training_done_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7::text::volunteer_kind, $8, $9::text::volunteer_status, $10, $11)",
         street.0,
         id.0,
-        f.community_id,
+        f.community_id.0,
         team,
         f.name,
         f.phone,
@@ -134,7 +134,7 @@ pub async fn update(
     version: i32,
     f: &VolunteerFields,
 ) -> Result<bool, sqlx::Error> {
-    let team = team_id(conn, street, f.community_id, &f.team_name).await?;
+    let team = team_id(conn, street, f.community_id.0, &f.team_name).await?;
     let done = sqlx::query!(
         "UPDATE volunteer SET team_id = $4, name = $5, phone = $6, kind = $7::text::volunteer_kind, skills = $8,
              status = $9::text::volunteer_status, record_check_seen_on = $10, training_done_on = $11,
@@ -199,6 +199,77 @@ pub async fn conduct_accepted(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT conduct_accepted_at IS NOT NULL AS "accepted!" FROM volunteer WHERE street_id = $1 AND id = $2"#,
+        street.0,
+        volunteer.0
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Record that the volunteer accepted the code of conduct (the first time counts).
+pub async fn accept_conduct(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE volunteer SET conduct_accepted_at = coalesce(conduct_accepted_at, now()) WHERE street_id = $1 AND id = $2",
+        street.0,
+        volunteer.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Turn off the volunteer's login, if they have one: its account.
+pub async fn disable_login(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let account = sqlx::query_scalar!(
+        "UPDATE app_user SET disabled_at = coalesce(disabled_at, now()) WHERE street_id = $1 AND volunteer_id = $2 RETURNING id",
+        street.0,
+        volunteer.0
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(account.map(UserId))
+}
+
+/// A volunteer's login: their mobile number, with a one-time password to change at first use.
+pub async fn insert_login(
+    conn: &mut PgConnection,
+    street: StreetId,
+    account: UserId,
+    v: &VolunteerRow,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO app_user (street_id, id, login, display_name, role, community_id, volunteer_id, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, 'volunteer', $5, $6, $7, true)",
+        street.0,
+        account.0,
+        v.phone,
+        v.name,
+        v.community_id,
+        v.id.0,
+        password_hash,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The community a volunteer belongs to.
+pub async fn community_of(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT community_id FROM volunteer WHERE street_id = $1 AND id = $2",
         street.0,
         volunteer.0
     )

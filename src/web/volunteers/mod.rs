@@ -1,7 +1,9 @@
 //! Volunteers (志愿者): registration by staff, the safeguarding checklist, logins, hours.
 
 pub mod db;
-pub mod handlers;
+mod forms;
+mod handlers;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};
