@@ -42,16 +42,29 @@ macro_rules! typed_id {
             }
         }
 
-        /// Templates hand fields over by reference.
+        // Templates hand fields over by reference, and a pattern binding in a template by
+        // reference to a reference.
         impl From<&Uuid> for $name {
             fn from(id: &Uuid) -> Self {
                 Self(*id)
             }
         }
 
+        impl From<&&Uuid> for $name {
+            fn from(id: &&Uuid) -> Self {
+                Self(**id)
+            }
+        }
+
         impl From<&$name> for $name {
             fn from(id: &$name) -> Self {
                 *id
+            }
+        }
+
+        impl From<&&$name> for $name {
+            fn from(id: &&$name) -> Self {
+                **id
             }
         }
     )*};

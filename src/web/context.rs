@@ -18,6 +18,7 @@ pub use crate::auth::request::{RequestContext, cookie};
 use crate::auth::session::{self, SessionUser};
 use crate::error::{AppError, ErrorPage};
 use crate::i18n::{Catalog, Lang, catalog};
+use crate::links;
 use crate::state::AppState;
 
 pub const LANG_COOKIE: &str = "shouhu_lang";
@@ -26,22 +27,22 @@ pub const ANON_CSRF_COOKIE: &str = "shouhu_csrf";
 /// Every address the site menu links to (a staff member's own community is under
 /// /communities).
 const MENU: [&str; 16] = [
-    "/",
-    "/children",
-    "/volunteers",
-    "/pairings",
-    "/pairings/duties",
-    "/follow-ups",
-    "/activities",
-    "/reports",
-    "/v/hours",
-    "/communities",
-    "/users",
-    "/settings",
-    "/api-tokens",
-    "/audit",
-    "/password",
-    "/account/totp",
+    links::HOME,
+    links::children::CHILDREN,
+    links::volunteers::VOLUNTEERS,
+    links::pairings::PAIRINGS,
+    links::pairings::DUTIES,
+    links::visits::FOLLOW_UPS,
+    links::activities::ACTIVITIES,
+    links::reports::REPORTS,
+    links::visits::HOURS,
+    links::communities::COMMUNITIES,
+    links::users::USERS,
+    links::pairings::SETTINGS,
+    links::api::API_TOKENS,
+    links::audit::AUDIT,
+    links::PASSWORD,
+    links::TOTP_SETUP,
 ];
 
 /// The menu entry a path belongs to: the longest menu address it equals or lies under.
