@@ -54,6 +54,16 @@ pub async fn record(
         .await
 }
 
+/// A read of a child's file (a page, a form that names the child, an API answer).
+pub async fn child_viewed(
+    conn: &mut PgConnection,
+    child: crate::domain::ids::ChildId,
+    ip: &str,
+    detail: Value,
+) -> Result<Uuid, sqlx::Error> {
+    record(conn, "child_viewed", "child", Some(child.0), ip, detail).await
+}
+
 use chrono::{DateTime, Utc};
 
 use crate::db::{self, Tx};

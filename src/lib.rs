@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod links;
 pub mod metrics;
+pub mod records;
 pub mod retention;
 pub mod state;
 pub mod streets;

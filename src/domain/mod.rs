@@ -11,4 +11,5 @@ pub mod money;
 pub mod pinyin;
 pub mod role;
 pub mod semester;
+pub mod visit;
 pub mod volunteer;

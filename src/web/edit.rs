@@ -26,6 +26,24 @@ pub trait EditPage: IntoResponse {
     fn show_conflict(&mut self, stored: Self::Stored);
 }
 
+/// `EditPage` for a form page that keeps its errors in `errors`, the sent form (with its
+/// `version`) in `form` and shows the conflict when `conflict` is set.
+macro_rules! form_edit_page {
+    ($page:ty) => {
+        impl $crate::web::edit::EditPage for $page {
+            type Stored = i32;
+            fn show_errors(&mut self, errors: $crate::web::forms::FieldErrors) {
+                self.errors = errors;
+            }
+            fn show_conflict(&mut self, stored_version: i32) {
+                self.form.version = stored_version.to_string();
+                self.conflict = true;
+            }
+        }
+    };
+}
+pub(crate) use form_edit_page;
+
 /// What came of an edit.
 pub enum Edited<T> {
     /// Written: the transaction goes on (audit, commit) with the validated input.

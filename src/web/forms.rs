@@ -85,11 +85,7 @@ pub fn optional_past_date(
     field: &'static str,
     value: &str,
 ) -> Option<NaiveDate> {
-    if value.trim().is_empty() {
-        None
-    } else {
-        required_past_date(errors, field, value)
-    }
+    unless_empty(value, || required_past_date(errors, field, value))
 }
 
 /// An optional date; empty is `None`.
@@ -98,10 +94,14 @@ pub fn optional_date(
     field: &'static str,
     value: &str,
 ) -> Option<NaiveDate> {
+    unless_empty(value, || required_date(errors, field, value))
+}
+
+fn unless_empty<T>(value: &str, parse: impl FnOnce() -> Option<T>) -> Option<T> {
     if value.trim().is_empty() {
         None
     } else {
-        required_date(errors, field, value)
+        parse()
     }
 }
 

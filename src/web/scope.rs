@@ -11,10 +11,10 @@ use crate::auth::extract::{CommunityScope, Reach};
 use crate::db::Tx;
 use crate::domain::ids::{ActivityId, ChildId, CommunityId, StreetId, VolunteerId};
 use crate::error::{AppError, Result};
-use crate::web::activities::db::{self as activities, ActivityRow};
-use crate::web::children::db::{self as children, ChildRecord};
-use crate::web::communities::db as communities;
-use crate::web::volunteers::db::{self as volunteers, VolunteerRow};
+use crate::records::activity::{self as activities, ActivityRow};
+use crate::records::child::{self as children, ChildRecord};
+use crate::records::community as communities;
+use crate::records::volunteer::{self as volunteers, VolunteerRow};
 
 /// A child file: staff within their communities; a volunteer only a child they are actively
 /// paired with (see [`pairing_with`]).

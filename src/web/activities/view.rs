@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::links;
 use crate::web::communities::db::choices as communities;
 use crate::web::context::PageCtx;
-use crate::web::edit::EditPage;
+use crate::web::edit;
 use crate::web::forms::FieldErrors;
 use crate::web::scope;
 
@@ -173,16 +173,7 @@ pub struct ActivityFormPage {
     conflict: bool,
 }
 
-impl EditPage for ActivityFormPage {
-    type Stored = i32;
-    fn show_errors(&mut self, errors: FieldErrors) {
-        self.errors = errors;
-    }
-    fn show_conflict(&mut self, stored_version: i32) {
-        self.form.version = stored_version.to_string();
-        self.conflict = true;
-    }
-}
+edit::form_edit_page!(ActivityFormPage);
 
 impl ActivityFormPage {
     fn err(&self, field: &str) -> Option<&'static str> {

@@ -53,11 +53,9 @@ pub async fn get_child(
         .await?
         .pop()
         .ok_or_else(ApiError::not_found)?;
-    audit::record(
+    audit::child_viewed(
         &mut tx,
-        "child_viewed",
-        "child",
-        Some(id.0),
+        id,
         &caller.ip,
         json!({ "api": true, "token": caller.token }),
     )
@@ -82,11 +80,9 @@ pub async fn list_visits(
             .map(|v| VisitOut::of_child(q.child_id, v))
             .collect();
     // Visits carry notes, needs and mood scores: reading them is reading the child's file.
-    audit::record(
+    audit::child_viewed(
         &mut tx,
-        "child_viewed",
-        "child",
-        Some(q.child_id.0),
+        q.child_id,
         &caller.ip,
         json!({ "api": true, "token": caller.token, "part": "visits" }),
     )

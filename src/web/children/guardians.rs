@@ -28,11 +28,9 @@ pub async fn new_guardian_form(
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     // The form names the child: a read of the file, like the edit form.
-    audit::record(
+    audit::child_viewed(
         &mut tx,
-        "child_viewed",
-        "child",
-        Some(id.0),
+        id,
         &rctx.ip.to_string(),
         json!({ "form": "guardian" }),
     )
@@ -95,11 +93,9 @@ pub async fn edit_guardian_form(
         .iter()
         .find(|g| g.id == guardian)
         .ok_or(AppError::NotFound)?;
-    audit::record(
+    audit::child_viewed(
         &mut tx,
-        "child_viewed",
-        "child",
-        Some(id.0),
+        id,
         &rctx.ip.to_string(),
         json!({ "form": "guardian" }),
     )

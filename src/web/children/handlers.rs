@@ -237,15 +237,7 @@ pub async fn edit_child_form(
     let ip = rctx.ip.to_string();
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
-    audit::record(
-        &mut tx,
-        "child_viewed",
-        "child",
-        Some(id.0),
-        &ip,
-        json!({ "form": "edit" }),
-    )
-    .await?;
+    audit::child_viewed(&mut tx, id, &ip, json!({ "form": "edit" })).await?;
     let form = ChildForm::from_record(&child);
     let page = form_page(
         &mut tx,

@@ -25,7 +25,7 @@ use crate::domain::semester::{Semester, today_in_china};
 use crate::error::Result;
 use crate::web::communities::db::CommunitySummary;
 use crate::web::context::PageCtx;
-use crate::web::edit::EditPage;
+use crate::web::edit::{self, EditPage};
 use crate::web::forms::FieldErrors;
 use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 
@@ -179,15 +179,7 @@ pub async fn child_page(
     let d = ChildDetails::load(tx, staff, &child).await?;
     // Last, just before the caller commits: appending to the audit chain holds the street's
     // chain lock until commit, and every other view and change in the street waits for it.
-    audit::record(
-        tx,
-        "child_viewed",
-        "child",
-        Some(child.id),
-        &ctx.ip,
-        json!({}),
-    )
-    .await?;
+    audit::child_viewed(tx, child.child_id(), &ctx.ip, json!({})).await?;
     Ok(ChildPage {
         ctx,
         child,
@@ -380,6 +372,8 @@ pub struct GuardianPage {
     conflict: bool,
 }
 
+edit::form_edit_page!(GuardianPage);
+
 impl GuardianPage {
     pub fn new(
         ctx: PageCtx,
@@ -409,18 +403,6 @@ impl GuardianPage {
             Some(g) => crate::links::children::guardian(self.child_id, g),
             None => crate::links::children::guardians(self.child_id),
         }
-    }
-}
-
-impl EditPage for GuardianPage {
-    type Stored = i32;
-    fn show_errors(&mut self, errors: FieldErrors) {
-        self.errors = errors;
-    }
-    /// Keep the typed values, take the newer version, say so.
-    fn show_conflict(&mut self, stored_version: i32) {
-        self.form.version = stored_version.to_string();
-        self.conflict = true;
     }
 }
 

@@ -4,6 +4,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::ids::{CommunityId, GridId, StreetId};
+pub use crate::records::community::name_of;
 
 /// A community with the counts the home pages show.
 #[derive(Debug, Clone)]
@@ -79,20 +80,6 @@ pub async fn summaries(
             complete: r.complete,
         })
         .collect())
-}
-
-pub async fn name_of(
-    conn: &mut PgConnection,
-    street: StreetId,
-    id: CommunityId,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT name FROM community WHERE street_id = $1 AND id = $2",
-        street.0,
-        id.0
-    )
-    .fetch_optional(conn)
-    .await
 }
 
 /// Insert a community; `Ok(false)` when the street already has one of that name.

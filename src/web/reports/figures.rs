@@ -11,19 +11,8 @@ use uuid::Uuid;
 use crate::domain::duties::{Duty, DutyState};
 use crate::domain::ids::StreetId;
 use crate::domain::semester::{Quarter, Semester};
+pub use crate::domain::visit::VISIT_KINDS;
 use crate::web::pairings::db::grid_rows;
-
-/// Visit kinds in report order (labels `visit.kind.<key>`).
-pub const VISIT_KINDS: [&str; 8] = [
-    "home_visit",
-    "talk",
-    "teacher_contact",
-    "guardian_contact",
-    "letter",
-    "parent_call",
-    "tutoring",
-    "aid_delivery",
-];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {

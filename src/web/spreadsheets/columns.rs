@@ -3,8 +3,18 @@
 
 use std::collections::HashMap;
 
-use super::layout::Group;
 use crate::i18n::{Lang, catalog};
+
+/// Which part of a two-row header a group cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// 儿童基本信息, 学生信息 …
+    Child,
+    /// 监护人情况, 委托监护人 …
+    Guardian,
+    /// 父母外出务工情况, 外出父母 …
+    Parent,
+}
 
 /// (field, template header, other accepted headers). Extend the lists here: a header is
 /// compared without spaces, asterisks and "(必填)".

@@ -6,22 +6,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use super::columns::Group;
 use super::read::{self, Sheet, Table, Workbook};
 use super::{columns, volunteers};
 
 /// Rows of a sheet searched for its header.
 pub const HEADER_SEARCH_ROWS: usize = 15;
-
-/// Which part of a two-row header a group cell names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    /// 儿童基本信息, 学生信息 …
-    Child,
-    /// 监护人情况, 委托监护人 …
-    Guardian,
-    /// 父母外出务工情况, 外出父母 …
-    Parent,
-}
 
 /// The group a header cell names, if it is a group cell.
 pub fn group_of(cell: &str) -> Option<Group> {

@@ -2,6 +2,7 @@
 //! (preview first, then all rows or none), and exports of the children list, volunteers and the
 //! duty grid. Every export is audited.
 
+mod cells;
 mod children;
 pub mod columns;
 pub mod db;

@@ -6,7 +6,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
 
-use super::read::{
+use super::cells::{
     Budget, Grid, MAX_CELL_CHARS, MAX_COLUMNS, MAX_SHEET_ROWS, MAX_SHEETS, OVER_LIMITS, Sheet,
     Workbook, cell_text,
 };

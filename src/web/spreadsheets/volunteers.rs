@@ -31,7 +31,7 @@ pub const VOLUNTEER_COLUMNS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// The field a header cell of a volunteers' roster stands for.
-pub fn recognise(_group: Option<super::layout::Group>, header: &str) -> Option<&'static str> {
+pub fn recognise(_group: Option<super::columns::Group>, header: &str) -> Option<&'static str> {
     if header == "序号" || header == "编号" {
         return Some("serial");
     }

@@ -8,19 +8,8 @@ use serde::Deserialize;
 
 use crate::domain::ids::{ChildId, VisitId};
 use crate::domain::semester::today_in_china;
+pub use crate::domain::visit::VISIT_KINDS;
 use crate::web::forms::{FieldErrors, optional_date, optional_text, required_past_date};
-
-/// Visit kinds (Postgres enum `visit_kind`); labels `visit.kind.<key>`.
-pub const VISIT_KINDS: [&str; 8] = [
-    "home_visit",
-    "talk",
-    "teacher_contact",
-    "guardian_contact",
-    "letter",
-    "parent_call",
-    "tutoring",
-    "aid_delivery",
-];
 
 /// The four things a visit observes, each on a five-step scale (`visit.score.<key>`).
 pub const SCORES: [&str; 4] = ["study", "life", "health", "mood"];

@@ -26,11 +26,9 @@ pub async fn visit_form(
 ) -> Result<StaffVisitPage> {
     let mut tx = tenant.begin().await?;
     let child = scope::staff_child(&mut tx, &staff, id).await?;
-    audit::record(
+    audit::child_viewed(
         &mut tx,
-        "child_viewed",
-        "child",
-        Some(id.0),
+        id,
         &rctx.ip.to_string(),
         json!({ "form": "visit" }),
     )

@@ -37,7 +37,7 @@ async fn record_view(
     if headers.contains_key("x-shouhu-prefetch") {
         detail["kept_offline"] = json!(true);
     }
-    audit::record(tx, "child_viewed", "child", Some(child.0), ip, detail).await?;
+    audit::child_viewed(tx, child, ip, detail).await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::links;
 use crate::web::communities::db::choices as communities;
 use crate::web::context::PageCtx;
-use crate::web::edit::EditPage;
+use crate::web::edit;
 use crate::web::forms::FieldErrors;
 use crate::web::pairings::db::{self as pairings, PairingRow};
 
@@ -51,16 +51,7 @@ pub struct VolunteerPage {
     conflict: bool,
 }
 
-impl EditPage for VolunteerPage {
-    type Stored = i32;
-    fn show_errors(&mut self, errors: FieldErrors) {
-        self.errors = errors;
-    }
-    fn show_conflict(&mut self, stored_version: i32) {
-        self.form.version = stored_version.to_string();
-        self.conflict = true;
-    }
-}
+edit::form_edit_page!(VolunteerPage);
 
 impl VolunteerPage {
     fn err(&self, field: &str) -> Option<&'static str> {
