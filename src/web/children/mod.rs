@@ -12,6 +12,7 @@ pub mod handlers;
 mod lifecycle;
 pub mod list_db;
 pub mod view;
+mod visit_comments;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -56,5 +57,9 @@ pub fn router() -> Router<AppState> {
         .route(
             "/children/{id}/consents/{consent_id}/withdraw",
             post(consents::withdraw_consent),
+        )
+        .route(
+            "/visits/{id}/comments",
+            post(visit_comments::comment_on_visit),
         )
 }

@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::db::{PairingFields, Settings, UnpairedChild};
 use crate::domain::ids::{ChildId, CommunityId, VolunteerId};
+use crate::records::volunteer::VolunteerRow;
 use crate::web::forms::{FieldErrors, optional_past_date, optional_text, required_date, ticked};
-use crate::web::volunteers::db::VolunteerRow;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PairingForm {

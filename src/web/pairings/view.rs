@@ -15,9 +15,9 @@ use crate::db::Tx;
 use crate::domain::duties::{DutyState, INACTIVE_DAYS};
 use crate::domain::semester::{Semester, today_in_china};
 use crate::error::Result;
+use crate::records::volunteer::{VolunteerRow, list as volunteers};
 use crate::web::context::PageCtx;
 use crate::web::forms::FieldErrors;
-use crate::web::volunteers::db::{VolunteerRow, list as volunteers};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pairings/list.html")]

@@ -21,7 +21,6 @@ pub fn router() -> Router<AppState> {
         .route("/v/hours", get(phone::my_hours))
         .route("/children/{id}/visits/new", get(handlers::visit_form))
         .route("/children/{id}/visits", post(handlers::log_visit))
-        .route("/visits/{id}/comments", post(handlers::comment_on_visit))
         .route("/follow-ups", get(follow_ups::list_follow_ups))
         .route("/follow-ups/{id}/close", post(follow_ups::close_follow_up))
 }
