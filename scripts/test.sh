@@ -19,6 +19,22 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The API's conformance test runs schemathesis (pinned) from a virtualenv outside the clone,
+# installed from PyPI when missing.
+ST_VERSION=4.32.5
+ST_VENV="${SHOUHU_ST_VENV:-/var/tmp/shouhu-schemathesis}"
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
+    echo "installing schemathesis $ST_VERSION"
+    python3 -m venv "$ST_VENV" 2>/dev/null || {
+        SUDO=""
+        [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        $SUDO apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$ST_VENV"
+    }
+    "$ST_VENV/bin/pip" install -q "schemathesis==$ST_VERSION"
+fi
+export SHOUHU_SCHEMATHESIS="$ST_VENV/bin/st"
+
 # Tests create a fresh database per test through this server (the role needs CREATEDB). They
 # are tracked in a database of their own, so nothing else on the server is touched.
 SERVER="${TEST_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"

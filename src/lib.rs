@@ -63,7 +63,11 @@ pub fn app(state: AppState) -> Router {
             state.body_timeouts,
             web::guard::body_deadline,
         ))
+        // Outside every guard, so that their refusals under `/api/` are JSON too.
+        .layer(axum::middleware::from_fn(web::api::json_errors))
         .layer(axum::middleware::from_fn(metrics::track))
+        // gzip or br when the client accepts it (pages, the API, assets).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::map_response(
             |mut response: Response| async move {
                 web::context::security_headers(response.headers_mut());

@@ -123,9 +123,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request<Body>, next:
     };
 
     let mut req = req;
+    // A call that carries an access token is judged by the token alone (a cookie sent beside it
+    // changes nothing): a browser never adds an Authorization header across sites on its own.
     let token_call = req.uri().path().starts_with("/api/")
-        && crate::auth::bearer::bearer_token(req.headers()).is_some()
-        && cookie(req.headers(), session::COOKIE).is_none();
+        && crate::auth::bearer::bearer_token(req.headers()).is_some();
     if csrf::is_state_changing(req.method()) && !token_call {
         if csrf::cross_origin(req.headers()) {
             return AppError::Forbidden.into_response_with(lang);

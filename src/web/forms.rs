@@ -38,11 +38,11 @@ pub fn optional_text(
     value: &str,
     max: usize,
 ) -> String {
-    let value = value.trim();
+    // Counted as sent, spaces and all, as the API's document counts it.
     if value.chars().count() > max {
         errors.add(field, "form.error.too_long");
     }
-    value.to_string()
+    value.trim().to_string()
 }
 
 /// A required date (`YYYY-MM-DD`, as `<input type=date>` sends it).

@@ -465,18 +465,7 @@ async fn make_street(pool: &PgPool, tag: &str, key: &str, hash: &str) -> Street 
         .bind(street).bind(volunteer_import).bind(community).bind(format!("姓名,电话\n{tag}志愿SECRET{key},123\n").into_bytes()).bind(staff)
         .execute(&mut *tx).await.unwrap();
     let token = Uuid::now_v7();
-    let secret = [key.as_bytes()[0]; 32];
-    let mut raw = street.as_bytes().to_vec();
-    raw.extend_from_slice(&secret);
-    use base64::Engine;
-    let token_secret = format!(
-        "shouhu_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-    );
-    use sha2::Digest;
-    exec("INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, 'test', $3, 'read_write', $4)")
-        .bind(street).bind(token).bind(sha2::Sha256::digest(secret).to_vec()).bind(admin)
-        .execute(&mut *tx).await.unwrap();
+    let token_secret = insert_token(&mut tx, street, token, admin, [key.as_bytes()[0]; 32]).await;
     tx.commit().await.unwrap();
     let dir = data_dir().join("photos").join(street.to_string());
     std::fs::create_dir_all(&dir).unwrap();
@@ -571,4 +560,26 @@ pub async fn grid_name(pool: &PgPool, grid: Uuid) -> String {
         .fetch_one(pool)
         .await
         .unwrap()
+}
+
+/// A read-write access token of a street, made by `admin` from `secret`: its stored row, and the
+/// token a client sends (`shouhu_` and the street and secret in base64).
+pub async fn insert_token(
+    conn: &mut sqlx::PgConnection,
+    street: Uuid,
+    id: Uuid,
+    admin: Uuid,
+    secret: [u8; 32],
+) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    sqlx::query("INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, 'test', $3, 'read_write', $4)")
+        .bind(street).bind(id).bind(sha2::Sha256::digest(secret).to_vec()).bind(admin)
+        .execute(conn).await.unwrap();
+    let mut raw = street.as_bytes().to_vec();
+    raw.extend_from_slice(&secret);
+    format!(
+        "shouhu_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    )
 }

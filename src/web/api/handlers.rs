@@ -5,22 +5,25 @@ use axum::Json;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use serde_json::json;
 
 use super::auth::ApiCaller;
 use super::db;
 use super::error::ApiError;
+use super::paging::{Page, Paging};
 use super::types::{
-    ActivityOut, ChildSummary, PairingOut, PeriodQuery, RangeQuery, ReportOut, VisitIn, VisitOut,
-    VisitsQuery,
+    ActivityOut, ChildSummary, MAX_ALSO_FOR, PairingOut, PeriodQuery, RangeQuery, ReportOut,
+    VisitIn, VisitOut, VisitsQuery,
 };
 use crate::audit;
 use crate::auth::extract::Reach;
 use crate::db::Tx;
-use crate::domain::ids::{ChildId, PairingId};
+use crate::domain::ids::{ChildId, PairingId, UserId};
 use crate::domain::semester::{Quarter, day_start, today_in_china};
-use crate::web::visits::forms::{VisitForm, validate};
+use crate::domain::visit::PairingSpan;
+use crate::i18n::{Lang, catalog};
+use crate::web::forms::FieldErrors;
+use crate::web::visits::forms::{VisitForm, validate, within_pairings};
 use crate::web::{PathId, activities, pairings, reports, scope, visits, volunteers};
 
 /// The children the caller may see, or one of them.
@@ -36,11 +39,14 @@ async fn summaries(
     })
 }
 
-pub async fn list_children(caller: ApiCaller) -> Result<Json<Vec<ChildSummary>>, ApiError> {
+pub async fn list_children(
+    caller: ApiCaller,
+    paging: Paging,
+) -> Result<Page<ChildSummary>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
     let list = summaries(&mut tx, &caller, None).await?;
     tx.commit().await?;
-    Ok(Json(list))
+    Ok(paging.page(list, |c| c.id.0))
 }
 
 pub async fn get_child(
@@ -67,7 +73,8 @@ pub async fn get_child(
 pub async fn list_visits(
     caller: ApiCaller,
     Query(q): Query<VisitsQuery>,
-) -> Result<Json<Vec<VisitOut>>, ApiError> {
+    paging: Paging,
+) -> Result<Page<VisitOut>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
     scope::child(&mut tx, caller.street, caller.scope, q.child_id).await?;
     // A volunteer lists their own visits; staff and tokens all of the child's.
@@ -88,7 +95,7 @@ pub async fn list_visits(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(out))
+    Ok(paging.page(out, |v| v.id.0))
 }
 
 /// The visit form the pages would have sent for this visit: the API validates the same way.
@@ -115,8 +122,48 @@ fn as_form(input: &VisitIn) -> VisitForm {
     }
 }
 
+/// A refused visit: one error with a code for the date's rule, else `invalid`, naming each
+/// field with what is wrong in words.
+fn refused(errors: FieldErrors) -> ApiError {
+    let code = match errors.get("visited_on") {
+        Some("visit.error.before_pairing") => "before_pairing",
+        Some("visit.error.after_pairing") => "pairing_ended",
+        Some("visit.error.date_future" | "visit.error.too_old") => "date_out_of_range",
+        _ => "invalid",
+    };
+    let words = catalog(Lang::En);
+    let fields: Vec<String> = errors
+        .fields()
+        .into_iter()
+        .map(|f| format!("{f}: {}", errors.get(f).map(|k| words.t(k)).unwrap_or("")))
+        .collect();
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        format!("Invalid fields: {}", fields.join("; ")),
+    )
+}
+
+/// The stored visit under a request's id answers it only when it is the same visit: the same
+/// author and the same child. Anything else is another visit that has this id.
+fn as_stored(
+    caller: &ApiCaller,
+    input: &VisitIn,
+    (visit, author): (VisitOut, UserId),
+) -> Result<VisitOut, ApiError> {
+    if author != caller.user || visit.child_id != input.child_id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "id_taken",
+            "Another visit has this id.",
+        ));
+    }
+    Ok(visit)
+}
+
 /// Create a visit exactly once: the id is the idempotency key. The first answer is 201, later
-/// ones 200, all with the same visit.
+/// ones 200, all with the same visit; a request for another child under a stored id is 409,
+/// also when it races the one that stored it.
 pub async fn create_visit(
     caller: ApiCaller,
     Json(input): Json<VisitIn>,
@@ -128,21 +175,19 @@ pub async fn create_visit(
             "This access token may only read.",
         ));
     }
+    if input.also_for.len() > MAX_ALSO_FOR {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("A visit may also cover at most {MAX_ALSO_FOR} other children."),
+        ));
+    }
     let mut tx = caller.tenant.begin().await?;
-    // Already here? Then the answer is what is stored (if it is this caller's visit).
-    if let Some((visit, author)) = db::visit(&mut tx, caller.street, input.id).await? {
-        if author != caller.user || visit.child_id != input.child_id {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "id_taken",
-                "Another visit has this id.",
-            ));
-        }
+    if let Some(stored) = db::visit(&mut tx, caller.street, input.id).await? {
+        let visit = as_stored(&caller, &input, stored)?;
         tx.commit().await?;
         return Ok((StatusCode::OK, Json(visit)).into_response());
     }
-    let form = as_form(&input);
-    let day = NaiveDate::parse_from_str(&input.visited_on, "%Y-%m-%d").ok();
     let mut children = vec![input.child_id];
     for c in &input.also_for {
         if !children.contains(c) {
@@ -150,43 +195,28 @@ pub async fn create_visit(
         }
     }
     let mut covered: Vec<(ChildId, Option<PairingId>)> = Vec::with_capacity(children.len());
+    let mut spans = Vec::new();
     for child in children {
         let pairing = match caller.scope {
             Reach::Volunteer(v) => {
                 let row = db::latest_pairing(&mut tx, caller.street, child, v)
                     .await?
                     .ok_or_else(ApiError::not_found)?;
-                if row.ended_on.is_some_and(|end| day.is_none_or(|d| d > end)) {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "pairing_ended",
-                        "The pairing had ended before this visit's date.",
-                    ));
-                }
-                scope::child(&mut tx, caller.street, caller.scope, child).await?;
-                if day.is_some_and(|d| d < row.started_on) {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "before_pairing",
-                        "The visit's date is before the pairing began.",
-                    ));
-                }
+                spans.push(PairingSpan {
+                    started_on: row.started_on,
+                    ended_on: row.ended_on,
+                });
                 Some(row.id)
             }
-            Reach::Staff(_) => {
-                scope::child(&mut tx, caller.street, caller.scope, child).await?;
-                None
-            }
+            Reach::Staff(_) => None,
         };
         covered.push((child, pairing));
     }
-    let valid = validate(&form).map_err(|errors| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            format!("Invalid fields: {}", errors.fields().join(", ")),
-        )
-    })?;
+    // The volunteer's pairing may have ended: its dates say why before scope says 404.
+    let valid = within_pairings(validate(&as_form(&input)), spans).map_err(refused)?;
+    for (child, _) in &covered {
+        scope::child(&mut tx, caller.street, caller.scope, *child).await?;
+    }
     let inserted = visits::db::write_visit(
         &mut tx,
         caller.street,
@@ -197,9 +227,11 @@ pub async fn create_visit(
         true,
     )
     .await?;
-    let (visit, _) = db::visit(&mut tx, caller.street, input.id)
+    // Not inserted: a request with this id committed first. It answers only if it is this visit.
+    let stored = db::visit(&mut tx, caller.street, input.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    let visit = as_stored(&caller, &input, stored)?;
     tx.commit().await?;
     Ok((
         if inserted {
@@ -213,7 +245,10 @@ pub async fn create_visit(
 }
 
 /// Pairings in scope: all of the caller's communities for staff, their own for a volunteer.
-pub async fn list_pairings(caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, ApiError> {
+pub async fn list_pairings(
+    caller: ApiCaller,
+    paging: Paging,
+) -> Result<Page<PairingOut>, ApiError> {
     let mut tx = caller.tenant.begin().await?;
     let (community, volunteer) = match caller.scope {
         Reach::Staff(scope) => (scope.filter(), None),
@@ -228,24 +263,21 @@ pub async fn list_pairings(caller: ApiCaller) -> Result<Json<Vec<PairingOut>>, A
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(rows.into_iter().map(PairingOut::from).collect()))
+    Ok(paging.page(rows.into_iter().map(PairingOut::from).collect(), |p| p.id.0))
 }
 
 /// Activities of the caller's communities and of the whole street, between two dates
-/// (default: the coming 60 days).
+/// (default: the coming 60 days; a range that ends before it starts holds nothing).
 pub async fn list_activities(
     caller: ApiCaller,
     Query(q): Query<RangeQuery>,
-) -> Result<Json<Vec<ActivityOut>>, ApiError> {
+    paging: Paging,
+) -> Result<Page<ActivityOut>, ApiError> {
     let today = today_in_china();
     let from = q.from.unwrap_or(today);
     let to = q.to.unwrap_or(today + chrono::Duration::days(60));
-    if to < from || (to - from).num_days() > 366 {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_range",
-            "Give a range of at most a year, from before to.",
-        ));
+    if to < from {
+        return Ok(paging.page(Vec::new(), |a: &ActivityOut| a.id.0));
     }
     let mut tx = caller.tenant.begin().await?;
     let community = match caller.scope {
@@ -253,11 +285,15 @@ pub async fn list_activities(
         Reach::Volunteer(v) => Some(volunteers::db::community_of(&mut tx, caller.street, v).await?),
     };
     let start = day_start(from);
-    let end = day_start(to + chrono::Duration::days(1));
+    let end = day_start(to.succ_opt().unwrap_or(to));
     let rows =
         activities::db::list(&mut tx, caller.street, community, None, start, end, None).await?;
     tx.commit().await?;
-    Ok(Json(rows.into_iter().map(ActivityOut::from).collect()))
+    Ok(
+        paging.page(rows.into_iter().map(ActivityOut::from).collect(), |a| {
+            a.id.0
+        }),
+    )
 }
 
 /// The quarterly reports of the caller's communities (staff and tokens; not volunteers).

@@ -5,9 +5,11 @@
 mod auth;
 mod db;
 mod error;
+pub use error::json_errors;
 mod forms;
 mod handlers;
 mod openapi;
+mod paging;
 mod tokens;
 mod types;
 mod view;

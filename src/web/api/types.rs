@@ -64,7 +64,11 @@ pub struct VisitsQuery {
     pub child_id: ChildId,
 }
 
+/// How many other children one visit may also cover.
+pub const MAX_ALSO_FOR: usize = 10;
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitIn {
     /// Made by the client (a UUID): the same visit sent again is the same visit.
     pub id: VisitId,

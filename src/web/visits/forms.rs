@@ -9,7 +9,8 @@ use serde::Deserialize;
 use crate::domain::ids::{ChildId, VisitId};
 use crate::domain::semester::today_in_china;
 pub use crate::domain::visit::VISIT_KINDS;
-use crate::web::forms::{FieldErrors, optional_date, optional_text, required_past_date};
+use crate::domain::visit::{PairingSpan, date_problem};
+use crate::web::forms::{FieldErrors, optional_date, optional_text, required_date};
 
 /// The four things a visit observes, each on a five-step scale (`visit.score.<key>`).
 pub const SCORES: [&str; 4] = ["study", "life", "health", "mood"];
@@ -112,7 +113,15 @@ pub fn validate(form: &VisitForm) -> Result<VisitInput, FieldErrors> {
     if !VISIT_KINDS.contains(&form.kind.as_str()) {
         e.add("kind", "form.error.required");
     }
-    let visited_on = required_past_date(&mut e, "visited_on", &form.visited_on);
+    let visited_on = required_date(&mut e, "visited_on", &form.visited_on).filter(|on| {
+        match date_problem(*on, today_in_china(), None) {
+            Some(key) => {
+                e.add("visited_on", key);
+                false
+            }
+            None => true,
+        }
+    });
     let duration = form.duration_minutes.trim();
     let duration_minutes = if duration.is_empty() {
         Some(0)
@@ -165,6 +174,27 @@ pub fn validate(form: &VisitForm) -> Result<VisitInput, FieldErrors> {
             follow_up,
         }),
         _ => Err(e),
+    }
+}
+
+/// A validated visit checked against the pairings it counts for: its date must lie within
+/// each of them (the volunteer's paths; staff visits count for no pairing).
+pub fn within_pairings(
+    input: Result<VisitInput, FieldErrors>,
+    spans: impl IntoIterator<Item = PairingSpan>,
+) -> Result<VisitInput, FieldErrors> {
+    let input = input?;
+    let today = today_in_china();
+    match spans
+        .into_iter()
+        .find_map(|span| date_problem(input.visited_on, today, Some(span)))
+    {
+        Some(key) => {
+            let mut e = FieldErrors::default();
+            e.add("visited_on", key);
+            Err(e)
+        }
+        None => Ok(input),
     }
 }
 

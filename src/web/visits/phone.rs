@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::db::write_visit;
-use super::forms::{SavedQuery, VisitForm, validate};
+use super::forms::{SavedQuery, VisitForm, validate, within_pairings};
 use super::view::{HoursPage, child_card_page, phone_visit_page};
 use crate::audit;
 use crate::auth::{Tenant, VolunteerUser};
 use crate::db::Tx;
 use crate::domain::ids::{ChildId, PairingId};
 use crate::domain::semester::today_in_china;
+use crate::domain::visit::PairingSpan;
 use crate::error::{AppError, Result};
 use crate::links;
 use crate::web::context::{PageCtx, RequestContext, offline_page};
@@ -135,14 +136,13 @@ pub async fn log_visit(
             covered.push((sibling, p));
         }
     }
-    let mut input = validate(&form);
-    if let Ok(v) = &input
-        && covered.iter().any(|(_, p)| v.visited_on < p.started_on)
-    {
-        let mut e = FieldErrors::default();
-        e.add("visited_on", "visit.error.before_pairing");
-        input = Err(e);
-    }
+    let input = within_pairings(
+        validate(&form),
+        covered.iter().map(|(_, p)| PairingSpan {
+            started_on: p.started_on,
+            ended_on: None,
+        }),
+    );
     let input = match input {
         Ok(v) => v,
         Err(errors) => {
