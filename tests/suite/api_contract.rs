@@ -325,3 +325,68 @@ async fn answers_are_compressed_when_the_client_accepts_it(pool: PgPool) {
     assert!(a.headers.get(header::CONTENT_ENCODING).is_none());
     assert!(a.body["openapi"].is_string());
 }
+
+/// A token may be given an expiry; after it, the token opens nothing and the page says so.
+#[sqlx::test]
+async fn tokens_expire(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let app = shouhu::app(common::test_state(&pool, false));
+    let mut admin = TestClient::new(&pool);
+    admin.login(&f.a.admin_login, PASSWORD).await;
+    admin.get("/api-tokens").await;
+    let page = admin
+        .post(
+            "/api-tokens",
+            &[
+                ("name", "月报接口"),
+                ("access", "read"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    let token = page.text("#token-value");
+    let days: f64 = sqlx::query_scalar(
+        "SELECT (extract(epoch FROM expires_at - now()) / 86400)::float8 FROM api_token WHERE name = '月报接口'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!((29.9..=30.0).contains(&days), "{days}");
+    let get = |t: &str| {
+        with_token("GET", "/api/v1/children", t)
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(send(&app, get(&token)).await.status, StatusCode::OK);
+    // A choice the form does not offer changes nothing.
+    let r = admin
+        .post(
+            "/api-tokens",
+            &[
+                ("name", "乱填"),
+                ("access", "read"),
+                ("expires_in_days", "9999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择有效期"));
+    // Its day has come: 401, and the page marks it.
+    sqlx::query(
+        "UPDATE api_token SET expires_at = now() - interval '1 minute' WHERE name = '月报接口'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let a = send(&app, get(&token)).await;
+    assert_eq!(
+        (a.status, a.body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
+    assert!(admin.get("/api-tokens").await.body.contains("已过期"));
+    // The fixture's token, made without an expiry, still works.
+    assert_eq!(
+        send(&app, get(&f.a.token_secret)).await.status,
+        StatusCode::OK
+    );
+}

@@ -55,6 +55,8 @@ async fn the_api_answers_as_its_document_says_under_schemathesis(pool: PgPool) {
                 "20261205",
                 "--no-color",
             ])
+            // Its cache goes to the working directory: not the checkout.
+            .current_dir(std::env::temp_dir())
             .env("PYTHONPATH", hooks)
             .env("SCHEMATHESIS_HOOKS", "hooks")
             .env("SHOUHU_ST_CHILDREN", children)

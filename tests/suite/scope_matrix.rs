@@ -796,3 +796,45 @@ async fn english_pages_carry_no_chinese_punctuation(pool: PgPool) {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Least privilege on the phone: of all the numbers in a child's file, a volunteer sees the
+/// entrusted guardian's (to arrange visits), and only while the pairing is active.
+#[sqlx::test]
+async fn a_volunteer_sees_only_the_entrusted_guardians_number(pool: PgPool) {
+    let f = common::Fixture::new(&pool).await;
+    sqlx::query("INSERT INTO guardian (street_id, id, child_id, name, relation, phone, is_parent_away, is_entrusted)
+                 VALUES ($1, $2, $3, '在外的爸爸', 'father', '13700007777', true, false)")
+        .bind(f.a.id).bind(uuid::Uuid::now_v7()).bind(f.a.child)
+        .execute(&pool).await.unwrap();
+    sqlx::query("UPDATE child SET class_teacher = '王老师', class_teacher_phone = '13900009999' WHERE id = $1")
+        .bind(f.a.child)
+        .execute(&pool).await.unwrap();
+    let mut volunteer = common::TestClient::new(&pool);
+    volunteer
+        .login(&f.a.volunteer_login, common::PASSWORD)
+        .await;
+    let card = volunteer.get(&format!("/v/children/{}", f.a.child)).await;
+    assert_eq!(card.status, axum::http::StatusCode::OK);
+    assert!(
+        card.body.contains("tel:13512345678"),
+        "the entrusted grandmother's number"
+    );
+    assert!(card.body.contains("在外的爸爸") && card.body.contains("王老师"));
+    for hidden in ["13700007777", "13900009999"] {
+        assert!(!card.body.contains(hidden), "{hidden} shown to a volunteer");
+    }
+    // Staff see every number in the file.
+    let mut staff = common::TestClient::new(&pool);
+    staff.login(&f.a.staff_login, common::PASSWORD).await;
+    let file = staff.get(&format!("/children/{}", f.a.child)).await;
+    assert!(file.body.contains("13700007777"));
+    // Once the pairing ends, the card (and the number on it) is gone.
+    sqlx::query("UPDATE pairing SET ended_on = current_date, end_reason = '结束' WHERE id = $1")
+        .bind(f.a.pairing)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let card = volunteer.get(&format!("/v/children/{}", f.a.child)).await;
+    assert_eq!(card.status, axum::http::StatusCode::NOT_FOUND);
+    assert!(!card.body.contains("13512345678"));
+}

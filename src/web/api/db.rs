@@ -139,7 +139,7 @@ pub async fn latest_pairing(
     }))
 }
 
-/// A live token (not revoked, its creator not disabled): its id, creator and access.
+/// A live token (not revoked, not expired, its creator not disabled): its id, creator and access.
 pub struct LiveToken {
     pub id: TokenId,
     pub created_by: UserId,
@@ -154,7 +154,8 @@ pub async fn live_token(
     let row = sqlx::query!(
         r#"SELECT t.id, t.created_by, t.access::text AS "access!" FROM api_token t
                    JOIN app_user u ON u.street_id = t.street_id AND u.id = t.created_by
-                   WHERE t.street_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"#,
+                   WHERE t.street_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
+                     AND (t.expires_at IS NULL OR t.expires_at > now())"#,
         street.0,
         hash
     )
@@ -189,6 +190,7 @@ pub struct TokenRow {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// The street's tokens, newest first.
@@ -198,7 +200,7 @@ pub async fn tokens(
 ) -> Result<Vec<TokenRow>, sqlx::Error> {
     sqlx::query_as!(
         TokenRow,
-        r#"SELECT id, name, access::text AS "access!", created_at, last_used_at, revoked_at FROM api_token
+        r#"SELECT id, name, access::text AS "access!", created_at, last_used_at, revoked_at, expires_at FROM api_token
            WHERE street_id = $1 ORDER BY created_at DESC"#,
         street.0
     )
@@ -214,6 +216,8 @@ pub struct NewToken<'a> {
     /// `read` or `read_write`.
     pub access: &'a str,
     pub created_by: UserId,
+    /// Days until it expires; `None` never.
+    pub expires_in_days: Option<i32>,
 }
 
 pub async fn insert_token(
@@ -222,13 +226,15 @@ pub async fn insert_token(
     t: &NewToken<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO api_token (street_id, id, name, token_hash, access, created_by) VALUES ($1, $2, $3, $4, $5::text::token_access, $6)",
+        "INSERT INTO api_token (street_id, id, name, token_hash, access, created_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5::text::token_access, $6, now() + make_interval(days => $7))",
         street.0,
         t.id.0,
         t.name,
         t.hash,
         t.access,
-        t.created_by.0
+        t.created_by.0,
+        t.expires_in_days
     )
     .execute(conn)
     .await?;

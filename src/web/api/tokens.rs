@@ -52,7 +52,9 @@ pub async fn create_token(
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
     let ctx = PageCtx::from(rctx);
-    let name = match required_text(&form.name, 100) {
+    let checked = required_text(&form.name, 100)
+        .and_then(|name| form.expires_in_days().map(|days| (name, days)));
+    let (name, expires_in_days) = match checked {
         Ok(n) => n,
         Err(key) => {
             return Ok((
@@ -76,6 +78,7 @@ pub async fn create_token(
         hash: Sha256::digest(secret).to_vec(),
         access,
         created_by: admin.user_id,
+        expires_in_days,
     };
     queries::insert_token(&mut tx, admin.street_id, &new).await?;
     audit::record(
@@ -84,7 +87,7 @@ pub async fn create_token(
         "api_token",
         Some(id.0),
         &ip,
-        json!({ "access": access }),
+        json!({ "access": access, "expires_in_days": expires_in_days }),
     )
     .await?;
     tx.commit().await?;

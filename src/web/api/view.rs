@@ -2,9 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use super::db::{self as queries, TokenRow};
+use super::forms::EXPIRIES;
 use crate::db::Tx;
 use crate::domain::ids::StreetId;
 use crate::error::Result;
@@ -16,12 +17,23 @@ impl TokenRow {
         self.last_used_at
             .map(|t| t.with_timezone(&crate::domain::semester::china_offset()))
     }
+
+    /// When it expires, in Beijing time.
+    pub fn expires(&self) -> Option<DateTime<FixedOffset>> {
+        self.expires_at
+            .map(|t| t.with_timezone(&crate::domain::semester::china_offset()))
+    }
+
+    pub fn expired(&self) -> bool {
+        self.expires_at.is_some_and(|t| t <= Utc::now())
+    }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "api/tokens.html")]
 pub struct TokensPage {
     ctx: PageCtx,
+    expiries: [i32; 3],
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
     error: Option<&'static str>,
@@ -37,6 +49,7 @@ pub async fn tokens_page(
 ) -> Result<TokensPage> {
     Ok(TokensPage {
         ctx,
+        expiries: EXPIRIES,
         tokens: queries::tokens(tx, street).await?,
         new_token,
         error,

@@ -400,7 +400,9 @@ pub async fn close_follow_up(
     Ok(())
 }
 
-/// What a volunteer sees of a paired child.
+/// What a volunteer sees of a paired child, while the pairing is active. Least privilege: the
+/// entrusted guardian's number (to arrange visits and talk with the guardian) and no other
+/// number: not the parents', the other guardians' or the class teacher's.
 pub struct ChildCard {
     pub id: ChildId,
     pub name: String,
@@ -409,9 +411,9 @@ pub struct ChildCard {
     pub grade: String,
     pub class_name: String,
     pub class_teacher: String,
-    pub class_teacher_phone: String,
     pub address: String,
-    /// Name, relation and phone of each guardian, the one at home first.
+    /// Name, relation and phone of each guardian, the one at home first; the phone is empty
+    /// but for the entrusted guardian.
     pub guardians: Vec<(String, String, String)>,
 }
 
@@ -421,7 +423,7 @@ pub async fn child_card(
     child: ChildId,
 ) -> Result<ChildCard, sqlx::Error> {
     let c = sqlx::query!(
-        "SELECT id, name, birth_date, school, grade, class_name, class_teacher, class_teacher_phone, address
+        "SELECT id, name, birth_date, school, grade, class_name, class_teacher, address
          FROM child WHERE street_id = $1 AND id = $2",
         street.0,
         child.0
@@ -429,7 +431,8 @@ pub async fn child_card(
     .fetch_one(&mut *conn)
     .await?;
     let guardians = sqlx::query!(
-        r#"SELECT name, relation::text AS "relation!", CASE WHEN phone <> '' THEN phone ELSE family_phone END AS "phone!"
+        r#"SELECT name, relation::text AS "relation!",
+                  CASE WHEN NOT is_entrusted THEN '' WHEN phone <> '' THEN phone ELSE family_phone END AS "phone!"
            FROM guardian WHERE street_id = $1 AND child_id = $2 ORDER BY is_parent_away, created_at"#,
         street.0,
         child.0
@@ -447,7 +450,6 @@ pub async fn child_card(
         grade: c.grade,
         class_name: c.class_name,
         class_teacher: c.class_teacher,
-        class_teacher_phone: c.class_teacher_phone,
         address: c.address,
         guardians,
     })
