@@ -19,6 +19,12 @@ pub fn card_saved(child: impl Into<ChildId>) -> String {
     format!("/v/children/{child}?saved=1")
 }
 
+/// Where the volunteer credits an activity to one of the pairing's duties.
+pub fn phone_credits(child: impl Into<ChildId>) -> String {
+    let child = child.into();
+    format!("/v/children/{child}/credits")
+}
+
 pub fn phone_visit_form(child: impl Into<ChildId>) -> String {
     let child = child.into();
     format!("/v/children/{child}/visit")

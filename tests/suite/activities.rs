@@ -597,3 +597,79 @@ async fn an_activity_whose_time_has_passed_is_not_still_planned(pool: PgPool) {
         "已结束，待填写总结"
     );
 }
+
+/// A volunteer credits an activity they and their paired child both attended to one of the
+/// pairing's duties, from the child's card, with the checks staff have.
+#[sqlx::test]
+async fn a_volunteer_credits_a_shared_activity_to_a_duty(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let activity = f.a.activity;
+    sqlx::query("UPDATE activity SET starts_at = now() - interval '1 day', ends_at = now() - interval '23 hours' WHERE id = $1")
+        .bind(activity)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut volunteer = TestClient::new(&pool);
+    volunteer.login(&f.a.volunteer_login, PASSWORD).await;
+    let card_path = format!("/v/children/{}", f.a.child);
+    let credit_path = format!("/v/children/{}/credits", f.a.child);
+    let credits = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, String>("SELECT duty::text FROM duty_credit WHERE activity_id = $1")
+            .bind(activity)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    // Only the child attended: nothing to credit, and a forged request is refused.
+    sqlx::query("INSERT INTO attendance (street_id, id, activity_id, child_id, recorded_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(f.a.id).bind(Uuid::now_v7()).bind(activity).bind(f.a.child).bind(f.a.staff)
+        .execute(&pool).await.unwrap();
+    let card = volunteer.get(&card_path).await;
+    assert!(
+        card.html()
+            .select(&scraper::Selector::parse("#card-credits").unwrap())
+            .next()
+            .is_none()
+    );
+    let r = volunteer
+        .post(
+            &credit_path,
+            &[("activity_id", &activity.to_string()), ("duty", "letter")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只能为双方都参加了的结对计入"));
+    assert!(credits(pool.clone()).await.is_empty());
+    // Both attended: the card offers it, and the credit counts for the pairing.
+    sqlx::query("INSERT INTO attendance (street_id, id, activity_id, volunteer_id, recorded_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(f.a.id).bind(Uuid::now_v7()).bind(activity).bind(f.a.volunteer).bind(f.a.staff)
+        .execute(&pool).await.unwrap();
+    let card = volunteer.get(&card_path).await;
+    assert!(card.text("#card-credits").contains("两地书"));
+    let r = volunteer
+        .post(
+            &credit_path,
+            &[("activity_id", &activity.to_string()), ("duty", "picnic")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = volunteer
+        .post(
+            &credit_path,
+            &[("activity_id", &activity.to_string()), ("duty", "letter")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(credits(pool.clone()).await, vec!["letter".to_string()]);
+    let card = volunteer.get(&card_path).await;
+    assert!(card.text("#card-credits").contains("写信"));
+    // Another volunteer's child: 404, nothing credited.
+    let r = volunteer
+        .post(
+            &format!("/v/children/{}/credits", f.b.child),
+            &[("activity_id", &activity.to_string()), ("duty", "talk")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(credits(pool.clone()).await.len(), 1);
+}

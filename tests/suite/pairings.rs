@@ -178,6 +178,55 @@ async fn the_caseload_cap_is_enforced_with_a_clear_message(pool: PgPool) {
     assert!(list.text("#unpaired").contains("三童") && !list.text("#unpaired").contains("二童"));
 }
 
+/// Two staff members pairing two children with the same volunteer at once: the cap holds.
+#[sqlx::test]
+async fn the_caseload_cap_holds_when_two_pair_at_once(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    sqlx::query("UPDATE street SET caseload_cap = 2 WHERE id = $1")
+        .bind(f.a.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let v = f.a.volunteer.to_string();
+    for round in 0..3 {
+        // The fixture volunteer has one child: one more fits.
+        sqlx::query("DELETE FROM pairing WHERE volunteer_id = $1 AND child_id <> $2")
+            .bind(f.a.volunteer)
+            .bind(f.a.child)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let one = add_child(&pool, f.a.id, f.a.community, &format!("甲{round}"))
+            .await
+            .to_string();
+        let two = add_child(&pool, f.a.id, f.a.community, &format!("乙{round}"))
+            .await
+            .to_string();
+        let mut staff = client(&pool, &f.a.staff_login).await;
+        let mut admin = client(&pool, &f.a.admin_login).await;
+        staff.get("/pairings/new").await;
+        admin.get("/pairings/new").await;
+        let form_one = pairing_form(&one, &v);
+        let form_two = pairing_form(&two, &v);
+        let (a, b) = tokio::join!(
+            staff.post("/pairings", &form_one),
+            admin.post("/pairings", &form_two)
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY],
+            "round {round}"
+        );
+        assert_eq!(
+            active_pairings(&pool, f.a.volunteer).await,
+            2,
+            "round {round}"
+        );
+    }
+}
+
 #[sqlx::test]
 async fn pairing_needs_the_same_community_and_an_unpaired_child(pool: PgPool) {
     let f = Fixture::new(&pool).await;

@@ -115,6 +115,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings", Access::Admin),
     ("GET", "/v/children/{id}", Access::PairedVolunteer),
     ("GET", "/v/children/{id}/visit", Access::PairedVolunteer),
+    ("POST", "/v/children/{id}/credits", Access::PairedVolunteer),
     ("POST", "/v/visits", Access::PairedVolunteer),
     ("GET", "/v/hours", Access::Volunteer),
     ("POST", "/visits/{id}/comments", Access::ChildStaff),

@@ -330,6 +330,60 @@ pub async fn credit_duty(
     Ok(())
 }
 
+/// An activity a pairing's volunteer and child both attended, and the duties already credited
+/// to it for that pairing.
+pub struct SharedActivity {
+    pub id: ActivityId,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub credited: Vec<String>,
+}
+
+impl SharedActivity {
+    /// The day it began, in China: `12-05`.
+    pub fn day(&self) -> String {
+        self.starts_at
+            .with_timezone(&crate::domain::semester::china_offset())
+            .format("%m-%d")
+            .to_string()
+    }
+}
+
+/// The activities since `since` (not cancelled) that both sides of a pairing attended, newest
+/// first: what the volunteer may credit to one of the pairing's duties.
+pub async fn shared_activities(
+    conn: &mut PgConnection,
+    street: StreetId,
+    pairing: PairingId,
+    since: DateTime<Utc>,
+) -> Result<Vec<SharedActivity>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.title, a.starts_at,
+                  coalesce(array_agg(d.duty::text) FILTER (WHERE d.id IS NOT NULL), '{}') AS "credited!"
+           FROM pairing p
+           JOIN activity a ON a.street_id = p.street_id
+           LEFT JOIN duty_credit d ON d.street_id = a.street_id AND d.activity_id = a.id AND d.pairing_id = p.id
+           WHERE p.street_id = $1 AND p.id = $2 AND a.status <> 'cancelled' AND a.starts_at >= $3
+             AND EXISTS (SELECT 1 FROM attendance t WHERE t.street_id = a.street_id AND t.activity_id = a.id AND t.child_id = p.child_id)
+             AND EXISTS (SELECT 1 FROM attendance t WHERE t.street_id = a.street_id AND t.activity_id = a.id AND t.volunteer_id = p.volunteer_id)
+           GROUP BY a.id, a.title, a.starts_at ORDER BY a.starts_at DESC LIMIT 10"#,
+        street.0,
+        pairing.0,
+        since
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SharedActivity {
+            id: ActivityId(r.id),
+            title: r.title,
+            starts_at: r.starts_at,
+            credited: r.credited,
+        })
+        .collect())
+}
+
 /// The photos of an activity, oldest first.
 pub async fn photos(
     conn: &mut PgConnection,

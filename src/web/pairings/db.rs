@@ -259,6 +259,21 @@ pub struct PairingFields {
     pub override_reason: String,
 }
 
+/// Hold a volunteer's row until the transaction ends: pairings of one volunteer are made one at
+/// a time, so two staff members pairing at once cannot both count below the caseload cap.
+pub async fn lock_volunteer(
+    conn: &mut PgConnection,
+    street: StreetId,
+    volunteer: VolunteerId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM volunteer WHERE street_id = $1 AND id = $2 FOR UPDATE")
+        .bind(street.0)
+        .bind(volunteer.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn insert(
     conn: &mut PgConnection,
     street: StreetId,

@@ -13,7 +13,7 @@ use super::view::{
 };
 use crate::audit;
 use crate::auth::{Staff, Tenant};
-use crate::domain::ids::{CommunityId, PairingId};
+use crate::domain::ids::{CommunityId, PairingId, VolunteerId};
 use crate::domain::semester::Semester;
 use crate::error::{AppError, Result};
 use crate::links;
@@ -49,6 +49,10 @@ pub async fn create_pairing(
     let ip = rctx.ip.to_string();
     let user = &staff.user;
     let mut tx = tenant.begin().await?;
+    // First, before the caseload is counted (in the page's offer).
+    if let Ok(volunteer) = form.volunteer_id.parse::<VolunteerId>() {
+        queries::lock_volunteer(&mut tx, user.street_id, volunteer).await?;
+    }
     let mut page = new_pairing_page(&mut tx, &staff, PageCtx::from(rctx), form.clone()).await?;
     let child_community = match form.child(&page.children) {
         Some(child) => queries::community_of_child(&mut tx, user.street_id, child.id)

@@ -218,6 +218,16 @@ pub struct CloseForm {
     pub back: String,
 }
 
+/// A volunteer crediting an activity that they and the child both attended to one of the
+/// pairing's duties.
+#[derive(Deserialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    pub activity_id: String,
+    #[serde(default)]
+    pub duty: String,
+}
+
 /// Whether the card is shown after a visit was saved.
 #[derive(Deserialize)]
 pub struct SavedQuery {

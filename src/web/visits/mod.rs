@@ -17,6 +17,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v/children/{id}", get(phone::child_card))
         .route("/v/children/{id}/visit", get(phone::visit_form))
+        .route("/v/children/{id}/credits", post(phone::credit_duty))
         .route("/v/visits", post(phone::log_visit))
         .route("/v/hours", get(phone::my_hours))
         .route("/children/{id}/visits/new", get(handlers::visit_form))

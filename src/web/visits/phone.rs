@@ -8,19 +8,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::db::write_visit;
-use super::forms::{SavedQuery, VisitForm, validate, within_pairings};
+use super::forms::{CreditForm, SavedQuery, VisitForm, validate, within_pairings};
 use super::view::{HoursPage, child_card_page, phone_visit_page};
 use crate::audit;
 use crate::auth::{Tenant, VolunteerUser};
 use crate::db::Tx;
-use crate::domain::ids::{ChildId, PairingId};
+use crate::domain::duties::Duty;
+use crate::domain::ids::{ActivityId, ChildId, PairingId};
 use crate::domain::semester::today_in_china;
 use crate::domain::visit::PairingSpan;
 use crate::error::{AppError, Result};
 use crate::links;
 use crate::web::context::{PageCtx, RequestContext, offline_page};
 use crate::web::forms::FieldErrors;
-use crate::web::{PathId, scope, volunteers};
+use crate::web::{PathId, activities, scope, volunteers};
 
 /// A volunteer's view of a child (the card, or a form naming the child), on record. The home
 /// page keeps these pages on the phone for use without a signal: a copy, recorded as such.
@@ -66,6 +67,7 @@ pub async fn child_card(
         child,
         &pairing,
         q.saved.is_some(),
+        None,
     )
     .await?;
     // Last: the audit chain's lock is held from here to the commit (see children::child_page).
@@ -175,6 +177,57 @@ pub async fn log_visit(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&links::visits::card_saved(child)).into_response())
+}
+
+/// The volunteer credits an activity to one of their pairing's duties, with the checks staff
+/// have: the pairing is active, both attended the activity, the duty is one of the five.
+pub async fn credit_duty(
+    tenant: Tenant,
+    rctx: RequestContext,
+    volunteer: VolunteerUser,
+    PathId(child): PathId<ChildId>,
+    Form(form): Form<CreditForm>,
+) -> Result<Response> {
+    let user = &volunteer.user;
+    let street = user.street_id;
+    let mut tx = tenant.begin().await?;
+    let pairing = scope::pairing_with(&mut tx, street, volunteer.volunteer_id, child).await?;
+    let pairing_id = PairingId::from(pairing.id);
+    let activity = form.activity_id.parse::<ActivityId>().ok();
+    let attended = match activity {
+        Some(a) => activities::db::credit_candidates(&mut tx, street, a)
+            .await?
+            .iter()
+            .any(|c| c.pairing_id == pairing_id),
+        None => false,
+    };
+    let duty = Duty::from_visit_kind(&form.duty);
+    let (Some(activity), true, Some(duty)) = (activity, attended, duty) else {
+        let page = child_card_page(
+            &mut tx,
+            &volunteer,
+            PageCtx::from(rctx),
+            child,
+            &pairing,
+            false,
+            Some("activity.error.credit"),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    activities::db::credit_duty(&mut tx, street, activity, pairing_id, duty, user.user_id).await?;
+    audit::record(
+        &mut tx,
+        "duty_credited",
+        "activity",
+        Some(activity.0),
+        &rctx.ip.to_string(),
+        json!({ "pairing": pairing_id, "duty": duty, "by": "volunteer" }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&links::visits::card(child)).into_response())
 }
 
 pub async fn my_hours(tenant: Tenant, ctx: PageCtx, volunteer: VolunteerUser) -> Result<Response> {

@@ -11,8 +11,9 @@ use crate::auth::VolunteerUser;
 use crate::db::Tx;
 use crate::domain::duties::{Duty, DutyStatus, duty_statuses, months_without_talk};
 use crate::domain::ids::{ChildId, PairingId, StreetId};
-use crate::domain::semester::{Semester, today_in_china};
+use crate::domain::semester::{Semester, day_start, today_in_china};
 use crate::error::Result;
+use crate::web::activities::db::{SharedActivity, shared_activities};
 use crate::web::context::PageCtx;
 use crate::web::forms::FieldErrors;
 use crate::web::pairings::db::fulfilments;
@@ -27,10 +28,14 @@ pub struct ChildCardPage {
     months_without_talk: Vec<String>,
     visits: Vec<VisitRow>,
     saved: bool,
+    /// This semester's activities that both attended, to credit to one of the duties.
+    shared: Vec<SharedActivity>,
+    duty_keys: [&'static str; 5],
+    error: Option<&'static str>,
 }
 
 /// The card of a child paired with the volunteer: this semester's duties, the months without a
-/// talk, the contacts, and the volunteer's own last ten visits.
+/// talk, the contacts, the activities both attended, and the volunteer's own last ten visits.
 pub async fn child_card_page(
     tx: &mut Tx,
     volunteer: &VolunteerUser,
@@ -38,6 +43,7 @@ pub async fn child_card_page(
     child: ChildId,
     pairing: &MyPairing,
     saved: bool,
+    error: Option<&'static str>,
 ) -> Result<ChildCardPage> {
     let user = &volunteer.user;
     let (duties, months) = pairing_duties(tx, user.street_id, pairing).await?;
@@ -51,6 +57,15 @@ pub async fn child_card_page(
             .take(10)
             .collect(),
         saved,
+        shared: shared_activities(
+            tx,
+            user.street_id,
+            PairingId::from(pairing.id),
+            day_start(Semester::containing(today_in_china()).start()),
+        )
+        .await?,
+        duty_keys: Duty::ALL.map(Duty::key),
+        error,
         ctx,
     })
 }
