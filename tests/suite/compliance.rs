@@ -408,11 +408,16 @@ async fn retention_clears_every_personal_field_and_leaves_reports_identical(pool
 async fn the_retention_period_is_a_street_setting(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut admin = client(&pool, &f.a.admin_login).await;
-    admin.get("/settings").await;
+    let version = admin
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
     let r = admin
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "3"),
                 ("report_deadline_days", "10"),
                 ("retention_years", "0"),
@@ -425,6 +430,7 @@ async fn the_retention_period_is_a_street_setting(pool: PgPool) {
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "3"),
                 ("report_deadline_days", "10"),
                 ("retention_years", "5"),
@@ -732,11 +738,16 @@ async fn an_authenticator_guards_sign_in_once_per_code(pool: PgPool) {
 async fn a_street_can_make_the_authenticator_compulsory_for_staff(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut admin = client(&pool, &f.a.admin_login).await;
-    admin.get("/settings").await;
+    let version = admin
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
     let r = admin
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "3"),
                 ("report_deadline_days", "10"),
                 ("retention_years", "2"),

@@ -404,10 +404,16 @@ async fn a_new_street_starts_on_a_checklist_that_ticks_itself(pool: PgPool) {
         home.texts("#first-steps li:not([data-done])"),
         vec![home.text("#first-steps li[data-step=deadline]")]
     );
+    let version = client
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
     let saved = client
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "3"),
                 ("report_deadline_days", "15"),
                 ("retention_years", "5"),

@@ -123,11 +123,16 @@ async fn the_safeguarding_gate_and_the_admin_override(pool: PgPool) {
 async fn the_caseload_cap_is_enforced_with_a_clear_message(pool: PgPool) {
     let f = Fixture::new(&pool).await;
     let mut admin = client(&pool, &f.a.admin_login).await;
-    admin.get("/settings").await;
+    let version = admin
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
     let r = admin
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "0"),
                 ("report_deadline_days", "10"),
                 ("retention_years", "2"),
@@ -139,6 +144,7 @@ async fn the_caseload_cap_is_enforced_with_a_clear_message(pool: PgPool) {
         .post(
             "/settings",
             &[
+                ("version", &version),
                 ("caseload_cap", "2"),
                 ("report_deadline_days", "10"),
                 ("retention_years", "2"),
@@ -862,4 +868,70 @@ async fn volunteer_pages_are_light(pool: PgPool) {
         // Everything a first visit transfers: the page, its stylesheet and scripts (no images).
         assert!(html + css <= 30 * 1024, "{path}: {html} + {css} bytes");
     }
+}
+
+/// Two admins with the settings open: the second save, from a form loaded before the first,
+/// shows the conflict and does not overwrite the first.
+#[sqlx::test]
+async fn a_stale_settings_form_shows_the_conflict(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut one = client(&pool, &f.a.admin_login).await;
+    let mut two = client(&pool, &f.a.admin_login).await;
+    let v1 = one
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
+    let v2 = two
+        .get("/settings")
+        .await
+        .attr("input[name=version]", "value")
+        .unwrap();
+    let save = |version: &str, cap: &str| {
+        vec![
+            ("version".to_string(), version.to_string()),
+            ("caseload_cap".to_string(), cap.to_string()),
+            ("report_deadline_days".to_string(), "10".to_string()),
+            ("retention_years".to_string(), "5".to_string()),
+        ]
+    };
+    let fields = save(&v1, "4");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        one.post("/settings", &fields).await.texts("#saved").len(),
+        1
+    );
+    let fields = save(&v2, "7");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = two.post("/settings", &fields).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.texts("#conflict").len(), 1);
+    assert_eq!(
+        r.attr("#s-cap", "value").as_deref(),
+        Some("7"),
+        "what was typed stays"
+    );
+    let cap: i32 = sqlx::query_scalar("SELECT caseload_cap FROM street WHERE id = $1")
+        .bind(f.a.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(cap, 4, "the first save stands");
+    // Sent again from the conflict page (it carries the stored version): saved knowingly.
+    let v3 = r.attr("input[name=version]", "value").unwrap();
+    let fields = save(&v3, "7");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        two.post("/settings", &fields).await.texts("#saved").len(),
+        1
+    );
 }

@@ -12,7 +12,6 @@ use super::forms::{AttendanceForm, AttendanceQuery, CreditForm, WalkInForm};
 use super::view::{AttendancePage, activity_page, attendance_page};
 use crate::audit;
 use crate::auth::{Staff, Tenant};
-use crate::domain::duties::Duty;
 use crate::domain::ids::{ActivityId, PairingId};
 use crate::error::Result;
 use crate::links;
@@ -170,14 +169,13 @@ pub async fn credit_duty(
     let street = user.street_id;
     let mut tx = tenant.begin().await?;
     let activity = scope::managed_activity(&mut tx, &staff, id).await?;
-    let candidates = queries::credit_candidates(&mut tx, street, id).await?;
-    let pairing = form
-        .pairing_id
-        .parse::<PairingId>()
-        .ok()
-        .filter(|p| candidates.iter().any(|c| c.pairing_id == *p));
-    let duty = Duty::from_visit_kind(&form.duty);
-    let (Some(pairing), Some(duty)) = (pairing, duty) else {
+    let credit = match form.pairing_id.parse::<PairingId>() {
+        Ok(pairing) => queries::allowed_credit(&mut tx, street, id, pairing, &form.duty)
+            .await?
+            .map(|duty| (pairing, duty)),
+        Err(_) => None,
+    };
+    let Some((pairing, duty)) = credit else {
         let mut e = FieldErrors::default();
         e.add("credit", "activity.error.credit");
         let page = activity_page(&mut tx, &staff, PageCtx::from(rctx), activity, e).await?;

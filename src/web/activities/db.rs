@@ -307,6 +307,22 @@ pub async fn add_walk_in(
 }
 
 /// Credit one of a pairing's duties to the activity (once).
+/// The duty a credit may go to: one of the five, for a pairing whose volunteer and child both
+/// attended the activity (and that has not ended). The one check for staff and volunteers.
+pub async fn allowed_credit(
+    conn: &mut PgConnection,
+    street: StreetId,
+    activity: ActivityId,
+    pairing: PairingId,
+    duty: &str,
+) -> Result<Option<Duty>, sqlx::Error> {
+    let attended = credit_candidates(conn, street, activity)
+        .await?
+        .iter()
+        .any(|c| c.pairing_id == pairing);
+    Ok(Duty::from_visit_kind(duty).filter(|_| attended))
+}
+
 pub async fn credit_duty(
     conn: &mut PgConnection,
     street: StreetId,

@@ -352,36 +352,46 @@ pub struct Settings {
     pub totp_required: bool,
 }
 
-pub async fn settings(conn: &mut PgConnection, street: StreetId) -> Result<Settings, sqlx::Error> {
+/// The street's settings and the version they are stored at.
+pub async fn settings(
+    conn: &mut PgConnection,
+    street: StreetId,
+) -> Result<(Settings, i32), sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT caseload_cap, report_deadline_days, retention_years, totp_required FROM street WHERE id = $1",
+        "SELECT caseload_cap, report_deadline_days, retention_years, totp_required, version FROM street WHERE id = $1",
         street.0
     )
     .fetch_one(conn)
     .await?;
-    Ok(Settings {
-        caseload_cap: row.caseload_cap,
-        report_deadline_days: row.report_deadline_days,
-        retention_years: row.retention_years,
-        totp_required: row.totp_required,
-    })
+    Ok((
+        Settings {
+            caseload_cap: row.caseload_cap,
+            report_deadline_days: row.report_deadline_days,
+            retention_years: row.retention_years,
+            totp_required: row.totp_required,
+        },
+        row.version,
+    ))
 }
 
+/// Save the settings if they are still at `version`: false when someone saved meanwhile.
 pub async fn save_settings(
     conn: &mut PgConnection,
     street: StreetId,
+    version: i32,
     s: &Settings,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
         "UPDATE street SET caseload_cap = $2, report_deadline_days = $3, retention_years = $4, totp_required = $5,
-             version = version + 1, updated_at = now() WHERE id = $1",
+             version = version + 1, updated_at = now() WHERE id = $1 AND version = $6",
         street.0,
         s.caseload_cap,
         s.report_deadline_days,
         s.retention_years,
-        s.totp_required
+        s.totp_required,
+        version
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

@@ -121,8 +121,11 @@ pub struct SemesterQuery {
     pub semester: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct SettingsForm {
+    /// The version the form was loaded at.
+    #[serde(default)]
+    pub version: String,
     #[serde(default)]
     pub caseload_cap: String,
     #[serde(default)]

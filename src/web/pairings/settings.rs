@@ -2,7 +2,6 @@
 //! and whether staff must use a second factor.
 
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -13,6 +12,7 @@ use crate::audit;
 use crate::auth::{StreetAdmin, Tenant};
 use crate::error::Result;
 use crate::web::context::{PageCtx, RequestContext};
+use crate::web::edit::{self, Edited, sent_version};
 
 pub async fn settings_form(
     tenant: Tenant,
@@ -20,11 +20,13 @@ pub async fn settings_form(
     StreetAdmin(admin): StreetAdmin,
 ) -> Result<SettingsPage> {
     let mut tx = tenant.begin().await?;
-    let settings = queries::settings(&mut tx, admin.street_id).await?;
+    let (settings, version) = queries::settings(&mut tx, admin.street_id).await?;
     tx.commit().await?;
-    Ok(SettingsPage::stored(ctx, &settings, false))
+    Ok(SettingsPage::stored(ctx, &settings, version, false))
 }
 
+/// Save the settings through the versioned edit: a form loaded before someone else saved shows
+/// the conflict instead of overwriting their change.
 pub async fn update_settings(
     tenant: Tenant,
     rctx: RequestContext,
@@ -32,21 +34,27 @@ pub async fn update_settings(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response> {
     let ip = rctx.ip.to_string();
+    let street = admin.street_id;
+    let sent = sent_version(&form.version)?;
+    let valid = validate_settings(&form);
     let ctx = PageCtx::from(rctx);
-    let settings = match validate_settings(&form) {
-        Ok(s) => s,
-        Err(errors) => {
-            let page = SettingsPage::refused(ctx, form, errors);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
-    };
     let mut tx = tenant.begin().await?;
-    queries::save_settings(&mut tx, admin.street_id, &settings).await?;
+    let (_, stored) = queries::settings(&mut tx, street).await?;
+    let page = SettingsPage::sent(ctx.clone(), form);
+    let (mut tx, settings) =
+        match edit::save(tx, page, sent, stored, stored, valid, |tx, version, s| {
+            Box::pin(async move { Ok(queries::save_settings(tx, street, version, s).await?) })
+        })
+        .await?
+        {
+            Edited::Saved(tx, settings) => (tx, settings),
+            Edited::Refused(page) => return Ok(page),
+        };
     audit::record(
         &mut tx,
         "settings_changed",
         "street",
-        Some(admin.street_id.0),
+        Some(street.0),
         &ip,
         json!({
             "caseload_cap": settings.caseload_cap,
@@ -57,5 +65,5 @@ pub async fn update_settings(
     )
     .await?;
     tx.commit().await?;
-    Ok(SettingsPage::stored(ctx, &settings, true).into_response())
+    Ok(SettingsPage::stored(ctx, &settings, sent + 1, true).into_response())
 }

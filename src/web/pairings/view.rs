@@ -17,6 +17,7 @@ use crate::domain::semester::{Semester, today_in_china};
 use crate::error::Result;
 use crate::records::volunteer::{VolunteerRow, list as volunteers};
 use crate::web::context::PageCtx;
+use crate::web::edit::EditPage;
 use crate::web::forms::FieldErrors;
 
 #[derive(Template, WebTemplate)]
@@ -173,42 +174,57 @@ pub async fn duty_grid_page(
 #[template(path = "pairings/settings.html")]
 pub struct SettingsPage {
     ctx: PageCtx,
+    version: String,
     caseload_cap: String,
     report_deadline_days: String,
     retention_years: String,
     totp_required: bool,
     errors: FieldErrors,
     saved: bool,
+    /// Someone saved the settings after this form was loaded: nothing was written.
+    conflict: bool,
 }
 
 impl SettingsPage {
-    /// The settings as stored (`saved`: just now).
-    pub fn stored(ctx: PageCtx, s: &Settings, saved: bool) -> SettingsPage {
+    /// The settings as stored at `version` (`saved`: just now).
+    pub fn stored(ctx: PageCtx, s: &Settings, version: i32, saved: bool) -> SettingsPage {
         SettingsPage {
             ctx,
+            version: version.to_string(),
             caseload_cap: s.caseload_cap.to_string(),
             report_deadline_days: s.report_deadline_days.to_string(),
             retention_years: s.retention_years.to_string(),
             totp_required: s.totp_required,
             errors: FieldErrors::default(),
             saved,
+            conflict: false,
         }
     }
 
-    /// The form again as sent, with what is wrong.
-    pub fn refused(
-        ctx: PageCtx,
-        form: super::forms::SettingsForm,
-        errors: FieldErrors,
-    ) -> SettingsPage {
+    /// The form again as sent (errors or a conflict are shown by `EditPage`).
+    pub fn sent(ctx: PageCtx, form: super::forms::SettingsForm) -> SettingsPage {
         SettingsPage {
             ctx,
             totp_required: form.totp_required(),
+            version: form.version,
             caseload_cap: form.caseload_cap,
             report_deadline_days: form.report_deadline_days,
             retention_years: form.retention_years,
-            errors,
+            errors: FieldErrors::default(),
             saved: false,
+            conflict: false,
         }
+    }
+}
+
+impl EditPage for SettingsPage {
+    /// The version stored now.
+    type Stored = i32;
+    fn show_errors(&mut self, errors: FieldErrors) {
+        self.errors = errors;
+    }
+    fn show_conflict(&mut self, stored_version: i32) {
+        self.version = stored_version.to_string();
+        self.conflict = true;
     }
 }

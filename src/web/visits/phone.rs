@@ -13,7 +13,6 @@ use super::view::{HoursPage, child_card_page, phone_visit_page};
 use crate::audit;
 use crate::auth::{Tenant, VolunteerUser};
 use crate::db::Tx;
-use crate::domain::duties::Duty;
 use crate::domain::ids::{ActivityId, ChildId, PairingId};
 use crate::domain::semester::today_in_china;
 use crate::domain::visit::PairingSpan;
@@ -193,16 +192,15 @@ pub async fn credit_duty(
     let mut tx = tenant.begin().await?;
     let pairing = scope::pairing_with(&mut tx, street, volunteer.volunteer_id, child).await?;
     let pairing_id = PairingId::from(pairing.id);
-    let activity = form.activity_id.parse::<ActivityId>().ok();
-    let attended = match activity {
-        Some(a) => activities::db::credit_candidates(&mut tx, street, a)
-            .await?
-            .iter()
-            .any(|c| c.pairing_id == pairing_id),
-        None => false,
+    let credit = match form.activity_id.parse::<ActivityId>() {
+        Ok(activity) => {
+            activities::db::allowed_credit(&mut tx, street, activity, pairing_id, &form.duty)
+                .await?
+                .map(|duty| (activity, duty))
+        }
+        Err(_) => None,
     };
-    let duty = Duty::from_visit_kind(&form.duty);
-    let (Some(activity), true, Some(duty)) = (activity, attended, duty) else {
+    let Some((activity, duty)) = credit else {
         let page = child_card_page(
             &mut tx,
             &volunteer,
