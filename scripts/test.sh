@@ -28,7 +28,8 @@ if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
     python3 -m venv "$ST_VENV" 2>/dev/null || {
         SUDO=""
         [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-        $SUDO apt-get install -y -qq python3-venv >/dev/null
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
         python3 -m venv "$ST_VENV"
     }
     "$ST_VENV/bin/pip" install -q "schemathesis==$ST_VERSION"
