@@ -673,3 +673,59 @@ async fn a_volunteer_credits_a_shared_activity_to_a_duty(pool: PgPool) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(credits(pool.clone()).await.len(), 1);
 }
+
+/// Two staff with the activity open: a summary saved from a page loaded before the other's
+/// save shows the conflict with what was typed, and the first summary stands.
+#[sqlx::test]
+async fn a_stale_summary_shows_the_conflict(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut one = TestClient::new(&pool);
+    one.login(&f.a.staff_login, PASSWORD).await;
+    let mut two = TestClient::new(&pool);
+    two.login(&f.a.admin_login, PASSWORD).await;
+    let path = format!("/activities/{}", f.a.activity);
+    let v1 = one
+        .get(&path)
+        .await
+        .attr("#summary input[name=version]", "value")
+        .unwrap();
+    let v2 = two
+        .get(&path)
+        .await
+        .attr("#summary input[name=version]", "value")
+        .unwrap();
+    let summary = format!("{path}/summary");
+    let r = one
+        .post(
+            &summary,
+            &[("version", &v1), ("summary", "孩子们给父母写了信。")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = two
+        .post(&summary, &[("version", &v2), ("summary", "另一份总结")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text("#summary").contains("已被他人修改"));
+    assert!(
+        r.text("#summary textarea").contains("另一份总结"),
+        "what was typed stays"
+    );
+    let stored: String = sqlx::query_scalar("SELECT summary FROM activity WHERE id = $1")
+        .bind(f.a.activity)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "孩子们给父母写了信。");
+    // From the conflict page (the stored version): saved knowingly.
+    let v3 = r.attr("#summary input[name=version]", "value").unwrap();
+    let r = two
+        .post(&summary, &[("version", &v3), ("summary", "另一份总结")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A form without a version was not sent by our page.
+    assert_eq!(
+        two.post(&summary, &[("summary", "x")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

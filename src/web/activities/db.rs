@@ -205,23 +205,26 @@ pub async fn cancel(
 }
 
 /// Save the written summary; a held or planned activity becomes held.
+/// Save the summary if the activity is still at `version`: false when it changed meanwhile.
 pub async fn save_summary(
     conn: &mut PgConnection,
     street: StreetId,
     id: ActivityId,
+    version: i32,
     summary: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
         "UPDATE activity SET summary = $3, status = CASE WHEN status = 'cancelled' THEN status ELSE 'held' END,
              version = version + 1, updated_at = now()
-         WHERE street_id = $1 AND id = $2",
+         WHERE street_id = $1 AND id = $2 AND version = $4",
         street.0,
         id.0,
-        summary
+        summary,
+        version
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Who an attendance row is about.

@@ -178,6 +178,9 @@ pub fn validate(
 
 #[derive(Deserialize)]
 pub struct SummaryForm {
+    /// The activity's version when the page was loaded.
+    #[serde(default)]
+    pub version: String,
     #[serde(default)]
     pub summary: String,
 }

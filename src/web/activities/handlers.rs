@@ -205,16 +205,30 @@ pub async fn save_summary(
     PathId(id): PathId<ActivityId>,
     Form(form): Form<SummaryForm>,
 ) -> Result<Response> {
+    let sent = edit::sent_version(&form.version)?;
     let mut tx = tenant.begin().await?;
-    let activity = scope::managed_activity(&mut tx, &staff, id).await?;
+    let mut activity = scope::managed_activity(&mut tx, &staff, id).await?;
     let mut e = FieldErrors::default();
     let summary = optional_text(&mut e, "summary", &form.summary, 5000);
-    if !e.is_empty() {
+    // Saved only over the version the page showed: a summary written by someone else meanwhile
+    // (or an edit of the activity) is not overwritten without a word.
+    let status = if !e.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if sent != activity.version
+        || !queries::save_summary(&mut tx, staff.user.street_id, id, sent, &summary).await?
+    {
+        e.add("summary", "activity.error.summary_conflict");
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    if status != StatusCode::OK {
+        // The page again with what was typed, at the stored version: saving again is knowing.
+        activity.summary = form.summary;
         let page = activity_page(&mut tx, &staff, PageCtx::from(rctx), activity, e).await?;
         tx.commit().await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok((status, page).into_response());
     }
-    queries::save_summary(&mut tx, staff.user.street_id, id, &summary).await?;
     audit::record(
         &mut tx,
         "activity_summary_saved",
