@@ -501,6 +501,141 @@ async fn withdrawing_consent_hides_the_sections_it_covers(pool: PgPool) {
     );
 }
 
+/// Sets `field` in a form as the browser would send it.
+fn set(form: &mut Vec<(String, String)>, field: &str, value: &str) {
+    form.retain(|(k, _)| k != field);
+    form.push((field.to_string(), value.to_string()));
+}
+
+fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// Two tabs on one file: the first changes 留守类型 and 回家频率 and saves; the second changes
+/// 班主任 and saves on the old version. The conflict lists every field that differs, marked by
+/// who changed it, and saving from it keeps the first tab's changes (a three-way merge against
+/// the version the second form was opened with).
+#[sqlx::test]
+async fn a_stale_save_keeps_the_other_tabs_changes_to_untouched_fields(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut desk = staff_client(&pool, &f.a.staff_login).await;
+    let community = f.a.community.to_string();
+    let id = create(&mut desk, &child_form(&community, "孙小北", "")).await;
+
+    let tab1 = desk.get(&format!("/children/{id}/edit")).await;
+    let tab2 = desk.get(&format!("/children/{id}/edit")).await;
+    let mut first = tab1.form_fields("#child-form");
+    set(&mut first, "left_behind", "father_away");
+    set(&mut first, "parents_return_frequency", "每月一次");
+    let r = desk.post(&format!("/children/{id}"), &pairs(&first)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let mut second = tab2.form_fields("#child-form");
+    set(&mut second, "class_teacher", "王老师");
+    let r = desk.post(&format!("/children/{id}"), &pairs(&second)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let rows: Vec<(String, String)> = {
+        let html = r.html();
+        let sel = scraper::Selector::parse("#conflict tr.difference").unwrap();
+        html.select(&sel)
+            .map(|e| {
+                (
+                    e.value().attr("data-field").unwrap().to_string(),
+                    e.value().attr("class").unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rows,
+        [
+            ("class_teacher".into(), "difference changed-you".into()),
+            ("left_behind".into(), "difference changed-them".into()),
+            (
+                "parents_return_frequency".into(),
+                "difference changed-them".into()
+            ),
+        ],
+        "every differing field, marked: {}",
+        r.text("#conflict")
+    );
+    let conflict = r.text("#conflict");
+    for shown in [
+        "父亲外出",
+        "父母均外出",
+        "每月一次",
+        "每年春节",
+        "王老师",
+        "刘老师",
+    ] {
+        assert!(conflict.contains(shown), "{shown} in {conflict}");
+    }
+    let merged = r.form_fields("#child-form");
+    let value = |k: &str| {
+        merged
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(value("left_behind"), "father_away");
+    assert_eq!(value("parents_return_frequency"), "每月一次");
+    assert_eq!(value("class_teacher"), "王老师");
+    assert_eq!(value("version"), "2");
+    let stored: (String, String, String) = sqlx::query_as(
+        "SELECT left_behind::text, parents_return_frequency, class_teacher FROM child WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        ("father_away".into(), "每月一次".into(), "刘老师".into()),
+        "the stale save wrote nothing"
+    );
+
+    // 以我的内容保存: both edits stand.
+    let r = desk.post(&format!("/children/{id}"), &pairs(&merged)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored: (String, String, String, i32) = sqlx::query_as(
+        "SELECT left_behind::text, parents_return_frequency, class_teacher, version FROM child WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        ("father_away".into(), "每月一次".into(), "王老师".into(), 3)
+    );
+}
+
+/// A note the guardian did not consent to never reaches the browser, a conflict included.
+#[sqlx::test]
+async fn a_conflict_never_shows_a_note_without_consent(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut desk = staff_client(&pool, &f.a.staff_login).await;
+    let community = f.a.community.to_string();
+    let id = create(&mut desk, &child_form(&community, "孙小北", "")).await;
+    // A new file carries no consent to its health note yet.
+    let tab1 = desk.get(&format!("/children/{id}/edit")).await;
+    assert!(!tab1.body.contains("轻度哮喘"));
+    let mut second = tab1.form_fields("#child-form");
+    sqlx::query(
+        "UPDATE child SET health_condition = '新的健康记录', version = version + 1 WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    set(&mut second, "school", "城关第二小学");
+    let r = desk.post(&format!("/children/{id}"), &pairs(&second)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(!r.body.contains("新的健康记录"), "{}", r.text("#conflict"));
+    assert!(!r.body.contains("轻度哮喘"));
+}
+
 #[sqlx::test]
 async fn a_stale_save_shows_both_versions_and_loses_nothing(pool: PgPool) {
     let f = Fixture::new(&pool).await;

@@ -83,6 +83,45 @@ impl TestResponse {
             .and_then(|e| e.value().attr(name).map(str::to_string))
     }
 
+    /// What a browser sends for the form matching `css`: every named input (ticked boxes only),
+    /// the selected option of every select, every textarea; CSRF tokens left out (the client
+    /// adds its own).
+    pub fn form_fields(&self, css: &str) -> Vec<(String, String)> {
+        let html = self.html();
+        let form = html
+            .select(&Selector::parse(css).expect("valid selector"))
+            .next()
+            .unwrap_or_else(|| panic!("no form {css} in:\n{}", self.body));
+        let fields = Selector::parse("input[name], select[name], textarea[name]").unwrap();
+        let selected = Selector::parse("option[selected]").unwrap();
+        let mut out = Vec::new();
+        for e in form.select(&fields) {
+            let el = e.value();
+            let name = el.attr("name").unwrap_or_default().to_string();
+            if name == "csrf" {
+                continue;
+            }
+            let value = match el.name() {
+                "select" => e
+                    .select(&selected)
+                    .next()
+                    .and_then(|o| o.value().attr("value"))
+                    .unwrap_or_default()
+                    .to_string(),
+                "textarea" => e.text().collect(),
+                _ if matches!(el.attr("type"), Some("checkbox" | "radio")) => {
+                    if el.attr("checked").is_none() {
+                        continue;
+                    }
+                    el.attr("value").unwrap_or("on").to_string()
+                }
+                _ => el.attr("value").unwrap_or_default().to_string(),
+            };
+            out.push((name, value));
+        }
+        out
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

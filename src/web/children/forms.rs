@@ -2,7 +2,7 @@
 //! field error at once; and the list's filters as the URL carries them.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::db::{ChildFields, ChildRecord};
@@ -17,7 +17,7 @@ use crate::domain::semester::Semester;
 use crate::web::forms::{FieldErrors, optional_phone, optional_text, required_date, ticked};
 
 /// The child form as submitted (and as shown again after an error).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ChildForm {
     #[serde(default)]
     pub community_id: String,
@@ -68,7 +68,38 @@ pub struct ChildForm {
     pub version: String,
     /// Ticked to save despite a possible duplicate.
     pub confirm_duplicate: Option<String>,
+    /// The editable fields as the form was opened (`edit::opened_with`), for merging a stale
+    /// save.
+    #[serde(default)]
+    pub opened: String,
 }
+
+/// The fields an edit of a saved file changes (the community and the ID number are not
+/// merged: the first is not on the edit form, the second is never sent back to the browser).
+pub const EDITED: &[&str] = &[
+    "grid_id",
+    "name",
+    "gender",
+    "birth_date",
+    "address",
+    "school",
+    "grade",
+    "class_name",
+    "class_teacher",
+    "class_teacher_phone",
+    "left_behind",
+    "parents_work_place",
+    "parents_return_frequency",
+    "care_situation",
+    "disability",
+    "subsistence_allowance",
+    "poverty",
+    "health_condition",
+    "psychological_concern",
+    "disability_note",
+    "psychological_note",
+    "risk_level",
+];
 
 fn flag(b: bool) -> Option<String> {
     b.then(|| "on".to_string())
@@ -104,6 +135,7 @@ impl ChildForm {
             risk_level: c.risk_level.key().to_string(),
             version: c.version.to_string(),
             confirm_duplicate: None,
+            opened: String::new(),
         }
     }
 

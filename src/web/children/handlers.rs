@@ -239,7 +239,7 @@ pub async fn edit_child_form(
     let child = scope::staff_child(&mut tx, &staff, id).await?;
     audit::child_viewed(&mut tx, id, &ip, json!({ "form": "edit" })).await?;
     let form = ChildForm::from_record(&child);
-    let page = form_page(
+    let mut page = form_page(
         &mut tx,
         &staff,
         PageCtx::from(rctx),
@@ -248,6 +248,7 @@ pub async fn edit_child_form(
         FieldErrors::default(),
     )
     .await?;
+    page.form.opened = edit::opened_with(&page.form, forms::EDITED);
     tx.commit().await?;
     Ok(page)
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::db::{ChildRecord, Duplicate};
 use super::details_db::{self as details, ConsentRow, GuardianRow, StatusChangeRow, TimelineEntry};
 use super::details_forms::GuardianForm;
-use super::forms::{ChildForm, ListQuery};
+use super::forms::{self, ChildForm, ListQuery};
 use super::list_db::ListRow;
 use crate::audit;
 use crate::auth::Staff;
@@ -25,7 +25,7 @@ use crate::domain::semester::{Semester, today_in_china};
 use crate::error::Result;
 use crate::web::communities::db::CommunitySummary;
 use crate::web::context::PageCtx;
-use crate::web::edit::{self, EditPage};
+use crate::web::edit::{self, Difference, EditPage};
 use crate::web::forms::FieldErrors;
 use crate::web::visits::db::{self as visits, CommentRow, FollowUpRow, VisitRow};
 
@@ -241,6 +241,8 @@ pub struct ChildFormPage {
     pub duplicates: Vec<Duplicate>,
     /// The file as someone else saved it meanwhile (a stale save).
     pub conflict: Option<ChildRecord>,
+    /// Every field that reads differently in that save and in the sent form.
+    pub differences: Vec<Difference>,
     pub options: FormOptions,
     /// Whether the health, disability and psychological notes may be shown and edited: only
     /// with the guardian's consent for that part (always for a new file, whose consent is
@@ -272,6 +274,63 @@ impl ChildFormPage {
     fn err(&self, field: &str) -> Option<&'static str> {
         self.errors.get(field)
     }
+
+    /// A field's value as the conflict shows it: labels for the closed lists and the grid, 是/否
+    /// for a tick.
+    fn shown(&self, field: &str, value: &str) -> String {
+        let t = |key: String| self.ctx.t(&key).to_string();
+        match field {
+            _ if value.is_empty()
+                && !matches!(
+                    field,
+                    "disability" | "subsistence_allowance" | "poverty" | "psychological_concern"
+                ) =>
+            {
+                String::new()
+            }
+            "gender" => t(format!("child.gender.{value}")),
+            "left_behind" => t(format!("child.left_behind.{value}")),
+            "care_situation" => t(format!("child.care.{value}")),
+            "risk_level" => t(format!("child.risk.{value}")),
+            "grid_id" => self
+                .grids
+                .iter()
+                .find(|(g, _, _)| g.to_string() == value)
+                .map_or_else(|| value.to_string(), |(_, _, label)| label.clone()),
+            "disability" | "subsistence_allowance" | "poverty" | "psychological_concern" => {
+                t(if value.is_empty() {
+                    "audit.detail.no"
+                } else {
+                    "audit.detail.yes"
+                }
+                .to_string())
+            }
+            _ => value.to_string(),
+        }
+    }
+
+    /// A field's label in the conflict.
+    fn label(&self, field: &str) -> String {
+        let key = match field {
+            "grid_id" => "child.field.grid".to_string(),
+            _ => format!("child.field.{field}"),
+        };
+        self.ctx.t(&key).to_string()
+    }
+}
+
+/// Clears the sensitive notes the guardian did not consent to (health, disability,
+/// psychological): without consent a stored note never reaches the browser.
+fn hide_unconsented(form: &mut ChildForm, sensitive: [bool; 3]) {
+    for (allowed, field) in sensitive.iter().zip([
+        &mut form.health_condition,
+        &mut form.disability_note,
+        &mut form.psychological_note,
+    ]) {
+        if !allowed {
+            field.clear();
+        }
+    }
 }
 
 impl EditPage for ChildFormPage {
@@ -279,10 +338,18 @@ impl EditPage for ChildFormPage {
     fn show_errors(&mut self, errors: FieldErrors) {
         self.errors = errors;
     }
-    /// The edit form again with the user's values, the version of the newer save, and that
-    /// save shown beside it.
+    /// The edit form again at the version of the newer save, merged: fields this form did not
+    /// touch take that save's values, fields typed here keep what was typed, and every field
+    /// that differs is listed beside it.
     fn show_conflict(&mut self, latest: ChildRecord) {
-        self.form.version = latest.version.to_string();
+        let mut theirs = ChildForm::from_record(&latest);
+        hide_unconsented(&mut theirs, self.sensitive);
+        let opened = Some(self.form.opened.as_str()).filter(|o| !o.is_empty());
+        let (mut merged, differences) = edit::merge(&self.form, opened, &theirs, forms::EDITED);
+        merged.version = latest.version.to_string();
+        merged.opened = edit::opened_with(&theirs, forms::EDITED);
+        self.form = merged;
+        self.differences = differences;
         self.child = Some(latest.clone());
         self.conflict = Some(latest);
     }
@@ -334,16 +401,7 @@ pub async fn form_page(
         None => [true; 3],
     };
     let mut form = form;
-    // Without consent the stored note never reaches the browser.
-    for (allowed, field) in sensitive.iter().zip([
-        &mut form.health_condition,
-        &mut form.disability_note,
-        &mut form.psychological_note,
-    ]) {
-        if !allowed {
-            field.clear();
-        }
-    }
+    hide_unconsented(&mut form, sensitive);
     Ok(ChildFormPage {
         ctx,
         child,
@@ -353,6 +411,7 @@ pub async fn form_page(
         grids,
         duplicates: Vec::new(),
         conflict: None,
+        differences: Vec::new(),
         options: FormOptions::default(),
         sensitive,
     })
