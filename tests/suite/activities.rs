@@ -728,4 +728,44 @@ async fn a_stale_summary_shows_the_conflict(pool: PgPool) {
         two.post(&summary, &[("summary", "x")]).await.status,
         StatusCode::BAD_REQUEST
     );
+
+    // Sent at once from the same version: one saves, the other sees the conflict.
+    for round in 0..5 {
+        let version: i32 = sqlx::query_scalar("SELECT version FROM activity WHERE id = $1")
+            .bind(f.a.activity)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let version = version.to_string();
+        let (text_one, text_two) = (format!("第{round}份总结甲"), format!("第{round}份总结乙"));
+        let (form_one, form_two) = (
+            [
+                ("version", version.as_str()),
+                ("summary", text_one.as_str()),
+            ],
+            [
+                ("version", version.as_str()),
+                ("summary", text_two.as_str()),
+            ],
+        );
+        let (r1, r2) = tokio::join!(one.post(&summary, &form_one), two.post(&summary, &form_two));
+        let mut statuses = [r1.status, r2.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::SEE_OTHER, StatusCode::CONFLICT],
+            "round {round}"
+        );
+        let stored: String = sqlx::query_scalar("SELECT summary FROM activity WHERE id = $1")
+            .bind(f.a.activity)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let winner = if r1.status == StatusCode::SEE_OTHER {
+            &text_one
+        } else {
+            &text_two
+        };
+        assert_eq!(&stored, winner);
+    }
 }

@@ -934,4 +934,46 @@ async fn a_stale_settings_form_shows_the_conflict(pool: PgPool) {
         two.post("/settings", &fields).await.texts("#saved").len(),
         1
     );
+
+    // Sent at once from the same version: one saves, the other sees the conflict.
+    for round in 0..5 {
+        let version: i32 = sqlx::query_scalar("SELECT version FROM street WHERE id = $1")
+            .bind(f.a.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let version = version.to_string();
+        let (cap_one, cap_two) = ((10 + round).to_string(), (20 + round).to_string());
+        let (form_one, form_two) = (save(&version, &cap_one), save(&version, &cap_two));
+        let ref_one: Vec<(&str, &str)> = form_one
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let ref_two: Vec<(&str, &str)> = form_two
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (r1, r2) = tokio::join!(
+            one.post("/settings", &ref_one),
+            two.post("/settings", &ref_two)
+        );
+        let mut statuses = [r1.status, r2.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "round {round}"
+        );
+        let cap: i32 = sqlx::query_scalar("SELECT caseload_cap FROM street WHERE id = $1")
+            .bind(f.a.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let winner = if r1.status == StatusCode::OK {
+            &cap_one
+        } else {
+            &cap_two
+        };
+        assert_eq!(&cap.to_string(), winner);
+    }
 }

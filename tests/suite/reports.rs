@@ -305,11 +305,18 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
     );
     let first = ranking.texts("#ranking tbody tr")[0].clone();
     assert!(first.contains(&f.a.community_name), "{first}");
-    // Weights are validated and saved.
+    // Weights are validated (what was typed stays in the form) and saved.
+    let opened = ranking
+        .attr("#weights-form input[name=opened]", "value")
+        .unwrap();
     let r = admin
-        .post("/reports/evaluation", &[("completeness", "200")])
+        .post(
+            "/reports/evaluation",
+            &[("completeness", "200"), ("opened", &opened)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.attr("#w-completeness", "value").as_deref(), Some("200"));
     let weights = [
         ("completeness", "0"),
         ("pairing_coverage", "0"),
@@ -317,6 +324,7 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
         ("talk_coverage", "0"),
         ("verification", "0"),
         ("on_time", "100"),
+        ("opened", &opened),
     ];
     assert_eq!(
         admin.post("/reports/evaluation", &weights).await.status,
@@ -330,6 +338,86 @@ async fn the_street_view_sorts_and_the_evaluation_ranks(pool: PgPool) {
             .all(|s| s == "0.0"),
         "nobody reported on time"
     );
+}
+
+fn weights_form<'a>(on_time: &'a str, opened: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("completeness", "20"),
+        ("pairing_coverage", "20"),
+        ("duty_completion", "20"),
+        ("talk_coverage", "20"),
+        ("verification", "0"),
+        ("on_time", on_time),
+        ("opened", opened),
+    ]
+}
+
+async fn stored_on_time(pool: &PgPool, street: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT (evaluation_weights->>'on_time')::bigint FROM street WHERE id = $1")
+        .bind(street)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Two admins open the weights; the second saves over the first's save: the conflict is shown
+/// with what was typed, nothing is overwritten, and saving from the conflict page goes through.
+/// Sent at once from forms opened together, exactly one save lands.
+#[sqlx::test]
+async fn a_stale_weights_form_shows_the_conflict(pool: PgPool) {
+    let f = Fixture::new(&pool).await;
+    let mut first = client(&pool, &f.a.admin_login).await;
+    let mut second = client(&pool, &f.a.admin_login).await;
+    let page = first.get("/reports/evaluation").await;
+    second.get("/reports/evaluation").await;
+    let opened = page
+        .attr("#weights-form input[name=opened]", "value")
+        .unwrap();
+    assert_eq!(opened, "20,20,25,15,10,10");
+    let r = first
+        .post("/reports/evaluation", &weights_form("20", &opened))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = second
+        .post("/reports/evaluation", &weights_form("30", &opened))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text("#conflict").contains("20"),
+        "{}",
+        r.text("#conflict")
+    );
+    assert_eq!(r.attr("#w-on_time", "value").as_deref(), Some("30"));
+    assert_eq!(stored_on_time(&pool, f.a.id).await, 20, "not overwritten");
+    let reopened = r.attr("#weights-form input[name=opened]", "value").unwrap();
+    assert_eq!(reopened, "20,20,20,20,0,20");
+    let r = second
+        .post("/reports/evaluation", &weights_form("30", &reopened))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(stored_on_time(&pool, f.a.id).await, 30);
+
+    // At once, both from the same opened weights: one lands, the other sees the conflict.
+    for round in 0..5 {
+        let (a, b) = (format!("{}", 40 + round), format!("{}", 60 + round));
+        let now = stored_on_time(&pool, f.a.id).await.to_string();
+        let opened = format!("20,20,20,20,0,{now}");
+        let (form_a, form_b) = (weights_form(&a, &opened), weights_form(&b, &opened));
+        let (ra, rb) = tokio::join!(
+            first.post("/reports/evaluation", &form_a),
+            second.post("/reports/evaluation", &form_b),
+        );
+        let mut statuses = [ra.status, rb.status];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+        let stored = stored_on_time(&pool, f.a.id).await.to_string();
+        let winner = if ra.status == StatusCode::SEE_OTHER {
+            &a
+        } else {
+            &b
+        };
+        assert_eq!(&stored, winner);
+    }
 }
 
 #[sqlx::test]

@@ -264,6 +264,14 @@ async fn call(client: &mut TestClient, method: &str, path: &str, a: &Street) -> 
         _ if path.ends_with("/narrative") => client.post(path, &[("version", "0")]).await,
         // The settings form carries the street's version (a fresh street's is 1).
         _ if path == "/settings" => client.post(path, &[("version", "1")]).await,
+        // The weights form carries the weights it was opened with.
+        _ if path == "/reports/evaluation" => {
+            let page = client.get(path).await;
+            let opened = page
+                .attr("#weights-form input[name=opened]", "value")
+                .unwrap_or_default();
+            client.post(path, &[("opened", &opened)]).await
+        }
         // The summary form carries the activity's version, which earlier roles' saves moved on.
         _ if path.ends_with("/summary") => {
             let page = client.get(path.trim_end_matches("/summary")).await;

@@ -378,8 +378,34 @@ pub async fn weights(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str,
     )
     .fetch_one(&mut **tx)
     .await?;
-    Ok(METRICS
+    Ok(weights_of(&value))
+}
+
+/// The weights as stored, the street's row locked until the transaction ends (a save compares
+/// and writes under it).
+pub async fn weights_locked(tx: &mut Tx, street: StreetId) -> Result<Vec<(&'static str, i64)>> {
+    let value = sqlx::query_scalar!(
+        "SELECT evaluation_weights FROM street WHERE id = $1 FOR UPDATE",
+        street.0
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(weights_of(&value))
+}
+
+/// The weights as a form shows them, in the order of `METRICS` ("20,20,25,15,10,10"): what the
+/// form carries as the weights it was opened with.
+pub fn weights_shown(weights: &[(&'static str, i64)]) -> String {
+    weights
+        .iter()
+        .map(|(_, w)| w.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn weights_of(value: &serde_json::Value) -> Vec<(&'static str, i64)> {
+    METRICS
         .iter()
         .map(|m| (*m, value.get(m).and_then(|v| v.as_i64()).unwrap_or(0)))
-        .collect())
+        .collect()
 }

@@ -12,14 +12,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::db::lines;
-use super::db::{METRICS, rank, weights};
+use super::db::{METRICS, rank, weights, weights_locked, weights_shown};
 use super::forms::{WeightsForm, YearQuery};
 use super::view::{EvaluationPage, QualityPage};
 use crate::audit;
 use crate::auth::Tenant;
 use crate::auth::{Staff, StreetAdmin};
 use crate::domain::semester::{Quarter, Semester, today_in_china};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::web::context::{PageCtx, RequestContext};
 use crate::web::forms::FieldErrors;
 
@@ -37,21 +37,23 @@ pub async fn evaluation(
     let weights = weights(&mut tx, admin.street_id).await?;
     let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
     tx.commit().await?;
-    Ok(EvaluationPage {
-        ctx,
-        year,
-        weights,
-        ranking,
-        errors: FieldErrors::default(),
-    })
+    Ok(EvaluationPage::stored(ctx, year, weights, ranking))
 }
 
+/// Save the weights over the ones the form was opened with: a form opened before someone else
+/// saved shows the conflict (409) with what was typed, and invalid input shows every error
+/// beside its field (422); nothing is written then.
 pub async fn save_weights(
     tenant: Tenant,
     rctx: RequestContext,
     StreetAdmin(admin): StreetAdmin,
     Form(form): Form<WeightsForm>,
 ) -> Result<Response> {
+    let opened = form
+        .fields
+        .get("opened")
+        .map(|o| o.trim().to_string())
+        .ok_or(AppError::BadRequest)?;
     let mut e = FieldErrors::default();
     let mut map = serde_json::Map::new();
     for m in METRICS {
@@ -68,19 +70,26 @@ pub async fn save_weights(
         }
     }
     let mut tx = tenant.begin().await?;
-    if !e.is_empty() {
+    let stored = weights_locked(&mut tx, admin.street_id).await?;
+    let conflict = weights_shown(&stored) != opened;
+    if conflict || !e.is_empty() {
         let year = chrono::Datelike::year(&today_in_china());
-        let weights = weights(&mut tx, admin.street_id).await?;
-        let ranking = rank(&mut tx, admin.street_id, year, &weights).await?;
+        let ranking = rank(&mut tx, admin.street_id, year, &stored).await?;
         tx.commit().await?;
-        let page = EvaluationPage {
-            ctx: PageCtx::from(rctx),
-            year,
-            weights,
-            ranking,
-            errors: e,
+        let typed = METRICS
+            .iter()
+            .map(|m| (*m, form.fields.get(*m).cloned().unwrap_or_default()))
+            .collect();
+        let mut page = EvaluationPage::stored(PageCtx::from(rctx), year, stored, ranking);
+        page.typed = typed;
+        page.errors = e;
+        page.conflict = conflict;
+        let status = if conflict {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok((status, page).into_response());
     }
     sqlx::query!(
         "UPDATE street SET evaluation_weights = $2, version = version + 1 WHERE id = $1",

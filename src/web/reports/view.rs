@@ -166,12 +166,38 @@ impl StreetReportsPage {
 pub struct EvaluationPage {
     pub ctx: PageCtx,
     pub year: i32,
+    /// The weights as stored, which the ranking uses.
     pub weights: Vec<(&'static str, i64)>,
     pub ranking: Vec<Ranked>,
+    /// What the weights form shows: the stored weights, or what was typed.
+    pub typed: Vec<(&'static str, String)>,
+    /// The stored weights the form is sent over (`db::weights_shown`).
+    pub opened: String,
     pub errors: FieldErrors,
+    /// Someone saved the weights after this form was opened.
+    pub conflict: bool,
 }
 
 impl EvaluationPage {
+    /// The page with the form showing the stored weights.
+    pub fn stored(
+        ctx: PageCtx,
+        year: i32,
+        weights: Vec<(&'static str, i64)>,
+        ranking: Vec<Ranked>,
+    ) -> EvaluationPage {
+        EvaluationPage {
+            ctx,
+            year,
+            typed: weights.iter().map(|(m, w)| (*m, w.to_string())).collect(),
+            opened: super::db::weights_shown(&weights),
+            weights,
+            ranking,
+            errors: FieldErrors::default(),
+            conflict: false,
+        }
+    }
+
     pub fn pct(&self, v: &Option<f64>) -> String {
         Figures::show(*v)
     }
