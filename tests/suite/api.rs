@@ -304,9 +304,11 @@ async fn a_queued_visit_keeps_its_follow_up_and_is_checked_like_the_form(pool: P
         (r.status, body)
     };
     let id = Uuid::now_v7();
+    // A follow-up is due on a day still ahead.
+    let due = (shouhu::domain::semester::today_in_china() + chrono::Duration::days(14)).to_string();
     let visit = json!({ "id": id, "child_id": f.a.child, "kind": "home_visit", "visited_on": "2026-11-21",
         "duration_minutes": 45, "study": 4, "notes": "作业都写完了",
-        "follow_up": "帮忙联系眼科检查", "follow_up_due": "2026-12-05" });
+        "follow_up": "帮忙联系眼科检查", "follow_up_due": due });
     assert_eq!(post(visit.clone()).await.0, StatusCode::CREATED);
     assert_eq!(post(visit).await.0, StatusCode::OK);
     let follow_ups: i64 = sqlx::query_scalar(
